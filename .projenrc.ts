@@ -1,0 +1,114 @@
+import { awscdk, javascript, JsonFile } from 'projen';
+
+const CDK_VERSION = '2.276.0';
+
+const project = new awscdk.AwsCdkConstructLibrary({
+  name: 'cdk-aurora-postgres',
+  description:
+    'Aurora PostgreSQL for platform teams: an AWS CDK L3 construct (standard, restored-from-snapshot and Aurora Global Database variants) and a cdk8s chart that links its credentials into Kubernetes services.',
+  author: 'cdk-aurora-postgres developers',
+  authorAddress: 'dev@cdk-aurora-postgres.local',
+  repositoryUrl: 'https://example.invalid/cdk-aurora-postgres.git',
+  license: 'Apache-2.0',
+  keywords: ['cdk', 'aws-cdk', 'aurora', 'postgresql', 'rds', 'cdk8s', 'kubernetes', 'external-secrets', 'opta'],
+  stability: 'experimental',
+
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+  projenVersion: '0.103.25',
+  jsiiVersion: '~6.0.0',
+  typescriptVersion: '~5.9.0',
+  minNodeVersion: '20.0.0',
+
+  // CI is `.ci/run` in this repository, not GitHub.
+  github: false,
+  release: false,
+  buildWorkflow: false,
+  depsUpgrade: false,
+  pullRequestTemplate: false,
+
+  cdkVersion: CDK_VERSION,
+  constructsVersion: '10.5.1',
+  peerDeps: ['cdk8s@^2.70.0', 'cdk8s-plus-27@^2.9.0'],
+  devDeps: [
+    'aws-cdk@^2.1100.0',
+    'cdk-nag@^3.0.2',
+  ],
+
+  eslintOptions: {
+    dirs: ['src'],
+    devdirs: ['test', 'examples', 'bench', 'projenrc', '.projenrc.ts'],
+  },
+
+  jestOptions: {
+    // Snapshots are compared, never rewritten, by the test command (update with `npx projen test -u`).
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
+    passWithNoTests: false,
+    // Machine-readable results: .ci/run prints its closing `N passed, N failed` line from this file.
+    extraCliOptions: ['--json', '--outputFile=test-reports/jest-results.json'],
+    jestConfig: {
+      testTimeout: 120_000,
+      // CDK synthesis is CPU bound; two workers match this project's 2-core machines.
+      maxWorkers: 2,
+    },
+  },
+
+  docgen: true,
+  npmignoreEnabled: true,
+  gitignore: ['examples/**/cdk.out', 'examples/**/dist', 'bench/results/*.tmp'],
+});
+
+// Type-check-only tsconfigs for the other TypeScript folders (eslint's project service and ts-node pick the
+// nearest tsconfig.json); they extend the root one like test/tsconfig.json does.
+for (const dir of ['examples', 'bench']) {
+  new javascript.TypescriptConfig(project, {
+    fileName: `${dir}/tsconfig.json`,
+    include: ['**/*.ts'],
+    exclude: ['node_modules', '**/cdk.out'],
+    compilerOptions: { noEmit: true, rootDir: '..' },
+    extends: javascript.TypescriptConfigExtends.fromTypescriptConfigs([project.tsconfig!]),
+  });
+}
+
+project.npmignore?.exclude('examples', 'bench', 'docs', '.ci', 'cdk.out', 'test-reports', 'coverage');
+
+// The example CDK app is run by the real `cdk` CLI, offline: no notices, no telemetry, no version check.
+new JsonFile(project, 'examples/cdk/cdk.json', {
+  obj: {
+    app: 'npx ts-node --prefer-ts-exts app.ts',
+    output: 'cdk.out',
+    notices: false,
+    context: {
+      'cli-telemetry': false,
+      // The example shares its VPC across stacks; keep today's (strong) references explicitly.
+      '@aws-cdk/core:defaultCrossStackReferences': 'strong',
+    },
+  },
+});
+
+const example = project.addTask('example', {
+  description: 'Synthesize the example CDK app to CloudFormation templates (offline) with the real cdk CLI',
+  cwd: 'examples/cdk',
+  env: {
+    CDK_DISABLE_CLI_TELEMETRY: 'true',
+    CDK_DISABLE_VERSION_CHECK: 'true',
+  },
+  exec: 'cdk synth --no-notices --no-version-reporting --quiet --output cdk.out',
+});
+example.say('CloudFormation templates written to examples/cdk/cdk.out');
+
+// The one command CI runs (see README): full build (projen synth, jsii compile, docgen, jest, eslint,
+// packaging), then fail when any committed or generated file changed during the build.
+project.addTask('ci', {
+  description: 'Full build and tests; fails when API.md or any projen-generated file is out of date',
+  steps: [
+    { spawn: 'build' },
+    { say: 'Checking that the build left no generated file out of date' },
+    {
+      exec: 'test -z "$(git status --porcelain)" || { git status --short; git --no-pager diff --stat; echo "Generated files are out of date: run npx projen build and commit the result" >&2; exit 1; }',
+    },
+  ],
+});
+
+project.synth();

@@ -1,0 +1,49 @@
+// The example CDK app: `npx projen example` synthesizes it with the real `cdk` CLI, offline.
+// In your own app, import from 'cdk-aurora-postgres' instead of '../../src'.
+import { App, Stack, StackProps, Validations } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { Construct } from 'constructs';
+import { AuroraPostgres } from '../../src';
+
+/** A VPC with public and private subnets in two AZs and flow logs, as a platform team would have. */
+export class NetworkStack extends Stack {
+  public readonly vpc: ec2.Vpc;
+  constructor(scope: Construct, id: string, props?: StackProps) {
+    super(scope, id, props);
+    this.vpc = new ec2.Vpc(this, 'Vpc', { maxAzs: 2, natGateways: 1 });
+    this.vpc.addFlowLog('FlowLog');
+  }
+}
+
+export interface OrdersDbStackProps extends StackProps {
+  readonly vpc: ec2.IVpc;
+}
+
+/** Opta's `postgres` module, the CDK way: one construct, safe defaults. */
+export class OrdersDbStack extends Stack {
+  constructor(scope: Construct, id: string, props: OrdersDbStackProps) {
+    super(scope, id, props);
+    const db = new AuroraPostgres(this, 'rds', {
+      vpc: props.vpc,
+      instanceClass: 'db.r6g.large',
+      multiAz: true,
+      databaseName: 'orders',
+    });
+    // The application's pods (here: a security group standing for the EKS nodes) may connect.
+    const app = new ec2.SecurityGroup(this, 'AppNodes', { vpc: props.vpc, description: 'Application nodes' });
+    db.connections.allowDefaultPortFrom(app, 'orders service');
+  }
+}
+
+export function buildApp(app: App = new App()): App {
+  const env = { account: '123456789012', region: 'us-east-1' };
+  const network = new NetworkStack(app, 'Network', { env });
+  new OrdersDbStack(app, 'OrdersDb', { env, vpc: network.vpc });
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  return app;
+}
+
+if (require.main === module) {
+  buildApp().synth();
+}

@@ -1,0 +1,496 @@
+import { Annotations, CfnOutput, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as rds from 'aws-cdk-lib/aws-rds';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import { DatabaseLink } from './database-link';
+import { ClusterVariant, NewCluster } from './private/cluster-variant';
+import { throwPropError } from './private/errors';
+import { LinkOutputField, MODULE_NAME_PATTERN, outputKey } from './private/output-keys';
+import { StandardVariant } from './private/standard-variant';
+import {
+  instanceCount, instanceTypeOf, isBurstable, privateSubnetsOf, validateBackupRetention,
+  validateDatabaseName, validatePort, validateUsername,
+} from './private/validate';
+
+/**
+ * Properties of an `AuroraPostgres` cluster.
+ */
+export interface AuroraPostgresProps {
+  /**
+   * The VPC to place the cluster in. The cluster goes into its private subnets only.
+   */
+  readonly vpc: ec2.IVpc;
+
+  /**
+   * Which private subnets of `vpc` to use. Public subnets are refused.
+   *
+   * @default - the VPC's private subnets with egress, or its isolated subnets if it has no such subnets
+   */
+  readonly vpcSubnets?: ec2.SubnetSelection;
+
+  /**
+   * The RDS instance class of every instance, `db.<family>.<size>` (Opta's `instance_class`).
+   *
+   * @default 'db.t4g.medium'
+   */
+  readonly instanceClass?: string;
+
+  /**
+   * The Aurora PostgreSQL engine version.
+   *
+   * @default rds.AuroraPostgresEngineVersion.VER_17_9
+   */
+  readonly engineVersion?: rds.AuroraPostgresEngineVersion;
+
+  /**
+   * A writer plus one reader, placed in another Availability Zone (Opta's `multi_az`), so a failover does
+   * not wait for a new instance. Cannot be combined with `instances`.
+   *
+   * @default false
+   */
+  readonly multiAz?: boolean;
+
+  /**
+   * The total number of instances: one writer plus `instances - 1` readers, spread over the subnets'
+   * Availability Zones. From 1 to 16. Cannot be combined with `multiAz`.
+   *
+   * @default 1 (2 with `multiAz`)
+   */
+  readonly instances?: number;
+
+  /**
+   * The name of the database created in the cluster (Opta's `database_name`).
+   *
+   * @default 'app'
+   */
+  readonly databaseName?: string;
+
+  /**
+   * The master user name.
+   *
+   * @default 'postgres'
+   */
+  readonly masterUsername?: string;
+
+  /**
+   * The PostgreSQL port.
+   *
+   * @default 5432
+   */
+  readonly port?: number;
+
+  /**
+   * How long automated backups are kept (Opta's `backup_retention_days`): whole days from 1 to 35.
+   *
+   * @default Duration.days(7)
+   */
+  readonly backupRetention?: Duration;
+
+  /**
+   * The daily UTC window for automated backups, `hh24:mi-hh24:mi`, at least 30 minutes.
+   *
+   * @default - a 30-minute window chosen by RDS
+   */
+  readonly preferredBackupWindow?: string;
+
+  /**
+   * The weekly UTC maintenance window, `ddd:hh24:mi-ddd:hh24:mi`.
+   *
+   * @default - a 30-minute window chosen by RDS
+   */
+  readonly preferredMaintenanceWindow?: string;
+
+  /**
+   * Whether the cluster refuses to be deleted (Opta's `safety`). Opta defaulted to false; here the default
+   * is true: turn it off in a deployment of its own before you delete the stack or the cluster.
+   *
+   * @default true
+   */
+  readonly deletionProtection?: boolean;
+
+  /**
+   * What happens to the cluster when it is removed from the stack or replaced.
+   *
+   * @default RemovalPolicy.SNAPSHOT - a final snapshot is kept
+   */
+  readonly removalPolicy?: RemovalPolicy;
+
+  /**
+   * More security groups for the cluster (Opta's `extra_security_groups_ids`).
+   *
+   * @default - none
+   */
+  readonly extraSecurityGroups?: ec2.ISecurityGroup[];
+
+  /**
+   * Whether the cluster's security group admits the PostgreSQL port from the VPC's (primary) CIDR block, as
+   * Opta did. Turn it off to admit only what you allow with `connections.allowDefaultPortFrom(...)`.
+   *
+   * @default true
+   */
+  readonly allowFromVpcCidr?: boolean;
+
+  /**
+   * The KMS key that encrypts storage, Performance Insights and snapshots. Storage is always encrypted.
+   *
+   * @default - a new KMS key with yearly rotation, retained when the stack is deleted (snapshots need it)
+   */
+  readonly storageEncryptionKey?: kms.IKey;
+
+  /**
+   * Whether IAM database authentication is enabled. It adds a way to log in (short-lived tokens for IAM
+   * principals granted with `grantConnect`); password logins keep working.
+   *
+   * @default true
+   */
+  readonly iamAuthentication?: boolean;
+
+  /**
+   * Whether Secrets Manager rotates the master password (single-user rotation, by a Lambda function in the
+   * cluster's subnets, which must reach the Secrets Manager API through NAT or a VPC endpoint).
+   *
+   * Off by default: Kubernetes pods read env vars once at start, so a rotated password reaches them only
+   * after a rollout, and until then they fail to open new connections. Turn it on together with a rollout on
+   * secret change (e.g. the External Secrets refresh plus a reloader).
+   *
+   * @default false
+   */
+  readonly rotation?: boolean;
+
+  /**
+   * How often the password is rotated when `rotation` is on.
+   *
+   * @default Duration.days(30)
+   */
+  readonly rotationInterval?: Duration;
+
+  /**
+   * How long the exported `postgresql` log is kept in CloudWatch Logs. Setting it adds CDK's log-retention
+   * Lambda function to the stack.
+   *
+   * @default - the log group is created by RDS and its events never expire
+   */
+  readonly cloudwatchLogsRetention?: logs.RetentionDays;
+
+  /**
+   * Cluster parameters, e.g. `{ 'rds.force_ssl': '1' }`. A cluster parameter group is created for them.
+   *
+   * @default - the engine's default parameter group
+   */
+  readonly parameters?: { [name: string]: string };
+
+  /**
+   * Whether instances take minor engine upgrades in the maintenance window.
+   *
+   * @default true
+   */
+  readonly autoMinorVersionUpgrade?: boolean;
+
+  /**
+   * A fixed cluster identifier. A fixed name prevents CloudFormation from replacing the cluster.
+   *
+   * @default - a name generated by CloudFormation
+   */
+  readonly clusterIdentifier?: string;
+
+  /**
+   * The module name (Opta's module name): the prefix of this database's CloudFormation output keys
+   * (`<moduleName>DbHost`, `<moduleName>DbPort`, `<moduleName>DbName`, `<moduleName>DbUser`,
+   * `<moduleName>DbPassword`, `<moduleName>DbSecretArn`), unique in its stack. A letter, then letters and
+   * digits.
+   *
+   * @default - the construct id without its non-alphanumeric characters
+   */
+  readonly moduleName?: string;
+}
+
+/** The VPC's CIDR block as a literal, when it is known at synth time. */
+function literalCidrOf(vpc: ec2.IVpc): string | undefined {
+  if (!Token.isUnresolved(vpc.vpcCidrBlock)) return vpc.vpcCidrBlock;
+  const resource = vpc.node.defaultChild;
+  if (resource instanceof ec2.CfnVPC && typeof resource.cidrBlock === 'string' && !Token.isUnresolved(resource.cidrBlock)) {
+    return resource.cidrBlock;
+  }
+  return undefined;
+}
+
+/** Stack -> output keys already used in it, so that two databases cannot claim the same keys. */
+const usedOutputKeys = new WeakMap<Stack, Set<string>>();
+
+/**
+ * An Aurora PostgreSQL cluster with safe defaults: private subnets, encrypted storage (a KMS key with
+ * rotation), 7 days of backups, deletion protection, a final snapshot on removal, Performance Insights,
+ * the `postgresql` log in CloudWatch, a generated master password in Secrets Manager, and CloudFormation
+ * outputs that `DatabaseLink.fromCdkOutputs` reads.
+ *
+ * @resource AWS::RDS::DBCluster
+ */
+export class AuroraPostgres extends Construct implements ec2.IConnectable {
+  /** The RDS cluster. */
+  public readonly cluster: rds.IDatabaseCluster;
+
+  /** The master credentials secret (`username`, `password`, `dbname`, `host`, `port`, ...), if known. */
+  public readonly secret?: secretsmanager.ISecret;
+
+  /** Network access to the cluster: `db.connections.allowDefaultPortFrom(peer)`. */
+  public readonly connections: ec2.Connections;
+
+  /** The security group this construct creates for the cluster. */
+  public readonly securityGroup: ec2.ISecurityGroup;
+
+  /** The KMS key that encrypts the cluster's storage and Performance Insights data. */
+  public readonly encryptionKey: kms.IKey;
+
+  /** The prefix of this database's CloudFormation output keys. */
+  public readonly moduleName: string;
+
+  /**
+   * Where the database is and how to get its credentials, as CDK tokens: hand it to a `PostgresLinkChart`
+   * deployed through `eks.Cluster.addCdk8sChart` in the same app.
+   */
+  public readonly link: DatabaseLink;
+
+  private readonly newCluster: NewCluster;
+
+  constructor(scope: Construct, id: string, props: AuroraPostgresProps) {
+    super(scope, id);
+
+    const variant: ClusterVariant = new StandardVariant();
+    this.moduleName = this.validModuleName(id, props.moduleName);
+
+    const instanceClass = props.instanceClass ?? variant.defaultInstanceClass;
+    const instanceType = instanceTypeOf(this, instanceClass);
+    const count = instanceCount(this, props.instances, props.multiAz);
+    const databaseName = props.databaseName ?? 'app';
+    validateDatabaseName(this, databaseName);
+    const masterUsername = props.masterUsername ?? 'postgres';
+    validateUsername(this, 'masterUsername', masterUsername);
+    const port = props.port ?? 5432;
+    validatePort(this, port);
+    const backupRetention = validateBackupRetention(this, props.backupRetention ?? Duration.days(7));
+    const vpcSubnets = privateSubnetsOf(this, props.vpc, props.vpcSubnets);
+    const deletionProtection = props.deletionProtection ?? true;
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.SNAPSHOT;
+    this.warnAboutSoftProblems(instanceClass, deletionProtection, removalPolicy);
+
+    this.encryptionKey = props.storageEncryptionKey ?? new kms.Key(this, 'Key', {
+      description: `Encrypts Aurora PostgreSQL storage, snapshots and Performance Insights of ${this.node.path}`,
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
+      vpc: props.vpc,
+      description: `Aurora PostgreSQL ${this.node.path}`,
+      allowAllOutbound: false,
+    });
+    if (props.allowFromVpcCidr ?? true) {
+      this.allowFromVpcCidr(props.vpc, port);
+    }
+
+    const result = variant.create(this, {
+      masterUsername,
+      databaseName,
+      databaseNameGiven: props.databaseName !== undefined,
+      baseProps: {
+        engine: rds.DatabaseClusterEngine.auroraPostgres({
+          version: props.engineVersion ?? rds.AuroraPostgresEngineVersion.VER_17_9,
+        }),
+        vpc: props.vpc,
+        vpcSubnets,
+        securityGroups: [this.securityGroup, ...(props.extraSecurityGroups ?? [])],
+        ...this.instances(props.vpc, vpcSubnets, instanceType, count, props.autoMinorVersionUpgrade),
+        port,
+        defaultDatabaseName: databaseName,
+        clusterIdentifier: props.clusterIdentifier,
+        backup: { retention: backupRetention, preferredWindow: props.preferredBackupWindow },
+        preferredMaintenanceWindow: props.preferredMaintenanceWindow,
+        deletionProtection,
+        removalPolicy,
+        storageEncrypted: true,
+        storageEncryptionKey: this.encryptionKey,
+        copyTagsToSnapshot: true,
+        cloudwatchLogsExports: ['postgresql'],
+        cloudwatchLogsRetention: props.cloudwatchLogsRetention,
+        iamAuthentication: props.iamAuthentication ?? true,
+        enablePerformanceInsights: true,
+        performanceInsightEncryptionKey: this.encryptionKey,
+        parameters: props.parameters,
+      },
+    });
+    this.newCluster = result.cluster;
+    this.acknowledgePinnedZones(result.cluster);
+    this.cluster = result.cluster;
+    this.secret = result.secret;
+    this.connections = result.cluster.connections;
+
+    if (props.rotation) {
+      this.addRotation(props.rotationInterval ?? Duration.days(30));
+    } else if (props.rotationInterval) {
+      throwPropError(this, {
+        prop: 'rotationInterval',
+        value: props.rotationInterval.toHumanString(),
+        allowed: 'only together with rotation: true',
+        fix: 'set rotation: true, or drop rotationInterval',
+      });
+    } else if (result.secret) {
+      // The generated secret itself (cluster.secret is its attachment to the cluster).
+      Validations.of(result.cluster.node.tryFindChild('Secret') ?? result.secret).acknowledge({
+        id: 'AwsSolutions-SMG4',
+        reason: 'Rotation is off by default on purpose: pods read the password from env vars once at start, so a rotated password reaches them only after a rollout. Turn it on with the rotation prop.',
+      });
+    }
+
+    this.link = DatabaseLink.fromValues({
+      host: result.host,
+      port,
+      username: result.username,
+      databaseName: result.databaseName,
+      password: result.password,
+      secretArn: result.secret?.secretArn,
+    });
+    this.addLinkOutputs(port);
+  }
+
+  /**
+   * Grants an IAM principal read access to the credentials secret (e.g. the role External Secrets Operator
+   * uses to fill the Kubernetes Secret).
+   */
+  public grantReadCredentials(grantee: iam.IGrantable): iam.Grant {
+    if (!this.secret) {
+      throw new Error(`AuroraPostgres at '${this.node.path}': grantReadCredentials needs a credentials secret, and this database has none. Fix: give the credentials (e.g. snapshotUsername) so that one is generated.`);
+    }
+    return this.secret.grantRead(grantee);
+  }
+
+  /**
+   * Grants an IAM principal `rds-db:connect` as a database user (IAM database authentication).
+   *
+   * @param grantee the principal
+   * @param dbUser the PostgreSQL role to log in as; it must exist and be granted `rds_iam`
+   */
+  public grantConnect(grantee: iam.IGrantable, dbUser: string): iam.Grant {
+    return this.newCluster.grantConnect(grantee, dbUser);
+  }
+
+  private validModuleName(id: string, moduleName: string | undefined): string {
+    const name = moduleName ?? id.replace(/[^A-Za-z0-9]/g, '');
+    if (!Token.isUnresolved(name) && !MODULE_NAME_PATTERN.test(name)) {
+      throwPropError(this, {
+        prop: 'moduleName',
+        value: moduleName ?? `${name} (from the construct id '${id}')`,
+        allowed: 'a letter, then letters and digits, 63 characters at most (it prefixes CloudFormation output keys and env var names)',
+        fix: "pass moduleName explicitly, e.g. moduleName: 'ordersdb'",
+      });
+    }
+    return name;
+  }
+
+  /**
+   * Opta's rule: the PostgreSQL port from the VPC's CIDR block. The literal block is used when it is known
+   * at synth (a VPC defined in the app, or looked up), so the template does not depend on the VPC resource.
+   */
+  private allowFromVpcCidr(vpc: ec2.IVpc, port: number): void {
+    const cidr = literalCidrOf(vpc);
+    this.securityGroup.addIngressRule(ec2.Peer.ipv4(cidr ?? vpc.vpcCidrBlock), ec2.Port.tcp(port),
+      'PostgreSQL from inside the VPC');
+    if (cidr === undefined) {
+      Validations.of(this.securityGroup).acknowledge({
+        id: 'AwsSolutions-EC23',
+        reason: 'The only CIDR ingress is the VPC\'s own CIDR block, a CloudFormation reference that cdk-nag cannot resolve (its rule throws); it is never 0.0.0.0/0 or ::/0.',
+      });
+    }
+  }
+
+  private warnAboutSoftProblems(instanceClass: string, deletionProtection: boolean, removalPolicy: RemovalPolicy): void {
+    if (isBurstable(instanceClass) && !/\.(medium|large)$/.test(instanceClass)) {
+      Annotations.of(this).addWarningV2('cdk-aurora-postgres:burstableSize',
+        `instanceClass '${instanceClass}': Aurora PostgreSQL offers burstable (db.t*) classes only in the medium and large sizes; RDS will refuse this class.`);
+    }
+    if (deletionProtection && removalPolicy === RemovalPolicy.DESTROY) {
+      Annotations.of(this).addWarningV2('cdk-aurora-postgres:destroyProtected',
+        'removalPolicy is DESTROY but deletionProtection is on: deleting the stack fails until a deployment turns deletionProtection off.');
+    }
+  }
+
+  /** The writer and readers, spread over the subnets' Availability Zones when there is more than one. */
+  private instances(vpc: ec2.IVpc, subnets: ec2.SubnetSelection, instanceType: ec2.InstanceType, count: number,
+    autoMinorVersionUpgrade: boolean | undefined): Pick<rds.DatabaseClusterProps, 'writer' | 'readers'> {
+    const zones = count > 1 ? vpc.selectSubnets(subnets).availabilityZones : [];
+    const options = (i: number): rds.ProvisionedClusterInstanceProps => ({
+      instanceType,
+      publiclyAccessible: false,
+      enablePerformanceInsights: true,
+      performanceInsightEncryptionKey: this.encryptionKey,
+      autoMinorVersionUpgrade,
+      availabilityZone: zones.length > 1 ? zones[i % zones.length] : undefined,
+      // Readers are failover targets, in order.
+      promotionTier: i === 0 ? undefined : 1,
+    });
+    const readers = Array.from({ length: count - 1 }, (_, i) => rds.ClusterInstance.provisioned(`Reader${i + 1}`, options(i + 1)));
+    return { writer: rds.ClusterInstance.provisioned('Writer', options(0)), readers };
+  }
+
+  /**
+   * With more than one instance, each is pinned to an Availability Zone of the cluster's own subnets, so that
+   * a reader is really in another AZ. In a stack with a known region those AZs are literal names, which the
+   * built-in CloudFormation validator flags as hard-coded (W3010); they come from the VPC, so they are right.
+   */
+  private acknowledgePinnedZones(cluster: NewCluster): void {
+    for (const child of cluster.node.children) {
+      const instance = child.node.defaultChild;
+      if (instance instanceof rds.CfnDBInstance && typeof instance.availabilityZone === 'string'
+        && !Token.isUnresolved(instance.availabilityZone)) {
+        Validations.of(child).acknowledge({
+          id: 'CloudFormation-Validate::W3010',
+          reason: 'The AZ is one of the cluster subnets\' own AZs, pinned so that readers sit in another AZ than the writer.',
+        });
+      }
+    }
+  }
+
+  private addRotation(interval: Duration): void {
+    if (!this.secret) {
+      throwPropError(this, {
+        prop: 'rotation',
+        value: true,
+        allowed: 'only on a database whose credentials secret is known',
+        fix: 'give the credentials (e.g. snapshotUsername) or drop rotation',
+      });
+    }
+    this.newCluster.addRotationSingleUser({ automaticallyAfter: interval });
+  }
+
+  /** The outputs that `DatabaseLink.fromCdkOutputs` reads; keys are stable and documented. */
+  private addLinkOutputs(port: number): void {
+    const stack = Stack.of(this);
+    const used = usedOutputKeys.get(stack) ?? new Set<string>();
+    usedOutputKeys.set(stack, used);
+    if (used.has(outputKey(this.moduleName, 'host'))) {
+      throwPropError(this, {
+        prop: 'moduleName',
+        value: this.moduleName,
+        allowed: 'a module name not used by another AuroraPostgres in the same stack (it prefixes the output keys)',
+        fix: 'give each database in the stack its own moduleName',
+      });
+    }
+    const values: Record<LinkOutputField, [string, string]> = {
+      host: [this.link.host, 'Host of the database endpoint that applications connect to'],
+      port: [String(port), 'PostgreSQL port'],
+      databaseName: [this.link.databaseName ?? DatabaseLink.FROM_SECRET, 'Database name (FROM_SECRET: the secret\'s dbname key)'],
+      username: [this.link.username ?? DatabaseLink.FROM_SECRET, 'Master user name (FROM_SECRET: the secret\'s username key)'],
+      password: [this.link.password ?? DatabaseLink.FROM_SECRET, 'Never a password: FROM_SECRET (the secret\'s password key) or a placeholder'],
+      secretArn: [this.link.secretArn ?? DatabaseLink.NO_SECRET, 'ARN of the Secrets Manager secret holding the credentials'],
+    };
+    for (const [field, [value, description]] of Object.entries(values) as [LinkOutputField, [string, string]][]) {
+      const key = outputKey(this.moduleName, field);
+      used.add(key);
+      const output = new CfnOutput(this, `Output${key}`, { value, description: `${this.moduleName}: ${description}` });
+      output.overrideLogicalId(key);
+    }
+  }
+}

@@ -1,0 +1,244 @@
+import { Token } from 'aws-cdk-lib';
+import { propErrorMessage } from './private/errors';
+import { LINK_OUTPUT_FIELDS, MODULE_NAME_PATTERN, outputKey } from './private/output-keys';
+
+/**
+ * The values of a database link.
+ *
+ * A credential that is not given here (`username`, `password`, `databaseName`) is read at run time from the
+ * Secrets Manager secret named by `secretArn`, under the JSON keys that RDS and CDK use (`username`,
+ * `password`, `dbname`). A value that is given is used as it is, including the placeholders
+ * `UNKNOWN_SEE_ORIGINAL_DB` and `UNKNOWN_SEE_PRIMARY_DB`.
+ */
+export interface DatabaseLinkProps {
+  /**
+   * The host name applications connect to (the writer endpoint; the reader endpoint of a global secondary).
+   */
+  readonly host: string;
+
+  /**
+   * The PostgreSQL port.
+   *
+   * @default 5432
+   */
+  readonly port?: number;
+
+  /**
+   * The database name.
+   *
+   * @default - read from the secret's `dbname` key
+   */
+  readonly databaseName?: string;
+
+  /**
+   * The user name.
+   *
+   * @default - read from the secret's `username` key
+   */
+  readonly username?: string;
+
+  /**
+   * A literal password. Only for local development and tests: it ends up in whatever the link is rendered
+   * into. Deployed databases give `secretArn` instead.
+   *
+   * @default - read from the secret's `password` key
+   */
+  readonly password?: string;
+
+  /**
+   * ARN (or name) of the Secrets Manager secret that holds the credentials as JSON
+   * (`username`, `password`, `dbname`, ...).
+   *
+   * @default - no secret: every credential must be given as a value
+   */
+  readonly secretArn?: string;
+}
+
+/**
+ * The one contract between the CDK side (`AuroraPostgres`) and the cdk8s side (`PostgresLinkChart`):
+ * where a database is and how to get its credentials.
+ *
+ * Get one from `AuroraPostgres.link` (CDK tokens, for a chart deployed in the same CDK app through
+ * `eks.Cluster.addCdk8sChart`), from `DatabaseLink.fromCdkOutputs` (after `cdk deploy --outputs-file`), or
+ * from `DatabaseLink.fromValues` (local development and tests).
+ */
+export class DatabaseLink {
+  /** The value of a credential that cannot be known because the cluster was restored from a snapshot. */
+  public static readonly UNKNOWN_SEE_ORIGINAL_DB = 'UNKNOWN_SEE_ORIGINAL_DB';
+
+  /** The value of a credential that cannot be known on an Aurora Global Database secondary. */
+  public static readonly UNKNOWN_SEE_PRIMARY_DB = 'UNKNOWN_SEE_PRIMARY_DB';
+
+  /**
+   * The value of a credential output (`<module>DbUser`, `<module>DbName`, `<module>DbPassword`) whose real
+   * value is read at run time from the secret named by `<module>DbSecretArn`. The password output always
+   * holds this marker or a placeholder, never a password.
+   */
+  public static readonly FROM_SECRET = 'FROM_SECRET';
+
+  /** The value of the `<module>DbSecretArn` output when the database has no credentials secret. */
+  public static readonly NO_SECRET = 'NONE';
+
+  /** The JSON key of the user name in an RDS credentials secret. */
+  public static readonly SECRET_KEY_USERNAME = 'username';
+
+  /** The JSON key of the password in an RDS credentials secret. */
+  public static readonly SECRET_KEY_PASSWORD = 'password';
+
+  /** The JSON key of the database name in an RDS credentials secret. */
+  public static readonly SECRET_KEY_DATABASE_NAME = 'dbname';
+
+  /**
+   * A link from explicit values: local development, tests, or a database this library did not create.
+   */
+  public static fromValues(props: DatabaseLinkProps): DatabaseLink {
+    return new DatabaseLink(props);
+  }
+
+  /**
+   * A link read from the file that `cdk deploy --outputs-file <file>` writes, for a cdk8s app that runs
+   * after the CDK deployment.
+   *
+   * @param outputs the parsed outputs file: `{ "<stackName>": { "<outputKey>": "<value>" } }`
+   * @param stackName the name of the stack that holds the database
+   * @param moduleName the database's `moduleName` (by default the `AuroraPostgres` construct's id)
+   */
+  public static fromCdkOutputs(outputs: any, stackName: string, moduleName: string): DatabaseLink {
+    const where = 'DatabaseLink.fromCdkOutputs';
+    if (outputs === null || typeof outputs !== 'object' || Array.isArray(outputs)) {
+      throw new Error(propErrorMessage(where, {
+        prop: 'outputs',
+        value: outputs === null ? 'null' : typeof outputs,
+        allowed: 'the parsed JSON object that `cdk deploy --outputs-file` writes ({ stackName: { outputKey: value } })',
+        fix: "pass JSON.parse(fs.readFileSync('cdk-outputs.json', 'utf8'))",
+      }));
+    }
+    const stacks = Object.keys(outputs);
+    const stack = outputs[stackName];
+    if (stack === undefined || stack === null || typeof stack !== 'object') {
+      throw new Error(propErrorMessage(where, {
+        prop: 'stackName',
+        value: stackName,
+        allowed: `a stack in the outputs file: ${stacks.length ? stacks.map(s => `'${s}'`).join(', ') : '(the file has no stacks)'}`,
+        fix: 'name the stack that holds the AuroraPostgres construct, and deploy it with --outputs-file',
+      }));
+    }
+    const modules = modulesIn(stack);
+    const missing = LINK_OUTPUT_FIELDS.filter(f => typeof stack[outputKey(moduleName, f)] !== 'string');
+    if (missing.length > 0) {
+      throw new Error(propErrorMessage(where, {
+        prop: 'moduleName',
+        value: moduleName,
+        allowed: `a module with link outputs in stack '${stackName}': ${modules.length ? modules.map(m => `'${m}'`).join(', ') : '(none)'}`
+          + (missing.length < LINK_OUTPUT_FIELDS.length
+            ? `; module '${moduleName}' lacks ${missing.map(f => outputKey(moduleName, f)).join(', ')}`
+            : ''),
+        fix: "pass the AuroraPostgres construct's moduleName (by default its construct id, letters and digits only)",
+      }));
+    }
+    const read = (field: typeof LINK_OUTPUT_FIELDS[number]): string | undefined => {
+      const value: string = stack[outputKey(moduleName, field)];
+      return value === DatabaseLink.FROM_SECRET || value === DatabaseLink.NO_SECRET ? undefined : value;
+    };
+    const port = Number(read('port'));
+    return new DatabaseLink({
+      host: read('host')!,
+      port: Number.isInteger(port) ? port : undefined,
+      databaseName: read('databaseName'),
+      username: read('username'),
+      password: read('password'),
+      secretArn: read('secretArn'),
+    });
+  }
+
+  /** The host name. */
+  public readonly host: string;
+
+  /** The port, as a string (env vars are strings). */
+  public readonly port: string;
+
+  /** The database name, or undefined when it is read from the secret. */
+  public readonly databaseName?: string;
+
+  /** The user name, or undefined when it is read from the secret. */
+  public readonly username?: string;
+
+  /** The literal password, or undefined when it is read from the secret. */
+  public readonly password?: string;
+
+  /** The secret that holds the credentials, if any. */
+  public readonly secretArn?: string;
+
+  /**
+   * Whether any value is an unresolved CDK token. Such a link can only be rendered into a chart that is
+   * deployed through `eks.Cluster.addCdk8sChart` in the same CDK app.
+   */
+  public readonly hasCdkTokens: boolean;
+
+  private constructor(props: DatabaseLinkProps) {
+    const where = 'DatabaseLink';
+    if (!props.host) {
+      throw new Error(propErrorMessage(where, {
+        prop: 'host', value: props.host ?? 'undefined', allowed: 'a non-empty host name', fix: 'give the endpoint host',
+      }));
+    }
+    const port = props.port ?? 5432;
+    if (!Token.isUnresolved(port) && (!Number.isInteger(port) || port < 1 || port > 65535)) {
+      throw new Error(propErrorMessage(where, {
+        prop: 'port', value: port, allowed: 'a whole number from 1 to 65535', fix: 'give the PostgreSQL port, usually 5432',
+      }));
+    }
+    const fromSecret = [
+      props.username === undefined ? 'username' : undefined,
+      props.password === undefined ? 'password' : undefined,
+      props.databaseName === undefined ? 'databaseName' : undefined,
+    ].filter((f): f is string => f !== undefined);
+    if (fromSecret.length > 0 && !props.secretArn) {
+      throw new Error(propErrorMessage(where, {
+        prop: 'secretArn',
+        value: 'undefined',
+        allowed: `a Secrets Manager secret ARN or name, because ${fromSecret.join(', ')} ${fromSecret.length > 1 ? 'are' : 'is'} not given and must be read from it`,
+        fix: `give secretArn, or give ${fromSecret.join(', ')} as values`,
+      }));
+    }
+    this.host = props.host;
+    this.port = Token.isUnresolved(port) ? Token.asString(port) : String(port);
+    this.databaseName = props.databaseName;
+    this.username = props.username;
+    this.password = props.password;
+    this.secretArn = props.secretArn;
+    this.hasCdkTokens = [props.host, props.port, props.databaseName, props.username, props.password, props.secretArn]
+      .some(v => v !== undefined && Token.isUnresolved(v));
+  }
+
+  /**
+   * The JSON key in the secret that a credential is read from, or undefined when the link holds its value.
+   *
+   * @param field one of `username`, `password`, `databaseName`
+   */
+  public secretKeyOf(field: string): string | undefined {
+    switch (field) {
+      case 'username': return this.username === undefined ? DatabaseLink.SECRET_KEY_USERNAME : undefined;
+      case 'password': return this.password === undefined ? DatabaseLink.SECRET_KEY_PASSWORD : undefined;
+      case 'databaseName': return this.databaseName === undefined ? DatabaseLink.SECRET_KEY_DATABASE_NAME : undefined;
+      default:
+        throw new Error(propErrorMessage('DatabaseLink.secretKeyOf', {
+          prop: 'field', value: field, allowed: "'username', 'password', 'databaseName'", fix: 'name one of those fields',
+        }));
+    }
+  }
+
+  /** Whether any credential is read from the secret at run time. */
+  public get readsSecret(): boolean {
+    return this.username === undefined || this.password === undefined || this.databaseName === undefined;
+  }
+}
+
+/** The module names that have a host output in one stack's outputs. */
+function modulesIn(stackOutputs: Record<string, unknown>): string[] {
+  const suffix = outputKey('', 'host');
+  return Object.keys(stackOutputs)
+    .filter(k => k.endsWith(suffix) && k.length > suffix.length)
+    .map(k => k.slice(0, -suffix.length))
+    .filter(m => MODULE_NAME_PATTERN.test(m));
+}

@@ -1,0 +1,50 @@
+import * as rds from 'aws-cdk-lib/aws-rds';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+
+/** A cluster this library creates: a new one, or one restored from a snapshot. */
+export type NewCluster = rds.DatabaseCluster | rds.DatabaseClusterFromSnapshot;
+
+/** Props common to every kind of cluster this library creates (the base props of both L2 clusters). */
+export type BaseClusterProps = Omit<rds.DatabaseClusterProps, 'credentials' | 'replicationSourceIdentifier' | 'manageMasterUserPassword'>;
+
+/** What every variant hands back to `AuroraPostgres`. */
+export interface VariantResult {
+  readonly cluster: NewCluster;
+  /** The master credentials secret, if this variant has one. */
+  readonly secret?: secretsmanager.ISecret;
+  /** The host applications connect to. */
+  readonly host: string;
+  /** The link's credentials: a value, a placeholder, or undefined for "read from the secret". */
+  readonly username?: string;
+  readonly databaseName?: string;
+  readonly password?: string;
+}
+
+/** The parts every variant shares, already validated and defaulted by `AuroraPostgres`. */
+export interface SharedClusterParts {
+  /** Props common to every kind of `rds.DatabaseCluster*` this library creates. */
+  readonly baseProps: BaseClusterProps;
+  /** The master user name (for variants that set or generate credentials). */
+  readonly masterUsername: string;
+  /** The database name given by the user, or the default. */
+  readonly databaseName: string;
+  /** Whether the user gave `databaseName` explicitly. */
+  readonly databaseNameGiven: boolean;
+}
+
+/**
+ * The base of the cluster variants (standard, restored from a snapshot, global primary, global secondary),
+ * in the spirit of aws-cdk-lib's `DatabaseClusterNew`: `AuroraPostgres` builds the shared parts once, the
+ * variant builds the cluster and says what the link knows about its credentials.
+ */
+export abstract class ClusterVariant {
+  /** A short name for messages, e.g. 'standard' or 'global secondary'. */
+  public abstract readonly name: string;
+
+  /** The default instance class of this variant. */
+  public abstract readonly defaultInstanceClass: string;
+
+  /** Builds the cluster under `scope` with the construct id `Cluster`. */
+  public abstract create(scope: Construct, shared: SharedClusterParts): VariantResult;
+}

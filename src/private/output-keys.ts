@@ -1,0 +1,24 @@
+/**
+ * The CloudFormation output keys of a link, shared by the writer (`AuroraPostgres`) and the reader
+ * (`DatabaseLink.fromCdkOutputs`). Keys are `<moduleName><Suffix>`, e.g. `rdsDbHost`.
+ */
+export const OUTPUT_SUFFIXES = {
+  host: 'DbHost',
+  port: 'DbPort',
+  databaseName: 'DbName',
+  username: 'DbUser',
+  password: 'DbPassword',
+  secretArn: 'DbSecretArn',
+} as const;
+
+export type LinkOutputField = keyof typeof OUTPUT_SUFFIXES;
+
+export const LINK_OUTPUT_FIELDS = Object.keys(OUTPUT_SUFFIXES) as LinkOutputField[];
+
+/** The output key of one field of a module's link. */
+export function outputKey(moduleName: string, field: LinkOutputField): string {
+  return `${moduleName}${OUTPUT_SUFFIXES[field]}`;
+}
+
+/** Module names become output keys (CloudFormation logical IDs) and env var prefixes: letters and digits. */
+export const MODULE_NAME_PATTERN = /^[A-Za-z][A-Za-z0-9]{0,62}$/;

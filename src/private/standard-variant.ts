@@ -1,0 +1,26 @@
+import * as rds from 'aws-cdk-lib/aws-rds';
+import { Construct } from 'constructs';
+import { ClusterVariant, SharedClusterParts, VariantResult } from './cluster-variant';
+
+/** The default instance class of a standard cluster: the cheapest Graviton class Aurora PostgreSQL offers. */
+export const STANDARD_INSTANCE_CLASS = 'db.t4g.medium';
+
+/** A new cluster with a generated master password in Secrets Manager. */
+export class StandardVariant extends ClusterVariant {
+  public readonly name = 'standard';
+  public readonly defaultInstanceClass = STANDARD_INSTANCE_CLASS;
+
+  public create(scope: Construct, shared: SharedClusterParts): VariantResult {
+    const cluster = new rds.DatabaseCluster(scope, 'Cluster', {
+      ...shared.baseProps,
+      credentials: rds.Credentials.fromGeneratedSecret(shared.masterUsername),
+    });
+    return {
+      cluster,
+      secret: cluster.secret,
+      host: cluster.clusterEndpoint.hostname,
+      username: shared.masterUsername,
+      databaseName: shared.databaseName,
+    };
+  }
+}

@@ -1,0 +1,147 @@
+import { Duration, Token } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { IConstruct } from 'constructs';
+import { throwPropError } from './errors';
+
+/** `db.<family>.<size>`: family such as r6g, r7i, x2g, t4g; size such as medium, large, 4xlarge, metal. */
+const INSTANCE_CLASS = /^db\.([a-z][a-z0-9-]*)\.(micro|small|medium|large|\d{0,2}xlarge|metal(-\d+xl)?)$/;
+
+/** Validates `instanceClass` and returns the EC2 instance type (the part after `db.`). */
+export function instanceTypeOf(scope: IConstruct, instanceClass: string): ec2.InstanceType {
+  if (!Token.isUnresolved(instanceClass) && !INSTANCE_CLASS.test(instanceClass)) {
+    throwPropError(scope, {
+      prop: 'instanceClass',
+      value: instanceClass,
+      allowed: "an RDS DB instance class of the form db.<family>.<size>, e.g. 'db.t4g.medium', 'db.r6g.large', 'db.r7g.2xlarge'",
+      fix: 'use an instance class that Aurora PostgreSQL offers in your region (see the RDS console or `aws rds describe-orderable-db-instance-options --engine aurora-postgresql`)',
+    });
+  }
+  return new ec2.InstanceType(instanceClass.replace(/^db\./, ''));
+}
+
+/** Whether an instance class is burstable (`db.t*`); undefined when it is a token. */
+export function isBurstable(instanceClass: string): boolean | undefined {
+  if (Token.isUnresolved(instanceClass)) return undefined;
+  return /^db\.t\d/.test(instanceClass);
+}
+
+/** Validates `instances` (1..16) and its conflict with `multiAz`; returns the total number of instances. */
+export function instanceCount(scope: IConstruct, instances: number | undefined, multiAz: boolean | undefined): number {
+  if (instances !== undefined && multiAz) {
+    throwPropError(scope, {
+      prop: 'instances',
+      value: instances,
+      allowed: 'either multiAz: true (a writer plus one reader in another AZ) or instances, not both',
+      fix: 'drop multiAz and keep instances (any count of 2 or more spreads over AZs), or drop instances',
+    });
+  }
+  if (instances === undefined) return multiAz ? 2 : 1;
+  if (!Token.isUnresolved(instances) && (!Number.isInteger(instances) || instances < 1 || instances > 16)) {
+    throwPropError(scope, {
+      prop: 'instances',
+      value: instances,
+      allowed: 'a whole number from 1 to 16 (one writer plus up to 15 readers, the Aurora limit)',
+      fix: 'choose between 1 and 16 instances',
+    });
+  }
+  return instances;
+}
+
+/** RDS rule for Aurora PostgreSQL `DatabaseName`: a letter, then letters, digits or underscores; 63 at most. */
+const DATABASE_NAME = /^[A-Za-z][A-Za-z0-9_]{0,62}$/;
+const RESERVED_DATABASE_NAMES = ['template0', 'template1', 'rdsadmin'];
+
+/** Validates `databaseName`. */
+export function validateDatabaseName(scope: IConstruct, databaseName: string): void {
+  if (Token.isUnresolved(databaseName)) return;
+  if (!DATABASE_NAME.test(databaseName) || RESERVED_DATABASE_NAMES.includes(databaseName.toLowerCase())) {
+    throwPropError(scope, {
+      prop: 'databaseName',
+      value: databaseName,
+      allowed: `1 to 63 characters: a letter, then letters, digits or underscores; not ${RESERVED_DATABASE_NAMES.join(', ')}`,
+      fix: "choose a plain identifier such as 'app' or 'orders'",
+    });
+  }
+}
+
+/** RDS rule for the master user name: a letter, then letters, digits or underscores; 63 at most; not reserved. */
+const USERNAME = /^[A-Za-z][A-Za-z0-9_]{0,62}$/;
+const RESERVED_USERNAMES = ['rdsadmin', 'rdsrepladmin', 'rds_superuser', 'public', 'none'];
+
+/** Validates a master user name. */
+export function validateUsername(scope: IConstruct, prop: string, username: string): void {
+  if (Token.isUnresolved(username)) return;
+  const lower = username.toLowerCase();
+  if (!USERNAME.test(username) || RESERVED_USERNAMES.includes(lower) || lower.startsWith('pg_')) {
+    throwPropError(scope, {
+      prop,
+      value: username,
+      allowed: `1 to 63 characters: a letter, then letters, digits or underscores; not ${RESERVED_USERNAMES.join(', ')} nor pg_*`,
+      fix: "use 'postgres' (the default) or another plain identifier",
+    });
+  }
+}
+
+/** Validates `backupRetention` (1..35 whole days) and returns it. */
+export function validateBackupRetention(scope: IConstruct, retention: Duration): Duration {
+  if (retention.isUnresolved()) return retention;
+  const days = retention.toDays({ integral: false });
+  if (!Number.isInteger(days) || days < 1 || days > 35) {
+    throwPropError(scope, {
+      prop: 'backupRetention',
+      value: retention.toHumanString(),
+      allowed: 'whole days from 1 to 35 (Aurora keeps automated backups for 1 to 35 days)',
+      fix: 'use Duration.days(n) with 1 <= n <= 35, e.g. Duration.days(7)',
+    });
+  }
+  return retention;
+}
+
+/** Validates a port number. */
+export function validatePort(scope: IConstruct, port: number): void {
+  if (Token.isUnresolved(port)) return;
+  if (!Number.isInteger(port) || port < 1150 || port > 65535) {
+    throwPropError(scope, {
+      prop: 'port',
+      value: port,
+      allowed: 'a whole number from 1150 to 65535 (the range RDS accepts)',
+      fix: 'use 5432 (the default) or another port in that range',
+    });
+  }
+}
+
+/**
+ * The subnets the cluster goes into: the user's selection (refused if it picks public subnets), else the
+ * VPC's private subnets with egress, else its isolated subnets. A VPC with neither is refused.
+ */
+export function privateSubnetsOf(scope: IConstruct, vpc: ec2.IVpc, selection?: ec2.SubnetSelection): ec2.SubnetSelection {
+  if (selection) {
+    if (selection.subnetType === ec2.SubnetType.PUBLIC) {
+      throwPropError(scope, {
+        prop: 'vpcSubnets',
+        value: 'subnetType PUBLIC',
+        allowed: 'private subnets only (PRIVATE_WITH_EGRESS or PRIVATE_ISOLATED): the database is never placed where the internet can route to it',
+        fix: 'select private or isolated subnets, or leave vpcSubnets out to use the VPC\'s private subnets',
+      });
+    }
+    const publicIds = new Set(vpc.publicSubnets.map(s => s.subnetId));
+    const picked = vpc.selectSubnets(selection).subnets.filter(s => publicIds.has(s.subnetId));
+    if (picked.length > 0) {
+      throwPropError(scope, {
+        prop: 'vpcSubnets',
+        value: picked.map(s => s.node.path).join(', '),
+        allowed: 'private subnets only (PRIVATE_WITH_EGRESS or PRIVATE_ISOLATED)',
+        fix: 'select private or isolated subnets, or leave vpcSubnets out to use the VPC\'s private subnets',
+      });
+    }
+    return selection;
+  }
+  if (vpc.privateSubnets.length > 0) return { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS };
+  if (vpc.isolatedSubnets.length > 0) return { subnetType: ec2.SubnetType.PRIVATE_ISOLATED };
+  throwPropError(scope, {
+    prop: 'vpc',
+    value: vpc.node.path,
+    allowed: 'a VPC with private subnets (PRIVATE_WITH_EGRESS or PRIVATE_ISOLATED) in at least two Availability Zones',
+    fix: 'add private subnets to the VPC (ec2.Vpc subnetConfiguration), or pass a VPC that has them',
+  });
+}

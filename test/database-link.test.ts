@@ -1,0 +1,110 @@
+import { Lazy } from 'aws-cdk-lib';
+import { DatabaseLink } from '../src';
+
+const outputs = {
+  Network: { VpcId: 'vpc-1' },
+  OrdersDb: {
+    rdsDbHost: 'orders.cluster-abc.us-east-1.rds.amazonaws.com',
+    rdsDbPort: '5432',
+    rdsDbName: 'orders',
+    rdsDbUser: 'postgres',
+    rdsDbPassword: 'FROM_SECRET',
+    rdsDbSecretArn: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:rds-AbCdEf',
+    otherDbHost: 'x',
+    otherDbPort: '5432',
+    otherDbName: 'FROM_SECRET',
+    otherDbUser: 'FROM_SECRET',
+    otherDbPassword: 'FROM_SECRET',
+    otherDbSecretArn: 'arn:aws:secretsmanager:us-west-2:123456789012:secret:o',
+    restoredDbHost: 'r',
+    restoredDbPort: '5432',
+    restoredDbName: 'UNKNOWN_SEE_ORIGINAL_DB',
+    restoredDbUser: 'UNKNOWN_SEE_ORIGINAL_DB',
+    restoredDbPassword: 'UNKNOWN_SEE_ORIGINAL_DB',
+    restoredDbSecretArn: 'NONE',
+  },
+};
+
+describe('DatabaseLink.fromCdkOutputs', () => {
+  test('reads host, port, name and user; the password comes from the secret', () => {
+    const link = DatabaseLink.fromCdkOutputs(outputs, 'OrdersDb', 'rds');
+    expect(link).toMatchObject({
+      host: 'orders.cluster-abc.us-east-1.rds.amazonaws.com',
+      port: '5432',
+      databaseName: 'orders',
+      username: 'postgres',
+      password: undefined,
+      secretArn: outputs.OrdersDb.rdsDbSecretArn,
+      hasCdkTokens: false,
+    });
+    expect(link.secretKeyOf('password')).toBe('password');
+    expect(link.secretKeyOf('username')).toBeUndefined();
+    expect(link.readsSecret).toBe(true);
+  });
+
+  test('FROM_SECRET fields are read from the secret', () => {
+    const link = DatabaseLink.fromCdkOutputs(outputs, 'OrdersDb', 'other');
+    expect([link.secretKeyOf('username'), link.secretKeyOf('password'), link.secretKeyOf('databaseName')])
+      .toEqual(['username', 'password', 'dbname']);
+  });
+
+  test('placeholders pass through and NONE means no secret', () => {
+    const link = DatabaseLink.fromCdkOutputs(outputs, 'OrdersDb', 'restored');
+    expect(link).toMatchObject({
+      username: 'UNKNOWN_SEE_ORIGINAL_DB', password: 'UNKNOWN_SEE_ORIGINAL_DB', databaseName: 'UNKNOWN_SEE_ORIGINAL_DB', secretArn: undefined,
+    });
+    expect(link.readsSecret).toBe(false);
+  });
+
+  test('a stack missing from the file: the error lists the stacks', () => {
+    expect(() => DatabaseLink.fromCdkOutputs(outputs, 'Orders', 'rds'))
+      .toThrow(/invalid stackName 'Orders'\. Allowed: a stack in the outputs file: 'Network', 'OrdersDb'/);
+  });
+
+  test('a module missing from the stack: the error lists the modules', () => {
+    expect(() => DatabaseLink.fromCdkOutputs(outputs, 'OrdersDb', 'db'))
+      .toThrow(/invalid moduleName 'db'\. Allowed: a module with link outputs in stack 'OrdersDb': 'rds', 'other', 'restored'/);
+  });
+
+  test('a module with some outputs missing: the error names them', () => {
+    const partial = { S: { rdsDbHost: 'h', rdsDbPort: '5432' } };
+    expect(() => DatabaseLink.fromCdkOutputs(partial, 'S', 'rds')).toThrow(/lacks rdsDbName, rdsDbUser, rdsDbPassword, rdsDbSecretArn/);
+  });
+
+  test('not an outputs object', () => {
+    expect(() => DatabaseLink.fromCdkOutputs([], 'S', 'rds')).toThrow(/invalid outputs/);
+  });
+});
+
+describe('DatabaseLink.fromValues', () => {
+  test('literal values, default port', () => {
+    const link = DatabaseLink.fromValues({ host: 'localhost', databaseName: 'app', username: 'u', password: 'p' });
+    expect(link).toMatchObject({ host: 'localhost', port: '5432', password: 'p', hasCdkTokens: false, readsSecret: false });
+  });
+
+  test('CDK tokens are detected', () => {
+    const link = DatabaseLink.fromValues({
+      host: Lazy.string({ produce: () => 'h' }), username: 'u', databaseName: 'd', secretArn: 'arn',
+    });
+    expect(link.hasCdkTokens).toBe(true);
+  });
+
+  test('a credential without a value and without a secret', () => {
+    expect(() => DatabaseLink.fromValues({ host: 'h', username: 'u', databaseName: 'd' }))
+      .toThrow(/invalid secretArn 'undefined'\. Allowed: .*because password is not given/);
+  });
+
+  test('an empty host', () => {
+    expect(() => DatabaseLink.fromValues({ host: '', username: 'u', databaseName: 'd', password: 'p' })).toThrow(/invalid host/);
+  });
+
+  test('a port out of range', () => {
+    expect(() => DatabaseLink.fromValues({ host: 'h', port: 70000, username: 'u', databaseName: 'd', password: 'p' }))
+      .toThrow(/invalid port 70000/);
+  });
+
+  test('secretKeyOf an unknown field', () => {
+    const link = DatabaseLink.fromValues({ host: 'h', username: 'u', databaseName: 'd', password: 'p' });
+    expect(() => link.secretKeyOf('host')).toThrow(/invalid field 'host'/);
+  });
+});

@@ -1,0 +1,71 @@
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { App, Stack } from 'aws-cdk-lib';
+import * as rds from 'aws-cdk-lib/aws-rds';
+import { DatabaseLink } from '../src';
+import { findingsIn, tempDir } from './util';
+
+const EXAMPLE = path.join(__dirname, '..', 'examples', 'cdk');
+
+/** Every string in a template under a key that names a password, with the key path. */
+function passwordValues(node: unknown, at: string[] = []): Array<{ at: string; value: unknown }> {
+  if (Array.isArray(node)) return node.flatMap((v, i) => passwordValues(v, [...at, String(i)]));
+  if (node === null || typeof node !== 'object') return [];
+  return Object.entries(node as Record<string, unknown>).flatMap(([k, v]) => [
+    ...(/password/i.test(k) ? [{ at: [...at, k].join('.'), value: v }] : []),
+    ...passwordValues(v, [...at, k]),
+  ]);
+}
+
+describe('the example CDK app, synthesized by the real cdk CLI', () => {
+  const outdir = tempDir('example-cdk');
+  beforeAll(() => {
+    // Exactly what `npx projen example` runs, with the built-in CloudFormation validator and cdk-nag on.
+    execFileSync('npx', ['cdk', 'synth', '--no-notices', '--no-version-reporting', '--quiet', '--output', outdir], {
+      cwd: EXAMPLE,
+      env: { ...process.env, CDK_DISABLE_CLI_TELEMETRY: 'true', CDK_DISABLE_VERSION_CHECK: 'true', CDK_VALIDATION: 'true' },
+      stdio: 'pipe',
+    });
+  }, 180_000);
+
+  const templates = () => fs.readdirSync(outdir).filter(f => f.endsWith('.template.json'))
+    .map(f => ({ name: f, template: JSON.parse(fs.readFileSync(path.join(outdir, f), 'utf8')) }));
+
+  test('writes a template per stack', () => {
+    expect(templates().map(t => t.name).sort()).toEqual(['Network.template.json', 'OrdersDb.template.json']);
+  });
+
+  test('the built-in CloudFormation validator and cdk-nag report nothing', () => {
+    expect(findingsIn(outdir)).toEqual([]);
+  });
+
+  test('no literal password anywhere in any template', () => {
+    const found = templates().flatMap(({ name, template }) => passwordValues(template).map(p => ({ name, ...p })));
+    expect(found.length).toBeGreaterThan(0); // the scan sees the cluster's password and the link output
+    for (const { at, value } of found) {
+      const text = JSON.stringify(value);
+      if (at.endsWith('MasterUserPassword')) {
+        expect(text).toMatch(/^\{"Fn::Join":\["",\["\{\{resolve:secretsmanager:",\{"Ref":"[^"]+"\},":SecretString:password::\}\}"\]\]\}$/);
+      } else if (/^Outputs\.\w+DbPassword$/.test(at)) {
+        expect(value).toEqual({ Description: expect.any(String), Value: DatabaseLink.FROM_SECRET });
+      } else {
+        expect(text).not.toMatch(/"[^"{}]{8,}"/); // nothing that could be a literal secret
+      }
+    }
+  });
+});
+
+describe("aws-cdk-lib's built-in CloudFormation validator", () => {
+  test('is live: it reports a known-bad DB cluster (password without user name)', () => {
+    const app = new App({ outdir: tempDir('validator') });
+    const stack = new Stack(app, 'Bad');
+    new rds.CfnDBCluster(stack, 'Cluster', { engine: 'aurora-postgresql', masterUserPassword: 'x'.repeat(12) });
+    try {
+      app.synth();
+    } catch {
+      // a failed validation throws; the report is still written
+    }
+    expect(findingsIn(app.outdir).map(f => f.rule)).toContain('F3021');
+  });
+});

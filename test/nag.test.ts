@@ -1,0 +1,42 @@
+import { Fn } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { AuroraPostgres } from '../src';
+import { nagFindings, testStack } from './util';
+
+// cdk-nag AwsSolutions over stacks that hold the construct: zero unacknowledged findings. The construct
+// acknowledges exactly two rules, each on one resource and with a reason (see aurora-postgres.ts):
+// AwsSolutions-SMG4 on the secret while rotation is off, and AwsSolutions-EC23 on the security group only
+// when the VPC CIDR is a CloudFormation reference that cdk-nag cannot resolve.
+describe('cdk-nag AwsSolutions', () => {
+  test('defaults', () => {
+    const { app, stack, vpc } = testStack();
+    new AuroraPostgres(stack, 'rds', { vpc });
+    expect(nagFindings(app)).toEqual([]);
+  });
+
+  test('multiAz with rotation', () => {
+    const { app, stack, vpc } = testStack();
+    new AuroraPostgres(stack, 'rds', { vpc, multiAz: true, rotation: true });
+    expect(nagFindings(app)).toEqual([]);
+  });
+
+  test('a VPC whose CIDR is a reference', () => {
+    const { app, stack } = testStack();
+    const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Imported', {
+      vpcId: 'vpc-1',
+      availabilityZones: ['us-east-1a', 'us-east-1b'],
+      vpcCidrBlock: Fn.importValue('VpcCidr'),
+      privateSubnetIds: ['subnet-1', 'subnet-2'],
+    });
+    new AuroraPostgres(stack, 'rds', { vpc });
+    expect(nagFindings(app)).toEqual([]);
+  });
+
+  test('the check is live: an open security group next to the construct is reported', () => {
+    const { app, stack, vpc } = testStack();
+    new AuroraPostgres(stack, 'rds', { vpc });
+    const open = new ec2.SecurityGroup(stack, 'Open', { vpc });
+    open.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(5432));
+    expect(nagFindings(app)).toEqual([expect.objectContaining({ rule: 'AwsSolutions-EC23', path: 'TestStack/Open/Resource' })]);
+  });
+});
