@@ -34,6 +34,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
   devDeps: [
     'aws-cdk@^2.1100.0',
     'cdk-nag@^3.0.2',
+    '@aws-cdk/cloudformation-diff',
   ],
 
   eslintOptions: {

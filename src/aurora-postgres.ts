@@ -7,14 +7,17 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { DatabaseLink } from './database-link';
-import { ClusterVariant, NewCluster } from './private/cluster-variant';
+import { NewCluster } from './private/cluster-variant';
 import { throwPropError } from './private/errors';
 import { LinkOutputField, MODULE_NAME_PATTERN, outputKey } from './private/output-keys';
-import { StandardVariant } from './private/standard-variant';
 import {
   instanceCount, instanceTypeOf, isBurstable, privateSubnetsOf, validateBackupRetention,
   validateDatabaseName, validatePort, validateUsername,
 } from './private/validate';
+import { selectVariant } from './private/variant-selection';
+
+/** aws-cdk-lib feature flag: no unused generated secret on a cluster restored without snapshot credentials. */
+const RDS_PREVENT_RENDERING_DEPRECATED_CREDENTIALS = '@aws-cdk/aws-rds:preventRenderingDeprecatedCredentials';
 
 /**
  * Properties of an `AuroraPostgres` cluster.
@@ -33,9 +36,10 @@ export interface AuroraPostgresProps {
   readonly vpcSubnets?: ec2.SubnetSelection;
 
   /**
-   * The RDS instance class of every instance, `db.<family>.<size>` (Opta's `instance_class`).
+   * The RDS instance class of every instance, `db.<family>.<size>` (Opta's `instance_class`). Aurora Global
+   * Database members cannot use burstable (`db.t*`) classes.
    *
-   * @default 'db.t4g.medium'
+   * @default 'db.t4g.medium'; 'db.r6g.large' for either side of a global database
    */
   readonly instanceClass?: string;
 
@@ -63,14 +67,15 @@ export interface AuroraPostgresProps {
   readonly instances?: number;
 
   /**
-   * The name of the database created in the cluster (Opta's `database_name`).
+   * The name of the database created in the cluster (Opta's `database_name`). On a restored cluster the
+   * database is the snapshot's: give its name here so the link knows it. Not allowed on a global secondary.
    *
-   * @default 'app'
+   * @default 'app'; `UNKNOWN_SEE_ORIGINAL_DB` on a restored cluster
    */
   readonly databaseName?: string;
 
   /**
-   * The master user name.
+   * The master user name of a new cluster (a restored cluster keeps the snapshot's: see `snapshotUsername`).
    *
    * @default 'postgres'
    */
@@ -198,6 +203,68 @@ export interface AuroraPostgresProps {
   readonly clusterIdentifier?: string;
 
   /**
+   * Restore the cluster from this Aurora cluster snapshot (Opta's `restore_from_snapshot`): its ARN, or its
+   * id when it is in this account and region. A snapshot in another region must be copied here first.
+   *
+   * Keep this prop once the cluster exists: CloudFormation replaces a cluster whose `SnapshotIdentifier` is
+   * removed or changed with a new, empty one. `deletionProtection` (which makes that replacement fail) and the
+   * SNAPSHOT `removalPolicy` (which keeps a final snapshot of the replaced cluster) guard the data by default.
+   *
+   * @default - a new, empty cluster
+   */
+  readonly restoreFromSnapshot?: string;
+
+  /**
+   * The master user name of the snapshot's source cluster. With it, a new password is generated into Secrets
+   * Manager and applied to the restored cluster, so the link knows user and password. Without it they are
+   * `UNKNOWN_SEE_ORIGINAL_DB`.
+   *
+   * @default - user and password stay the snapshot's, unknown to this construct
+   */
+  readonly snapshotUsername?: string;
+
+  /**
+   * Make this cluster the primary of a new Aurora Global Database (Opta's `create_global_database`).
+   * Its credentials secret is named `<globalDatabaseId>-credentials` and replicated to `secretReplicaRegions`.
+   *
+   * @default false
+   */
+  readonly createGlobalDatabase?: boolean;
+
+  /**
+   * The identifier of the global database created with `createGlobalDatabase`.
+   *
+   * @default - `<stackName>-<moduleName>`, lowercased, non-alphanumerics as hyphens
+   */
+  readonly globalDatabaseId?: string;
+
+  /**
+   * Regions the primary's credentials secret is replicated to (the secondaries' regions), with
+   * `createGlobalDatabase`.
+   *
+   * @default - no replicas
+   */
+  readonly secretReplicaRegions?: string[];
+
+  /**
+   * Join this existing Aurora Global Database as a secondary cluster in this stack's region (Opta's
+   * `existing_global_database_id`). The engine version must be the primary's. The link's host is this
+   * cluster's reader endpoint: a secondary is read-only (see the README for the write options).
+   *
+   * @default - not a secondary
+   */
+  readonly existingGlobalDatabaseId?: string;
+
+  /**
+   * On a secondary: the name of the primary's credentials secret, replicated into this region
+   * (`<globalDatabaseId>-credentials` when the primary is an `AuroraPostgres`). The link then reads user,
+   * password and database name from the replica.
+   *
+   * @default - user, password and database name are `UNKNOWN_SEE_PRIMARY_DB`
+   */
+  readonly primarySecretName?: string;
+
+  /**
    * The module name (Opta's module name): the prefix of this database's CloudFormation output keys
    * (`<moduleName>DbHost`, `<moduleName>DbPort`, `<moduleName>DbName`, `<moduleName>DbUser`,
    * `<moduleName>DbPassword`, `<moduleName>DbSecretArn`), unique in its stack. A letter, then letters and
@@ -248,6 +315,9 @@ export class AuroraPostgres extends Construct implements ec2.IConnectable {
   /** The prefix of this database's CloudFormation output keys. */
   public readonly moduleName: string;
 
+  /** The identifier of the Aurora Global Database this cluster belongs to (primary or secondary), if any. */
+  public readonly globalClusterIdentifier?: string;
+
   /**
    * Where the database is and how to get its credentials, as CDK tokens: hand it to a `PostgresLinkChart`
    * deployed through `eks.Cluster.addCdk8sChart` in the same app.
@@ -255,20 +325,32 @@ export class AuroraPostgres extends Construct implements ec2.IConnectable {
   public readonly link: DatabaseLink;
 
   private readonly newCluster: NewCluster;
+  private readonly generatedSecret?: secretsmanager.ISecret;
 
   constructor(scope: Construct, id: string, props: AuroraPostgresProps) {
     super(scope, id);
+    // A restore without snapshotUsername must not leave behind a generated secret that is never applied.
+    this.node.setContext(RDS_PREVENT_RENDERING_DEPRECATED_CREDENTIALS, true);
 
-    const variant: ClusterVariant = new StandardVariant();
     this.moduleName = this.validModuleName(id, props.moduleName);
+    const variant = selectVariant(this, props, this.moduleName);
 
     const instanceClass = props.instanceClass ?? variant.defaultInstanceClass;
     const instanceType = instanceTypeOf(this, instanceClass);
+    if (variant.isGlobal && isBurstable(instanceClass)) {
+      throwPropError(this, {
+        prop: 'instanceClass',
+        value: instanceClass,
+        allowed: `a memory-optimized class such as 'db.r6g.large' or 'db.r7g.xlarge': Aurora Global Database does not support burstable (db.t*) classes (this cluster is a ${variant.name})`,
+        fix: "use 'db.r6g.large' (the default of the global variants) or a larger r-class",
+      });
+    }
     const count = instanceCount(this, props.instances, props.multiAz);
     const databaseName = props.databaseName ?? 'app';
     validateDatabaseName(this, databaseName);
     const masterUsername = props.masterUsername ?? 'postgres';
     validateUsername(this, 'masterUsername', masterUsername);
+    if (props.snapshotUsername !== undefined) validateUsername(this, 'snapshotUsername', props.snapshotUsername);
     const port = props.port ?? 5432;
     validatePort(this, port);
     const backupRetention = validateBackupRetention(this, props.backupRetention ?? Duration.days(7));
@@ -292,10 +374,12 @@ export class AuroraPostgres extends Construct implements ec2.IConnectable {
       this.allowFromVpcCidr(props.vpc, port);
     }
 
+    const region = Stack.of(this).region;
     const result = variant.create(this, {
       masterUsername,
       databaseName,
       databaseNameGiven: props.databaseName !== undefined,
+      region: Token.isUnresolved(region) ? undefined : region,
       baseProps: {
         engine: rds.DatabaseClusterEngine.auroraPostgres({
           version: props.engineVersion ?? rds.AuroraPostgresEngineVersion.VER_17_9,
@@ -305,7 +389,6 @@ export class AuroraPostgres extends Construct implements ec2.IConnectable {
         securityGroups: [this.securityGroup, ...(props.extraSecurityGroups ?? [])],
         ...this.instances(props.vpc, vpcSubnets, instanceType, count, props.autoMinorVersionUpgrade),
         port,
-        defaultDatabaseName: databaseName,
         clusterIdentifier: props.clusterIdentifier,
         backup: { retention: backupRetention, preferredWindow: props.preferredBackupWindow },
         preferredMaintenanceWindow: props.preferredMaintenanceWindow,
@@ -327,6 +410,8 @@ export class AuroraPostgres extends Construct implements ec2.IConnectable {
     this.cluster = result.cluster;
     this.secret = result.secret;
     this.connections = result.cluster.connections;
+    this.globalClusterIdentifier = result.globalClusterIdentifier;
+    this.generatedSecret = result.generatedSecret;
 
     if (props.rotation) {
       this.addRotation(props.rotationInterval ?? Duration.days(30));
@@ -337,9 +422,8 @@ export class AuroraPostgres extends Construct implements ec2.IConnectable {
         allowed: 'only together with rotation: true',
         fix: 'set rotation: true, or drop rotationInterval',
       });
-    } else if (result.secret) {
-      // The generated secret itself (cluster.secret is its attachment to the cluster).
-      Validations.of(result.cluster.node.tryFindChild('Secret') ?? result.secret).acknowledge({
+    } else if (result.generatedSecret) {
+      Validations.of(result.generatedSecret).acknowledge({
         id: 'AwsSolutions-SMG4',
         reason: 'Rotation is off by default on purpose: pods read the password from env vars once at start, so a rotated password reaches them only after a rollout. Turn it on with the rotation prop.',
       });
@@ -351,7 +435,7 @@ export class AuroraPostgres extends Construct implements ec2.IConnectable {
       username: result.username,
       databaseName: result.databaseName,
       password: result.password,
-      secretArn: result.secret?.secretArn,
+      secretArn: result.secretName ?? result.secret?.secretArn,
     });
     this.addLinkOutputs(port);
   }
@@ -454,12 +538,12 @@ export class AuroraPostgres extends Construct implements ec2.IConnectable {
   }
 
   private addRotation(interval: Duration): void {
-    if (!this.secret) {
+    if (!this.generatedSecret) {
       throwPropError(this, {
         prop: 'rotation',
         value: true,
-        allowed: 'only on a database whose credentials secret is known',
-        fix: 'give the credentials (e.g. snapshotUsername) or drop rotation',
+        allowed: 'only on a database whose credentials secret this stack manages (not a restore without snapshotUsername, not a global secondary)',
+        fix: 'set snapshotUsername on a restore; rotate a global database\'s secret in the primary\'s stack; or drop rotation',
       });
     }
     this.newCluster.addRotationSingleUser({ automaticallyAfter: interval });
@@ -487,10 +571,16 @@ export class AuroraPostgres extends Construct implements ec2.IConnectable {
       secretArn: [this.link.secretArn ?? DatabaseLink.NO_SECRET, 'ARN of the Secrets Manager secret holding the credentials'],
     };
     for (const [field, [value, description]] of Object.entries(values) as [LinkOutputField, [string, string]][]) {
-      const key = outputKey(this.moduleName, field);
-      used.add(key);
-      const output = new CfnOutput(this, `Output${key}`, { value, description: `${this.moduleName}: ${description}` });
-      output.overrideLogicalId(key);
+      this.addOutput(used, outputKey(this.moduleName, field), value, description);
     }
+    if (this.globalClusterIdentifier !== undefined) {
+      this.addOutput(used, `${this.moduleName}GlobalDatabaseId`, this.globalClusterIdentifier, 'Aurora Global Database identifier');
+    }
+  }
+
+  private addOutput(used: Set<string>, key: string, value: string, description: string): void {
+    used.add(key);
+    const output = new CfnOutput(this, `Output${key}`, { value, description: `${this.moduleName}: ${description}` });
+    output.overrideLogicalId(key);
   }
 }

@@ -75,11 +75,11 @@ describe('AuroraPostgres defaults', () => {
     expect(JSON.stringify(groups)).not.toContain('0.0.0.0/0');
   });
 
-  test('the master password is generated into Secrets Manager, never in the template', () => {
+  test('the master password is generated into Secrets Manager (with user and database name), never in the template', () => {
     template.hasResourceProperties('AWS::SecretsManager::Secret', {
       GenerateSecretString: Match.objectLike({
         GenerateStringKey: 'password',
-        SecretStringTemplate: '{"username":"postgres"}',
+        SecretStringTemplate: '{"username":"postgres","dbname":"app"}',
       }),
     });
     template.hasResourceProperties('AWS::RDS::DBCluster', {
@@ -101,7 +101,7 @@ describe('AuroraPostgres defaults', () => {
     expect(outputs.rdsDbName.Value).toBe('app');
     expect(outputs.rdsDbUser.Value).toBe('postgres');
     expect(outputs.rdsDbPassword.Value).toBe(DatabaseLink.FROM_SECRET);
-    expect(outputs.rdsDbSecretArn.Value).toEqual({ Ref: expect.stringMatching(/^rdsClusterSecretAttachment/) });
+    expect(outputs.rdsDbSecretArn.Value).toEqual({ Ref: expect.stringMatching(/^rdsSecretAttachment/) });
   });
 
   test('the link holds CDK tokens for host and secret, literals for user, name and port', () => {
@@ -112,7 +112,7 @@ describe('AuroraPostgres defaults', () => {
     expect(db.link.port).toBe('5432');
     expect(db.link.password).toBeUndefined();
     expect(db.link.secretKeyOf('password')).toBe('password');
-    expect(stack.resolve(db.link.secretArn)).toEqual({ Ref: expect.stringMatching(/^rdsClusterSecretAttachment/) });
+    expect(stack.resolve(db.link.secretArn)).toEqual({ Ref: expect.stringMatching(/^rdsSecretAttachment/) });
   });
 
   test('exposes the cluster, secret, key, security group and module name', () => {

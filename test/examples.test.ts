@@ -33,7 +33,10 @@ describe('the example CDK app, synthesized by the real cdk CLI', () => {
     .map(f => ({ name: f, template: JSON.parse(fs.readFileSync(path.join(outdir, f), 'utf8')) }));
 
   test('writes a template per stack', () => {
-    expect(templates().map(t => t.name).sort()).toEqual(['Network.template.json', 'OrdersDb.template.json']);
+    expect(templates().map(t => t.name).sort()).toEqual([
+      'Network.template.json', 'NetworkWest.template.json', 'OrdersDb.template.json',
+      'OrdersGlobalPrimary.template.json', 'OrdersGlobalSecondary.template.json', 'OrdersRestored.template.json',
+    ]);
   });
 
   test('the built-in CloudFormation validator and cdk-nag report nothing', () => {

@@ -36,10 +36,57 @@ export class OrdersDbStack extends Stack {
   }
 }
 
+/** Opta's `restore_from_snapshot`, with the credentials known: a new password is applied on restore. */
+export class RestoredDbStack extends Stack {
+  constructor(scope: Construct, id: string, props: OrdersDbStackProps) {
+    super(scope, id, props);
+    new AuroraPostgres(this, 'rds', {
+      vpc: props.vpc,
+      restoreFromSnapshot: `arn:aws:rds:${this.region}:${this.account}:cluster-snapshot:orders-before-migration`,
+      snapshotUsername: 'postgres', // the snapshot's master user: without it, the link says UNKNOWN_SEE_ORIGINAL_DB
+      databaseName: 'orders', // the snapshot's database, stated so the link knows it
+    });
+  }
+}
+
+/** Opta's `create_global_database`: this cluster is the primary; its secret is replicated to the secondary's region. */
+export class GlobalPrimaryStack extends Stack {
+  constructor(scope: Construct, id: string, props: OrdersDbStackProps & { readonly secondaryRegion: string }) {
+    super(scope, id, props);
+    new AuroraPostgres(this, 'rds', {
+      vpc: props.vpc,
+      instanceClass: 'db.r6g.large',
+      databaseName: 'orders',
+      createGlobalDatabase: true,
+      globalDatabaseId: 'orders-global', // the secret is then 'orders-global-credentials'
+      secretReplicaRegions: [props.secondaryRegion],
+    });
+  }
+}
+
+/** Opta's `existing_global_database_id`: a read-only secondary whose credentials come from the replicated secret. */
+export class GlobalSecondaryStack extends Stack {
+  constructor(scope: Construct, id: string, props: OrdersDbStackProps) {
+    super(scope, id, props);
+    new AuroraPostgres(this, 'rds', {
+      vpc: props.vpc,
+      instanceClass: 'db.r6g.large',
+      existingGlobalDatabaseId: 'orders-global',
+      primarySecretName: 'orders-global-credentials',
+    });
+  }
+}
+
 export function buildApp(app: App = new App()): App {
   const env = { account: '123456789012', region: 'us-east-1' };
+  const west = { account: '123456789012', region: 'us-west-2' };
   const network = new NetworkStack(app, 'Network', { env });
   new OrdersDbStack(app, 'OrdersDb', { env, vpc: network.vpc });
+  new RestoredDbStack(app, 'OrdersRestored', { env, vpc: network.vpc });
+  new GlobalPrimaryStack(app, 'OrdersGlobalPrimary', { env, vpc: network.vpc, secondaryRegion: west.region });
+  // The two regions deploy separately (as in Opta): deploy the primary first, then the secondary.
+  const westNetwork = new NetworkStack(app, 'NetworkWest', { env: west });
+  new GlobalSecondaryStack(app, 'OrdersGlobalSecondary', { env: west, vpc: westNetwork.vpc });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return app;
 }

@@ -1,18 +1,28 @@
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { SecretOptions } from './credentials';
 
 /** A cluster this library creates: a new one, or one restored from a snapshot. */
 export type NewCluster = rds.DatabaseCluster | rds.DatabaseClusterFromSnapshot;
 
 /** Props common to every kind of cluster this library creates (the base props of both L2 clusters). */
-export type BaseClusterProps = Omit<rds.DatabaseClusterProps, 'credentials' | 'replicationSourceIdentifier' | 'manageMasterUserPassword'>;
+export type BaseClusterProps = Omit<rds.DatabaseClusterProps,
+'credentials' | 'replicationSourceIdentifier' | 'manageMasterUserPassword' | 'defaultDatabaseName'>;
 
 /** What every variant hands back to `AuroraPostgres`. */
 export interface VariantResult {
   readonly cluster: NewCluster;
-  /** The master credentials secret, if this variant has one. */
+  /** The master credentials secret, if this variant has one (attached to the cluster where it is new). */
   readonly secret?: secretsmanager.ISecret;
+  /** The secret resource this variant created, if any. */
+  readonly generatedSecret?: secretsmanager.ISecret;
+  /**
+   * How the link names the secret: by name where the secret is referenced by name (a replica), else its ARN.
+   */
+  readonly secretName?: string;
+  /** The Aurora Global Database this cluster belongs to, if any. */
+  readonly globalClusterIdentifier?: string;
   /** The host applications connect to. */
   readonly host: string;
   /** The link's credentials: a value, a placeholder, or undefined for "read from the secret". */
@@ -23,14 +33,18 @@ export interface VariantResult {
 
 /** The parts every variant shares, already validated and defaulted by `AuroraPostgres`. */
 export interface SharedClusterParts {
-  /** Props common to every kind of `rds.DatabaseCluster*` this library creates. */
+  /** Props common to every kind of `rds.DatabaseCluster*` this library creates (no database name). */
   readonly baseProps: BaseClusterProps;
+  /** How a generated secret is named and replicated. */
+  readonly secretOptions?: SecretOptions;
   /** The master user name (for variants that set or generate credentials). */
   readonly masterUsername: string;
   /** The database name given by the user, or the default. */
   readonly databaseName: string;
   /** Whether the user gave `databaseName` explicitly. */
   readonly databaseNameGiven: boolean;
+  /** The stack's region, or undefined when it is not known at synth time. */
+  readonly region?: string;
 }
 
 /**
@@ -44,6 +58,9 @@ export abstract class ClusterVariant {
 
   /** The default instance class of this variant. */
   public abstract readonly defaultInstanceClass: string;
+
+  /** Whether this variant is a member of an Aurora Global Database (burstable classes are refused). */
+  public readonly isGlobal: boolean = false;
 
   /** Builds the cluster under `scope` with the construct id `Cluster`. */
   public abstract create(scope: Construct, shared: SharedClusterParts): VariantResult;

@@ -1,6 +1,7 @@
 import * as rds from 'aws-cdk-lib/aws-rds';
 import { Construct } from 'constructs';
 import { ClusterVariant, SharedClusterParts, VariantResult } from './cluster-variant';
+import { generatedSecret } from './credentials';
 
 /** The default instance class of a standard cluster: the cheapest Graviton class Aurora PostgreSQL offers. */
 export const STANDARD_INSTANCE_CLASS = 'db.t4g.medium';
@@ -11,13 +12,16 @@ export class StandardVariant extends ClusterVariant {
   public readonly defaultInstanceClass = STANDARD_INSTANCE_CLASS;
 
   public create(scope: Construct, shared: SharedClusterParts): VariantResult {
+    const secret = generatedSecret(scope, shared.masterUsername, shared.databaseName, shared.secretOptions);
     const cluster = new rds.DatabaseCluster(scope, 'Cluster', {
       ...shared.baseProps,
-      credentials: rds.Credentials.fromGeneratedSecret(shared.masterUsername),
+      defaultDatabaseName: shared.databaseName,
+      credentials: rds.Credentials.fromSecret(secret, shared.masterUsername),
     });
     return {
       cluster,
       secret: cluster.secret,
+      generatedSecret: secret,
       host: cluster.clusterEndpoint.hostname,
       username: shared.masterUsername,
       databaseName: shared.databaseName,

@@ -66,7 +66,8 @@ export function validateDatabaseName(scope: IConstruct, databaseName: string): v
 
 /** RDS rule for the master user name: a letter, then letters, digits or underscores; 63 at most; not reserved. */
 const USERNAME = /^[A-Za-z][A-Za-z0-9_]{0,62}$/;
-const RESERVED_USERNAMES = ['rdsadmin', 'rdsrepladmin', 'rds_superuser', 'public', 'none'];
+// `admin` is reserved by Aurora PostgreSQL (RDS refuses it), unlike Aurora MySQL.
+const RESERVED_USERNAMES = ['admin', 'rdsadmin', 'rdsrepladmin', 'rds_superuser', 'public', 'none'];
 
 /** Validates a master user name. */
 export function validateUsername(scope: IConstruct, prop: string, username: string): void {
