@@ -14,6 +14,7 @@ import {
   instanceCount, instanceTypeOf, isBurstable, privateSubnetsOf, validateBackupRetention,
   validateDatabaseName, validatePort, validateUsername,
 } from './private/validate';
+import { SERVERLESS, serverlessScaling } from './private/serverless';
 import { selectVariant } from './private/variant-selection';
 
 /** aws-cdk-lib feature flag: no unused generated secret on a cluster restored without snapshot credentials. */
@@ -36,12 +37,37 @@ export interface AuroraPostgresProps {
   readonly vpcSubnets?: ec2.SubnetSelection;
 
   /**
-   * The RDS instance class of every instance, `db.<family>.<size>` (Opta's `instance_class`). Aurora Global
-   * Database members cannot use burstable (`db.t*`) classes.
+   * The RDS instance class of every instance, `db.<family>.<size>` (Opta's `instance_class`), or
+   * `'serverless'` for Aurora Serverless v2 (see `serverlessV2MinCapacity`). Aurora Global Database members
+   * cannot use burstable (`db.t*`) classes.
    *
    * @default 'db.t4g.medium'; 'db.r6g.large' for either side of a global database
    */
   readonly instanceClass?: string;
+
+  /**
+   * With `instanceClass: 'serverless'`: the least Aurora capacity units (ACUs) each instance scales down to,
+   * 0 to 256 in steps of 0.5. 0 pauses idle instances (auto-pause), the cheapest development database; it
+   * needs Aurora PostgreSQL 13.15, 14.12, 15.7, 16.3 or newer, and the first connection after a pause waits
+   * for the instance to resume (around 15 seconds).
+   *
+   * @default 0.5
+   */
+  readonly serverlessV2MinCapacity?: number;
+
+  /**
+   * With `instanceClass: 'serverless'`: the most ACUs each instance scales up to, 1 to 256 in steps of 0.5.
+   *
+   * @default 2
+   */
+  readonly serverlessV2MaxCapacity?: number;
+
+  /**
+   * With `serverlessV2MinCapacity: 0`: how long an instance is idle before it pauses, 5 minutes to 1 day.
+   *
+   * @default Duration.minutes(5)
+   */
+  readonly serverlessV2AutoPauseDuration?: Duration;
 
   /**
    * The Aurora PostgreSQL engine version.
@@ -336,7 +362,9 @@ export class AuroraPostgres extends Construct implements ec2.IConnectable {
     const variant = selectVariant(this, props, this.moduleName);
 
     const instanceClass = props.instanceClass ?? variant.defaultInstanceClass;
-    const instanceType = instanceTypeOf(this, instanceClass);
+    const instanceType = instanceClass === SERVERLESS ? undefined : instanceTypeOf(this, instanceClass);
+    const engineVersion = props.engineVersion ?? rds.AuroraPostgresEngineVersion.VER_17_9;
+    const serverless = serverlessScaling(this, instanceClass === SERVERLESS, engineVersion, variant.isGlobal, props);
     if (variant.isGlobal && isBurstable(instanceClass)) {
       throwPropError(this, {
         prop: 'instanceClass',
@@ -381,9 +409,8 @@ export class AuroraPostgres extends Construct implements ec2.IConnectable {
       databaseNameGiven: props.databaseName !== undefined,
       region: Token.isUnresolved(region) ? undefined : region,
       baseProps: {
-        engine: rds.DatabaseClusterEngine.auroraPostgres({
-          version: props.engineVersion ?? rds.AuroraPostgresEngineVersion.VER_17_9,
-        }),
+        engine: rds.DatabaseClusterEngine.auroraPostgres({ version: engineVersion }),
+        ...serverless,
         vpc: props.vpc,
         vpcSubnets,
         securityGroups: [this.securityGroup, ...(props.extraSecurityGroups ?? [])],
@@ -502,21 +529,23 @@ export class AuroraPostgres extends Construct implements ec2.IConnectable {
   }
 
   /** The writer and readers, spread over the subnets' Availability Zones when there is more than one. */
-  private instances(vpc: ec2.IVpc, subnets: ec2.SubnetSelection, instanceType: ec2.InstanceType, count: number,
+  private instances(vpc: ec2.IVpc, subnets: ec2.SubnetSelection, instanceType: ec2.InstanceType | undefined, count: number,
     autoMinorVersionUpgrade: boolean | undefined): Pick<rds.DatabaseClusterProps, 'writer' | 'readers'> {
     const zones = count > 1 ? vpc.selectSubnets(subnets).availabilityZones : [];
-    const options = (i: number): rds.ProvisionedClusterInstanceProps => ({
-      instanceType,
+    const options = (i: number): rds.ClusterInstanceOptions => ({
       publiclyAccessible: false,
       enablePerformanceInsights: true,
       performanceInsightEncryptionKey: this.encryptionKey,
       autoMinorVersionUpgrade,
       availabilityZone: zones.length > 1 ? zones[i % zones.length] : undefined,
-      // Readers are failover targets, in order.
-      promotionTier: i === 0 ? undefined : 1,
     });
-    const readers = Array.from({ length: count - 1 }, (_, i) => rds.ClusterInstance.provisioned(`Reader${i + 1}`, options(i + 1)));
-    return { writer: rds.ClusterInstance.provisioned('Writer', options(0)), readers };
+    // Readers are failover targets (promotion tier 1); Serverless v2 readers in that tier scale with the
+    // writer, so a failover lands on an instance of the same size.
+    const instance = (id: string, i: number) => instanceType
+      ? rds.ClusterInstance.provisioned(id, { ...options(i), instanceType, promotionTier: i === 0 ? undefined : 1 })
+      : rds.ClusterInstance.serverlessV2(id, { ...options(i), scaleWithWriter: i > 0 ? true : undefined });
+    const readers = Array.from({ length: count - 1 }, (_, i) => instance(`Reader${i + 1}`, i + 1));
+    return { writer: instance('Writer', 0), readers };
   }
 
   /**
