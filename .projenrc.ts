@@ -99,6 +99,12 @@ const example = project.addTask('example', {
 });
 example.say('CloudFormation templates written to examples/cdk/cdk.out');
 
+project.addTask('bench', {
+  description: 'Synth cost of the library against hand-written aws-cdk-lib / cdk8s-plus code (bench/README.md)',
+  env: { TS_NODE_PROJECT: 'bench/tsconfig.json' },
+  exec: 'ts-node bench/run.ts',
+});
+
 // The one command CI runs (see README): full build (projen synth, jsii compile, docgen, jest, eslint,
 // packaging), then fail when any committed or generated file changed during the build.
 project.addTask('ci', {
