@@ -1,4 +1,4 @@
-import { CfnParameter, Duration, Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { CfnParameter, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -6,7 +6,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import { AuroraPostgres, AuroraPostgresProps, DatabaseLink } from '../src';
-import { testStack } from './util';
+import { testStack, vpcWithReferencedCidr } from './util';
 
 function synth(props: Partial<AuroraPostgresProps> = {}, id = 'rds') {
   const { stack, vpc } = testStack();
@@ -211,12 +211,7 @@ describe('AuroraPostgres options', () => {
 
   test('a VPC whose CIDR is only known at deploy time gets a reference, not a literal', () => {
     const { stack } = testStack();
-    const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Imported', {
-      vpcId: 'vpc-1',
-      availabilityZones: ['us-east-1a', 'us-east-1b'],
-      vpcCidrBlock: Fn.importValue('VpcCidr'),
-      privateSubnetIds: ['subnet-1', 'subnet-2'],
-    });
+    const vpc = vpcWithReferencedCidr(stack);
     new AuroraPostgres(stack, 'rds', { vpc });
     Template.fromStack(stack).hasResourceProperties('AWS::EC2::SecurityGroup', {
       SecurityGroupIngress: [Match.objectLike({ CidrIp: { 'Fn::ImportValue': 'VpcCidr' } })],

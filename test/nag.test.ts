@@ -1,7 +1,6 @@
-import { Fn } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { AuroraPostgres } from '../src';
-import { nagFindings, testStack } from './util';
+import { nagFindings, testStack, vpcWithReferencedCidr } from './util';
 
 // cdk-nag AwsSolutions over stacks that hold the construct: zero unacknowledged findings. The construct
 // acknowledges exactly two rules, each on one resource and with a reason (see aurora-postgres.ts):
@@ -22,12 +21,7 @@ describe('cdk-nag AwsSolutions', () => {
 
   test('a VPC whose CIDR is a reference', () => {
     const { app, stack } = testStack();
-    const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Imported', {
-      vpcId: 'vpc-1',
-      availabilityZones: ['us-east-1a', 'us-east-1b'],
-      vpcCidrBlock: Fn.importValue('VpcCidr'),
-      privateSubnetIds: ['subnet-1', 'subnet-2'],
-    });
+    const vpc = vpcWithReferencedCidr(stack);
     new AuroraPostgres(stack, 'rds', { vpc });
     expect(nagFindings(app)).toEqual([]);
   });

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, Stack, StackProps, Validations } from 'aws-cdk-lib';
+import { App, Fn, Stack, StackProps, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { AwsSolutionsChecks } from 'cdk-nag';
 
@@ -54,4 +54,12 @@ export function nagFindings(app: App): Finding[] {
 /** A fresh temporary directory. */
 export function tempDir(prefix: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), `${prefix}-`));
+}
+
+/** An imported VPC whose CIDR block is a CloudFormation reference (unknown at synth time). */
+export function vpcWithReferencedCidr(stack: Stack): ec2.IVpc {
+  return ec2.Vpc.fromVpcAttributes(stack, 'Imported', {
+    vpcId: 'vpc-1', availabilityZones: ['us-east-1a', 'us-east-1b'], vpcCidrBlock: Fn.importValue('VpcCidr'),
+    privateSubnetIds: ['subnet-1', 'subnet-2'],
+  });
 }

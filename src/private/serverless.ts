@@ -1,17 +1,14 @@
-import { Annotations, Duration, Token } from 'aws-cdk-lib';
+import { Annotations, Token } from 'aws-cdk-lib';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import { IConstruct } from 'constructs';
+import type { AuroraPostgresProps } from '../aurora-postgres';
 import { throwPropError } from './errors';
 
 /** The `instanceClass` value that selects Aurora Serverless v2 instances (`db.serverless`). */
 export const SERVERLESS = 'serverless';
 
 /** The capacity props of `AuroraPostgresProps`. */
-export interface ServerlessProps {
-  readonly serverlessV2MinCapacity?: number;
-  readonly serverlessV2MaxCapacity?: number;
-  readonly serverlessV2AutoPauseDuration?: Duration;
-}
+export type ServerlessProps = Pick<AuroraPostgresProps, 'serverlessV2MinCapacity' | 'serverlessV2MaxCapacity' | 'serverlessV2AutoPauseDuration'>;
 
 /** The oldest minor version of each major that supports a 0 ACU minimum (auto-pause). */
 const AUTO_PAUSE_SINCE: Record<number, number> = { 13: 15, 14: 12, 15: 7, 16: 3 };
