@@ -28,6 +28,17 @@ const project = new awscdk.AwsCdkConstructLibrary({
   depsUpgrade: false,
   pullRequestTemplate: false,
 
+  // jsii targets. They cannot be built here (PyPI, Maven Central and NuGet are out of reach); the jsii
+  // compile checks the API for them, and CI packages the JavaScript target only.
+  publishToPypi: { distName: 'cdk-aurora-postgres', module: 'cdk_aurora_postgres' },
+  publishToMaven: {
+    javaPackage: 'io.github.cdkaurorapostgres',
+    mavenGroupId: 'io.github.cdk-aurora-postgres',
+    mavenArtifactId: 'cdk-aurora-postgres',
+  },
+  publishToNuget: { dotNetNamespace: 'CdkAuroraPostgres', packageId: 'CdkAuroraPostgres' },
+  publishToGo: { moduleName: 'github.com/cdk-aurora-postgres/cdk-aurora-postgres-go' },
+
   cdkVersion: CDK_VERSION,
   constructsVersion: '10.5.1',
   peerDeps: ['cdk8s@^2.70.0', 'cdk8s-plus-27@^2.9.0'],
@@ -107,10 +118,18 @@ project.addTask('bench', {
 
 // The one command CI runs (see README): full build (projen synth, jsii compile, docgen, jest, eslint,
 // packaging), then fail when any committed or generated file changed during the build.
+const testPackage = project.addTask('test:package', {
+  description: 'Install the packed tarball into a fresh app (peer dependencies from the registry) and synthesize from it',
+  exec: 'bash scripts/test-package.sh',
+});
+
 project.addTask('ci', {
   description: 'Full build and tests; fails when API.md or any projen-generated file is out of date',
+  // CI=true: `package` builds the JavaScript target only (the other jsii targets need registries out of reach).
+  env: { CI: 'true' },
   steps: [
     { spawn: 'build' },
+    { spawn: testPackage.name },
     { say: 'Checking that the build left no generated file out of date' },
     { exec: 'bash scripts/check-generated.sh' },
   ],
