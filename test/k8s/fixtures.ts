@@ -1,5 +1,6 @@
 import { Testing } from 'cdk8s';
-import { DatabaseLink } from '../../src';
+import * as kplus from 'cdk8s-plus-27';
+import { DatabaseLink, LinkSecretMode, PostgresLinkChart } from '../../src';
 
 export const ARN_EAST = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:OrdersDbrdsSecret-AbCdEf';
 export const ARN_WEST = 'arn:aws:secretsmanager:us-west-2:123456789012:secret:OrdersDbrdsSecret-AbCdEf';
@@ -90,4 +91,43 @@ export function resolveContainerEnv(objects: K8sObject[], deploymentName?: strin
     }
   }
   return env;
+}
+
+/** A chart for one variant and mode, in a fresh cdk8s app. */
+export function variantChart(variant: Variant, secretMode: LinkSecretMode): PostgresLinkChart {
+  return new PostgresLinkChart(Testing.app(), 'orders-db', {
+    namespace: 'orders',
+    links: [{ moduleName: 'rds', database: variantLink(variant) }],
+    secretMode,
+  });
+}
+
+/** Every option at once: several links, a rename, RBAC, the Namespace, labels, and a Deployment using the env. */
+export function fullChart(secretMode: LinkSecretMode = LinkSecretMode.EXTERNAL_SECRET): PostgresLinkChart {
+  const plain = secretMode === LinkSecretMode.PLAIN;
+  const chart = new PostgresLinkChart(Testing.app(), 'orders-db', {
+    namespace: 'orders',
+    createNamespace: true,
+    serviceAccountName: 'orders',
+    secretName: 'orders-db-links',
+    labels: { 'app.kubernetes.io/part-of': 'orders' },
+    secretMode,
+    links: plain
+      ? [
+        { moduleName: 'rds', database: localLink() },
+        { moduleName: 'legacy', database: variantLink('RestoredUnknown') },
+      ]
+      : [
+        { moduleName: 'rds', database: variantLink('Standard'), rename: { dbUser: 'DBUSER', dbPassword: 'DBPASS', dbName: 'DBNAME', dbHost: 'DBHOST' } },
+        { moduleName: 'replica', database: variantLink('GlobalSecondaryReplicatedSecret') },
+        { moduleName: 'legacy', database: variantLink('RestoredUnknown') },
+      ],
+  });
+  const sa = new kplus.ServiceAccount(chart, 'sa', { metadata: { name: 'orders' } });
+  new kplus.Deployment(chart, 'api', {
+    metadata: { name: 'orders-api' },
+    serviceAccount: sa,
+    containers: [{ image: 'orders:1.0.0', envVariables: chart.envVariables, portNumber: 8080 }],
+  });
+  return chart;
 }
