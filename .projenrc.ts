@@ -1,4 +1,4 @@
-import { awscdk, javascript, JsonFile } from 'projen';
+import { awscdk, javascript, JsonFile, YamlFile } from 'projen';
 
 const CDK_VERSION = '2.276.0';
 
@@ -94,16 +94,29 @@ new JsonFile(project, 'examples/cdk/cdk.json', {
   },
 });
 
-const example = project.addTask('example', {
-  description: 'Synthesize the example CDK app to CloudFormation templates (offline) with the real cdk CLI',
-  cwd: 'examples/cdk',
+// The example cdk8s app (a service team's pipeline, reading the CDK app's outputs file) is run by the real
+// `cdk8s` CLI, offline: no upgrade check.
+new YamlFile(project, 'examples/cdk8s/cdk8s.yaml', {
+  obj: {
+    language: 'typescript',
+    app: 'npx ts-node --prefer-ts-exts main.ts',
+    output: 'dist',
+  },
+});
+
+project.addTask('example', {
+  description: 'Synthesize the example CDK app to CloudFormation templates, then the example cdk8s app to Kubernetes manifests (offline, real cdk and cdk8s CLIs)',
   env: {
     CDK_DISABLE_CLI_TELEMETRY: 'true',
     CDK_DISABLE_VERSION_CHECK: 'true',
   },
-  exec: 'cdk synth --no-notices --no-version-reporting --quiet --output cdk.out',
+  steps: [
+    { cwd: 'examples/cdk', exec: 'cdk synth --no-notices --no-version-reporting --quiet --output cdk.out' },
+    { say: 'CloudFormation templates written to examples/cdk/cdk.out' },
+    { cwd: 'examples/cdk8s', exec: 'cdk8s synth --no-check-upgrade --output dist' },
+    { say: 'Kubernetes manifests written to examples/cdk8s/dist (from examples/cdk8s/cdk-outputs.json, or CDK_OUTPUTS_FILE)' },
+  ],
 });
-example.say('CloudFormation templates written to examples/cdk/cdk.out');
 
 // The one command CI runs (see README): full build (projen synth, jsii compile, docgen, jest, eslint,
 // packaging), then fail when any committed or generated file changed during the build.
