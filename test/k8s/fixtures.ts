@@ -48,7 +48,7 @@ export function variantLink(variant: Variant, module = 'rds'): DatabaseLink {
 }
 
 /** A password with every character that breaks shells, URLs, YAML, JSON and Go templates. */
-export const HOSTILE_PASSWORD = `p@ss:w/o?r#d 'x' "y" $HOME \\ {{ .x }} }} %20 & ; | * ! \` -: €`;
+export const HOSTILE_PASSWORD = 'p@ss:w/o?r#d \'x\' "y" $HOME \\ {{ .x }} }} %20 & ; | * ! ` -: €';
 
 /** A link for a local database with a literal password (PLAIN mode). */
 export function localLink(password = HOSTILE_PASSWORD): DatabaseLink {

@@ -1,7 +1,7 @@
 import { Duration, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import { DatabaseLink, LinkSecretMode, PostgresLinkChart, PostgresLinkChartProps, SecretStoreKind } from '../../src';
 import { ARN_EAST, ARN_WEST, HOSTILE_PASSWORD, find, localLink, objectsOf, resolveContainerEnv, variantLink } from './fixtures';
+import { DatabaseLink, LinkSecretMode, PostgresLinkChart, PostgresLinkChartProps, SecretStoreKind } from '../../src';
 
 const standard = () => variantLink('Standard');
 
@@ -251,6 +251,15 @@ describe('bad input fails at construct time with prop, value, allowed and fix', 
   test('a link that is not a DatabaseLink', () => {
     expect(() => chartOf({ links: [{ moduleName: 'rds', database: { host: 'h' } as any }] }))
       .toThrow(/invalid links\[0\]\.database 'object'\. Allowed: a DatabaseLink/);
+  });
+
+  test('a link that is not an object', () => {
+    expect(() => chartOf({ links: [null as any] })).toThrow(/invalid links\[0\] 'null'\. Allowed: \{ moduleName, database, rename\? \}/);
+  });
+
+  test('a rename that is not an object', () => {
+    expect(() => chartOf({ links: [{ moduleName: 'rds', database: standard(), rename: 'DB' as any }] }))
+      .toThrow(/invalid links\[0\]\.rename 'DB'\. Allowed: \{ dbUser, dbPassword, dbName, dbHost, dbPort\? \}/);
   });
 
   test('an empty links list', () => {

@@ -1,6 +1,6 @@
-import { LinkSecretMode } from '../../src';
 import { PLACEHOLDER_VARIANTS, VARIANTS, K8sObject, fullChart, objectsOf, variantChart } from './fixtures';
 import { validateObject } from './schema-validation';
+import { LinkSecretMode } from '../../src';
 
 /** Every chart the other tests render: each variant in each mode it accepts, and every option at once. */
 function everyRenderedObject(): K8sObject[] {

@@ -1,7 +1,6 @@
-import { LinkSecretMode } from '../../src';
-import { PLACEHOLDER_VARIANTS, VARIANTS, fullChart, localLink, objectsOf, variantChart, variantLink } from './fixtures';
-import { PostgresLinkChart } from '../../src';
 import { Testing } from 'cdk8s';
+import { PLACEHOLDER_VARIANTS, VARIANTS, fullChart, localLink, objectsOf, variantChart, variantLink } from './fixtures';
+import { LinkSecretMode, PostgresLinkChart } from '../../src';
 
 // The manifests of every variant of the CDK construct, in each mode. Snapshots are reviewed by hand.
 describe.each(VARIANTS)('variant %s', (variant) => {

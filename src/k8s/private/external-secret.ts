@@ -1,5 +1,5 @@
-import { ResolvedLink } from './link-variables';
 import { escapeGoTemplateLiteral, goTemplateReference } from './go-template';
+import { ResolvedLink } from './link-variables';
 
 /** The API version of the ExternalSecret this library renders (served by External Secrets Operator 0.16+). */
 export const EXTERNAL_SECRET_API_VERSION = 'external-secrets.io/v1';
