@@ -166,6 +166,26 @@ export class PostgresLinkChart extends Chart {
       });
     }
 
+    const storeName = props.secretStoreName ?? PostgresLinkChart.DEFAULT_SECRET_STORE_NAME;
+    if (!isDnsSubdomain(storeName)) {
+      throwPropError(this, {
+        prop: 'secretStoreName', value: storeName, allowed: DNS_SUBDOMAIN_RULE, fix: "give the name of the store, e.g. 'aws-secrets-manager'",
+      });
+    }
+    const storeKind = props.secretStoreKind ?? SecretStoreKind.CLUSTER_SECRET_STORE;
+    if (!Object.values(SecretStoreKind).includes(storeKind)) {
+      throwPropError(this, {
+        prop: 'secretStoreKind', value: String(storeKind), allowed: "SecretStoreKind.CLUSTER_SECRET_STORE ('ClusterSecretStore') or SecretStoreKind.SECRET_STORE ('SecretStore')", fix: 'use one of those',
+      });
+    }
+    const refreshInterval = props.refreshInterval ?? Duration.hours(1);
+    const refresh = goDuration(refreshInterval);
+    if (refresh === undefined) {
+      throwPropError(this, {
+        prop: 'refreshInterval', value: refreshInterval.toHumanString(), allowed: 'a whole number of seconds, 0 or more (0: read once)', fix: 'e.g. Duration.hours(1)',
+      });
+    }
+
     checkTokens(this, links, mode, props.deployThroughEks ?? false);
     const readsSecret = links.some(l => l.database.readsSecret);
     if (mode === LinkSecretMode.PLAIN) {
@@ -181,25 +201,6 @@ export class PostgresLinkChart extends Chart {
     }
 
     if (this.usesExternalSecret) {
-      const storeName = props.secretStoreName ?? PostgresLinkChart.DEFAULT_SECRET_STORE_NAME;
-      if (!isDnsSubdomain(storeName)) {
-        throwPropError(this, {
-          prop: 'secretStoreName', value: storeName, allowed: DNS_SUBDOMAIN_RULE, fix: "give the name of the store, e.g. 'aws-secrets-manager'",
-        });
-      }
-      const storeKind = props.secretStoreKind ?? SecretStoreKind.CLUSTER_SECRET_STORE;
-      if (!Object.values(SecretStoreKind).includes(storeKind)) {
-        throwPropError(this, {
-          prop: 'secretStoreKind', value: String(storeKind), allowed: "SecretStoreKind.CLUSTER_SECRET_STORE ('ClusterSecretStore') or SecretStoreKind.SECRET_STORE ('SecretStore')", fix: 'use one of those',
-        });
-      }
-      const refreshInterval = props.refreshInterval ?? Duration.hours(1);
-      const refresh = goDuration(refreshInterval);
-      if (refresh === undefined) {
-        throwPropError(this, {
-          prop: 'refreshInterval', value: refreshInterval.toHumanString(), allowed: 'a whole number of seconds, 0 or more (0: read once)', fix: 'e.g. Duration.hours(1)',
-        });
-      }
       new ApiObject(this, 'ExternalSecret', {
         apiVersion: EXTERNAL_SECRET_API_VERSION,
         kind: 'ExternalSecret',
@@ -308,8 +309,12 @@ const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Z
 const SECRET_NAME = /^[A-Za-z0-9/_+=.@-]{1,512}$/;
 const NOT_A_SECRET = [DatabaseLink.NO_SECRET, DatabaseLink.FROM_SECRET, ...PLACEHOLDERS];
 
-/** EXTERNAL_SECRET never writes a password and needs a real secret for what it reads. */
+/**
+ * EXTERNAL_SECRET never writes a password, needs a real secret for what it reads, and reads through one store,
+ * which reads one AWS region.
+ */
 function checkExternalSecret(scope: Chart, links: ResolvedLink[]): void {
+  const regions = new Map<string, number>();
   for (const link of links) {
     const password = link.database.password;
     if (password !== undefined && !PLACEHOLDERS.includes(password)) {
@@ -332,5 +337,16 @@ function checkExternalSecret(scope: Chart, links: ResolvedLink[]): void {
         fix: 'give the secret ARN (the <module>DbSecretArn output), or give the credentials as values; a database without a secret (NONE) has placeholders instead',
       });
     }
+    const region = SECRET_ARN.test(arn) ? arn.split(':')[3] : undefined;
+    const first = [...regions.entries()].find(([r]) => r !== region);
+    if (region !== undefined && first !== undefined) {
+      throwPropError(scope, {
+        prop: `links[${link.index}].database.secretArn`,
+        value: arn,
+        allowed: `secrets of one AWS region per chart: its ExternalSecret reads through one store, and an AWS Secrets Manager store reads one region; links[${first[1]}] reads a secret in ${first[0]}, this one is in ${region}`,
+        fix: `give the links of ${region} a chart of their own, with secretStoreName naming a store for ${region}`,
+      });
+    }
+    if (region !== undefined && !regions.has(region)) regions.set(region, link.index);
   }
 }

@@ -4,6 +4,12 @@ import { DatabaseLink, LinkSecretMode, PostgresLinkChart } from '../../src';
 
 export const ARN_EAST = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:OrdersDbrdsSecret-AbCdEf';
 export const ARN_WEST = 'arn:aws:secretsmanager:us-west-2:123456789012:secret:OrdersDbrdsSecret-AbCdEf';
+export const ARN_REPORTS = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:ReportsDbrdsSecret-GhIjKl';
+
+/** A second database in us-east-1 whose credentials are all read from its secret. */
+export function reportsLink(): DatabaseLink {
+  return DatabaseLink.fromValues({ host: 'reports.cluster-g7h8i9.us-east-1.rds.amazonaws.com', secretArn: ARN_REPORTS });
+}
 
 /** One module's outputs as `cdk deploy --outputs-file` writes them. */
 function outputs(module: string, values: { host: string; name: string; user: string; password: string; arn: string }) {
@@ -119,7 +125,7 @@ export function fullChart(secretMode: LinkSecretMode = LinkSecretMode.EXTERNAL_S
       ]
       : [
         { moduleName: 'rds', database: variantLink('Standard'), rename: { dbUser: 'DBUSER', dbPassword: 'DBPASS', dbName: 'DBNAME', dbHost: 'DBHOST' } },
-        { moduleName: 'replica', database: variantLink('GlobalSecondaryReplicatedSecret') },
+        { moduleName: 'reports', database: reportsLink() },
         { moduleName: 'legacy', database: variantLink('RestoredUnknown') },
       ],
   });

@@ -1,6 +1,6 @@
 import { Duration, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import { ARN_EAST, ARN_WEST, HOSTILE_PASSWORD, find, localLink, objectsOf, resolveContainerEnv, variantLink } from './fixtures';
+import { ARN_EAST, ARN_REPORTS, HOSTILE_PASSWORD, find, localLink, objectsOf, reportsLink, resolveContainerEnv, variantLink } from './fixtures';
 import { DatabaseLink, LinkSecretMode, PostgresLinkChart, PostgresLinkChartProps, SecretStoreKind } from '../../src';
 
 const standard = () => variantLink('Standard');
@@ -46,7 +46,7 @@ describe('environment variables', () => {
     const chart = chartOf({
       links: [
         { moduleName: 'orders', database: standard() },
-        { moduleName: 'reports', database: variantLink('GlobalSecondaryReplicatedSecret') },
+        { moduleName: 'reports', database: reportsLink() },
       ],
     });
     const objects = objectsOf(chart);
@@ -55,16 +55,16 @@ describe('environment variables', () => {
     expect(Object.keys(chart.envVariables)).toHaveLength(10);
     expect(spec.data).toEqual([
       { secretKey: 'link0Password', remoteRef: { key: ARN_EAST, property: 'password' } },
-      { secretKey: 'link1Username', remoteRef: { key: ARN_WEST, property: 'username' } },
-      { secretKey: 'link1Password', remoteRef: { key: ARN_WEST, property: 'password' } },
-      { secretKey: 'link1Dbname', remoteRef: { key: ARN_WEST, property: 'dbname' } },
+      { secretKey: 'link1Username', remoteRef: { key: ARN_REPORTS, property: 'username' } },
+      { secretKey: 'link1Password', remoteRef: { key: ARN_REPORTS, property: 'password' } },
+      { secretKey: 'link1Dbname', remoteRef: { key: ARN_REPORTS, property: 'dbname' } },
     ]);
     expect(spec.target.template.data).toMatchObject({
       orders_db_password: '{{ .link0Password }}',
       reports_db_user: '{{ .link1Username }}',
       reports_db_password: '{{ .link1Password }}',
       reports_db_name: '{{ .link1Dbname }}',
-      reports_db_host: 'orders.cluster-ro-d4e5f6.us-west-2.rds.amazonaws.com',
+      reports_db_host: 'reports.cluster-g7h8i9.us-east-1.rds.amazonaws.com',
     });
   });
 
@@ -289,6 +289,12 @@ describe('bad input fails at construct time with prop, value, allowed and fix', 
       expect(() => chartOf({ links: [{ moduleName: 'rds', database: link }] }))
         .toThrow(/invalid links\[0\]\.database\.secretArn .*Allowed: the ARN .* or name of the Secrets Manager secret, because password must be read from it/);
     });
+
+  test('secrets of two regions in one chart (one store reads one region)', () => {
+    expect(() => chartOf({
+      links: [{ moduleName: 'east', database: standard() }, { moduleName: 'west', database: variantLink('GlobalSecondaryReplicatedSecret') }],
+    })).toThrow(/invalid links\[1\]\.database\.secretArn 'arn:aws:secretsmanager:us-west-2:.*'\. Allowed: secrets of one AWS region per chart: .*links\[0\] reads a secret in us-east-1, this one is in us-west-2\. Fix: give the links of us-west-2 a chart of their own/);
+  });
 
   test('an invalid serviceAccountName', () => {
     expect(() => chartOf({ serviceAccountName: 'Orders App' })).toThrow(/invalid serviceAccountName 'Orders App'\. Allowed: the name of a ServiceAccount in namespace 'orders'/);
