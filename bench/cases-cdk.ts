@@ -27,8 +27,10 @@ function handWritten(scope: Construct, id: string, vpc: ec2.IVpc): void {
     vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
     securityGroups: [sg],
     writer: rds.ClusterInstance.provisioned('Writer', {
-      instanceType: new ec2.InstanceType('t4g.medium'), publiclyAccessible: false,
-      enablePerformanceInsights: true, performanceInsightEncryptionKey: key,
+      instanceType: new ec2.InstanceType('t4g.medium'),
+      publiclyAccessible: false,
+      enablePerformanceInsights: true,
+      performanceInsightEncryptionKey: key,
     }),
     credentials: rds.Credentials.fromSecret(secret, 'postgres'),
     defaultDatabaseName: 'app',
@@ -46,8 +48,12 @@ function handWritten(scope: Construct, id: string, vpc: ec2.IVpc): void {
   });
   Validations.of(secret).acknowledge({ id: 'AwsSolutions-SMG4', reason: 'rotation is off on purpose' });
   const outputs: Record<string, string> = {
-    DbHost: cluster.clusterEndpoint.hostname, DbPort: '5432', DbName: 'app', DbUser: 'postgres',
-    DbPassword: 'FROM_SECRET', DbSecretArn: cluster.secret!.secretArn,
+    DbHost: cluster.clusterEndpoint.hostname,
+    DbPort: '5432',
+    DbName: 'app',
+    DbUser: 'postgres',
+    DbPassword: 'FROM_SECRET',
+    DbSecretArn: cluster.secret!.secretArn,
   };
   for (const [k, v] of Object.entries(outputs)) {
     new CfnOutput(c, `Output${id}${k}`, { value: v }).overrideLogicalId(`${id}${k}`);
@@ -80,7 +86,11 @@ export function validatorCase(): BenchCase {
     return app.synth().getStackByName('Bench').template;
   };
   return {
-    group: 'built-in CloudFormation validator (1 cluster)', size: 1, unit: 'on vs off',
-    library: once(true), baseline: once(false), sameOutput: false,
+    group: 'built-in CloudFormation validator (1 cluster)',
+    size: 1,
+    unit: 'on vs off',
+    library: once(true),
+    baseline: once(false),
+    sameOutput: false,
   };
 }

@@ -37,7 +37,7 @@ export function plot(results: BenchResult[]): string {
   const width = W * groups.length;
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${H + 20}" viewBox="0 0 ${width} ${H + 20}" font-family="sans-serif">`,
-    `<rect width="100%" height="100%" fill="white"/>`,
+    '<rect width="100%" height="100%" fill="white"/>',
     ...groups.map((g, i) => panel(g, i * W)),
     `<g font-size="11"><rect x="${PAD.l + 10}" y="${H + 2}" width="12" height="4" fill="#d6336c"/><text x="${PAD.l + 26}" y="${H + 8}">cdk-aurora-postgres</text>`,
     `<rect x="${PAD.l + 160}" y="${H + 2}" width="12" height="4" fill="#888"/><text x="${PAD.l + 176}" y="${H + 8}">hand-written aws-cdk-lib / cdk8s-plus</text></g>`,

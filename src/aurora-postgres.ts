@@ -10,11 +10,11 @@ import { DatabaseLink } from './database-link';
 import { NewCluster } from './private/cluster-variant';
 import { throwPropError } from './private/errors';
 import { LinkOutputField, MODULE_NAME_PATTERN, outputKey } from './private/output-keys';
+import { SERVERLESS, serverlessScaling } from './private/serverless';
 import {
   instanceCount, instanceTypeOf, isBurstable, privateSubnetsOf, validateBackupRetention,
   validateDatabaseName, validatePort, validateUsername,
 } from './private/validate';
-import { SERVERLESS, serverlessScaling } from './private/serverless';
 import { selectVariant } from './private/variant-selection';
 
 /** aws-cdk-lib feature flag: no unused generated secret on a cluster restored without snapshot credentials. */

@@ -1,2 +1,3 @@
 export * from './aurora-postgres';
 export * from './database-link';
+export * from './k8s';

@@ -2,8 +2,8 @@ import { Duration } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import { AuroraPostgres, AuroraPostgresProps } from '../src';
-import { supportsAutoPause } from '../src/private/serverless';
 import { nagFindings, testStack } from './util';
+import { supportsAutoPause } from '../src/private/serverless';
 
 function synth(props: Partial<AuroraPostgresProps>) {
   const { app, stack, vpc } = testStack();
@@ -22,7 +22,9 @@ describe("instanceClass: 'serverless' (Aurora Serverless v2)", () => {
 
   test('0 ACU minimum pauses idle instances, after the given duration', () => {
     const { template } = synth({
-      instanceClass: 'serverless', serverlessV2MinCapacity: 0, serverlessV2MaxCapacity: 4,
+      instanceClass: 'serverless',
+      serverlessV2MinCapacity: 0,
+      serverlessV2MaxCapacity: 4,
       serverlessV2AutoPauseDuration: Duration.minutes(30),
     });
     template.hasResourceProperties('AWS::RDS::DBCluster', {

@@ -59,7 +59,9 @@ export function tempDir(prefix: string): string {
 /** An imported VPC whose CIDR block is a CloudFormation reference (unknown at synth time). */
 export function vpcWithReferencedCidr(stack: Stack): ec2.IVpc {
   return ec2.Vpc.fromVpcAttributes(stack, 'Imported', {
-    vpcId: 'vpc-1', availabilityZones: ['us-east-1a', 'us-east-1b'], vpcCidrBlock: Fn.importValue('VpcCidr'),
+    vpcId: 'vpc-1',
+    availabilityZones: ['us-east-1a', 'us-east-1b'],
+    vpcCidrBlock: Fn.importValue('VpcCidr'),
     privateSubnetIds: ['subnet-1', 'subnet-2'],
   });
 }

@@ -33,7 +33,8 @@ export function serverlessScaling(scope: IConstruct, serverless: boolean, versio
   if (!serverless) {
     if (given.length > 0) {
       throwPropError(scope, {
-        prop: given[0], value: String(props[given[0]]),
+        prop: given[0],
+        value: String(props[given[0]]),
         allowed: "only with instanceClass: 'serverless' (Aurora Serverless v2)",
         fix: `set instanceClass: 'serverless', or drop ${given.join(', ')}`,
       });
@@ -45,7 +46,8 @@ export function serverlessScaling(scope: IConstruct, serverless: boolean, versio
   const capacity = (prop: string, value: number, lowest: number) => {
     if (!Token.isUnresolved(value) && (value < lowest || value > 256 || !Number.isInteger(value * 2))) {
       throwPropError(scope, {
-        prop, value,
+        prop,
+        value,
         allowed: `${lowest} to 256 Aurora capacity units in steps of 0.5`,
         fix: `choose e.g. ${prop === 'serverlessV2MinCapacity' ? '0.5 (or 0 to pause when idle)' : '2, 4 or 16'}`,
       });
@@ -55,7 +57,8 @@ export function serverlessScaling(scope: IConstruct, serverless: boolean, versio
   capacity('serverlessV2MaxCapacity', max, 1);
   if (!Token.isUnresolved(min) && !Token.isUnresolved(max) && min > max) {
     throwPropError(scope, {
-      prop: 'serverlessV2MinCapacity', value: min,
+      prop: 'serverlessV2MinCapacity',
+      value: min,
       allowed: `at most serverlessV2MaxCapacity (${max})`,
       fix: 'lower serverlessV2MinCapacity or raise serverlessV2MaxCapacity',
     });
@@ -64,7 +67,8 @@ export function serverlessScaling(scope: IConstruct, serverless: boolean, versio
     const fullVersion = version.auroraPostgresFullVersion;
     if (supportsAutoPause(fullVersion) === false) {
       throwPropError(scope, {
-        prop: 'serverlessV2MinCapacity', value: 0,
+        prop: 'serverlessV2MinCapacity',
+        value: 0,
         allowed: `0 (auto-pause) only on Aurora PostgreSQL 13.15, 14.12, 15.7, 16.3 or newer; this cluster runs ${fullVersion}`,
         fix: 'upgrade engineVersion, or use a minimum of 0.5',
       });
@@ -75,7 +79,8 @@ export function serverlessScaling(scope: IConstruct, serverless: boolean, versio
     }
   } else if (props.serverlessV2AutoPauseDuration !== undefined) {
     throwPropError(scope, {
-      prop: 'serverlessV2AutoPauseDuration', value: props.serverlessV2AutoPauseDuration.toHumanString(),
+      prop: 'serverlessV2AutoPauseDuration',
+      value: props.serverlessV2AutoPauseDuration.toHumanString(),
       allowed: 'only with serverlessV2MinCapacity: 0 (instances pause only when they can scale to zero)',
       fix: 'set serverlessV2MinCapacity: 0, or drop serverlessV2AutoPauseDuration',
     });
@@ -83,8 +88,10 @@ export function serverlessScaling(scope: IConstruct, serverless: boolean, versio
   const pause = props.serverlessV2AutoPauseDuration;
   if (pause && !pause.isUnresolved() && (pause.toSeconds() < 300 || pause.toSeconds() > 86_400)) {
     throwPropError(scope, {
-      prop: 'serverlessV2AutoPauseDuration', value: pause.toHumanString(),
-      allowed: '5 minutes to 24 hours', fix: 'use e.g. Duration.minutes(5) or Duration.hours(1)',
+      prop: 'serverlessV2AutoPauseDuration',
+      value: pause.toHumanString(),
+      allowed: '5 minutes to 24 hours',
+      fix: 'use e.g. Duration.minutes(5) or Duration.hours(1)',
     });
   }
   return { serverlessV2MinCapacity: min, serverlessV2MaxCapacity: max, serverlessV2AutoPauseDuration: pause };

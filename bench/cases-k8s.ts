@@ -1,0 +1,73 @@
+// Synth cost of PostgresLinkChart against hand-written cdk8s / cdk8s-plus code that renders the same objects.
+import { ApiObject, App, Chart } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import { DatabaseLink, PostgresLinkChart } from '../src';
+import { BenchCase } from './harness';
+
+const SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:rds-AbCdEf';
+const HOST = 'orders.cluster-abc.us-east-1.rds.amazonaws.com';
+
+function deployment(chart: Chart, env: Record<string, kplus.EnvValue>): void {
+  new kplus.Deployment(chart, 'api', { containers: [{ image: 'registry.example.com/api:1', envVariables: env, portNumber: 8080 }] });
+}
+
+/** What a careful engineer writes by hand for one service: the same ExternalSecret, Role, binding and env. */
+function handWritten(app: App, i: number): void {
+  const name = `svc${i}`;
+  const secretName = `${name}-db-links`;
+  const chart = new Chart(app, name, { namespace: name });
+  new ApiObject(chart, 'ExternalSecret', {
+    apiVersion: 'external-secrets.io/v1',
+    kind: 'ExternalSecret',
+    metadata: { name: secretName },
+    spec: {
+      refreshInterval: '1h',
+      secretStoreRef: { name: 'aws-secrets-manager', kind: 'ClusterSecretStore' },
+      target: {
+        name: secretName,
+        creationPolicy: 'Owner',
+        template: {
+          engineVersion: 'v2',
+          type: 'Opaque',
+          data: {
+            rds_db_user: 'postgres', rds_db_password: '{{ .link0Password }}', rds_db_name: 'app', rds_db_host: HOST, rds_db_port: '5432',
+          },
+        },
+      },
+      data: [{ secretKey: 'link0Password', remoteRef: { key: SECRET_ARN, property: 'password' } }],
+    },
+  });
+  const secret = kplus.Secret.fromSecretName(chart, 'Secret', secretName);
+  const role = new kplus.Role(chart, 'SecretReader', { metadata: { name: `${secretName}-reader` } });
+  role.allow(['get'], secret);
+  const binding = new kplus.RoleBinding(chart, 'SecretReaderBinding', { metadata: { name: `${secretName}-reader` }, role });
+  binding.addSubjects(kplus.ServiceAccount.fromServiceAccountName(chart, 'ServiceAccount', name, { namespaceName: name }));
+  const env: Record<string, kplus.EnvValue> = {};
+  for (const key of ['rds_db_user', 'rds_db_password', 'rds_db_name', 'rds_db_host', 'rds_db_port']) {
+    env[key] = kplus.EnvValue.fromSecretValue({ secret, key });
+  }
+  deployment(chart, env);
+}
+
+function library(app: App, i: number): void {
+  const name = `svc${i}`;
+  const database = DatabaseLink.fromValues({ host: HOST, port: 5432, username: 'postgres', databaseName: 'app', secretArn: SECRET_ARN });
+  const chart = new PostgresLinkChart(app, name, { namespace: name, links: [{ moduleName: 'rds', database }], serviceAccountName: name });
+  deployment(chart, chart.envVariables);
+}
+
+function render(build: (app: App, i: number) => void, n: number): unknown[] {
+  const app = new App();
+  for (let i = 0; i < n; i++) build(app, i);
+  return app.charts.flatMap(c => c.toJson());
+}
+
+export function k8sCases(sizes: number[]): BenchCase[] {
+  return sizes.map(n => ({
+    group: 'PostgresLinkChart vs cdk8s-plus',
+    size: n,
+    unit: 'services, one chart each',
+    library: () => render(library, n),
+    baseline: () => render(handWritten, n),
+  }));
+}

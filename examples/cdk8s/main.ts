@@ -1,0 +1,42 @@
+// The example cdk8s app: `npx projen example` synthesizes it with the real cdk8s CLI after the CDK app, offline.
+// It runs in the separate pipeline of a service team: it reads the outputs that
+// `cdk deploy --outputs-file cdk-outputs.json` wrote for the example CDK app (stack OrdersDb, module rds) and
+// links that database into the `orders` service. The outputs file is ./cdk-outputs.json (a committed sample),
+// or the path in CDK_OUTPUTS_FILE.
+// In your own app, import from 'cdk-aurora-postgres' instead of '../../src'.
+import * as fs from 'fs';
+import * as path from 'path';
+import { App } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import { DatabaseLink, LinkSecretMode, PostgresLinkChart } from '../../src';
+
+export function buildApp(outputsFile: string, app: App = new App()): App {
+  const outputs = JSON.parse(fs.readFileSync(outputsFile, 'utf8'));
+  const database = DatabaseLink.fromCdkOutputs(outputs, 'OrdersDb', 'rds');
+
+  const chart = new PostgresLinkChart(app, 'orders-db', {
+    namespace: 'orders',
+    createNamespace: true,
+    links: [{ moduleName: 'rds', database }],
+    secretMode: LinkSecretMode.EXTERNAL_SECRET, // the default: External Secrets Operator reads the password
+    serviceAccountName: 'orders',
+  });
+
+  const serviceAccount = new kplus.ServiceAccount(chart, 'orders', { metadata: { name: 'orders' } });
+  const api = new kplus.Deployment(chart, 'api', {
+    metadata: { name: 'orders-api' },
+    serviceAccount,
+    replicas: 2,
+    containers: [{
+      image: 'registry.example.com/orders-api:1.0.0',
+      envVariables: chart.envVariables, // rds_db_user, rds_db_password, rds_db_name, rds_db_host, rds_db_port
+      portNumber: 8080,
+    }],
+  });
+  api.exposeViaService({ name: 'orders-api' });
+  return app;
+}
+
+if (require.main === module) {
+  buildApp(process.env.CDK_OUTPUTS_FILE ?? path.join(__dirname, 'cdk-outputs.json')).synth();
+}

@@ -1,0 +1,4 @@
+export * from './link-secret-mode';
+export * from './secret-store-kind';
+export * from './postgres-link';
+export * from './postgres-link-chart';

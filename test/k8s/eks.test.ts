@@ -1,0 +1,146 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { Lazy, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as eks from 'aws-cdk-lib/aws-eks';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as cdk8s from 'cdk8s';
+import { AuroraPostgres, DatabaseLink, LinkSecretMode, PostgresLinkChart } from '../../src';
+import { tempDir, testStack } from '../util';
+import { ARN_EAST } from './fixtures';
+
+/** A link whose host and secret ARN are CDK tokens, as AuroraPostgres.link's are. */
+const tokenLink = () => DatabaseLink.fromValues({
+  host: Lazy.string({ produce: () => 'orders.cluster-x.us-east-1.rds.amazonaws.com' }),
+  username: 'postgres',
+  databaseName: 'orders',
+  secretArn: Lazy.string({ produce: () => ARN_EAST }),
+});
+
+const TOKEN_MESSAGE = /PostgresLinkChart at 'orders-db' holds CDK tokens \(links\[0\]\.database: host, secretArn\) that only CloudFormation can fill in; it can only be rendered by eks\.Cluster\.addCdk8sChart .*Fix: pass the chart to eksCluster\.addCdk8sChart\(\.\.\.\) and give it a cdk8s App of its own, or, for a separate cdk8s pipeline, build the link with DatabaseLink\.fromCdkOutputs/;
+
+function tokenChart(app: cdk8s.App, props: { deployThroughEks?: boolean; secretMode?: LinkSecretMode; link?: DatabaseLink } = {}) {
+  return new PostgresLinkChart(app, 'orders-db', {
+    namespace: 'orders',
+    links: [{ moduleName: 'rds', database: props.link ?? tokenLink() }],
+    deployThroughEks: props.deployThroughEks,
+    secretMode: props.secretMode,
+  });
+}
+
+describe('a link with CDK tokens', () => {
+  test('is refused at construct time without deployThroughEks, naming addCdk8sChart and fromCdkOutputs', () => {
+    expect(() => tokenChart(new cdk8s.App({ outdir: tempDir('cdk8s') })))
+      .toThrow(/invalid links\[0\]\.database 'a link with CDK tokens \(host, secretArn\)'\. Allowed: CDK tokens only in a chart deployed through eks\.Cluster\.addCdk8sChart .*Fix: set deployThroughEks: true and pass the chart to eksCluster\.addCdk8sChart\(\.\.\.\), or .* DatabaseLink\.fromCdkOutputs/);
+  });
+
+  test('PLAIN with a token password is refused even through EKS (aws/aws-cdk#22533)', () => {
+    const link = DatabaseLink.fromValues({ host: 'h', username: 'u', databaseName: 'd', password: Lazy.string({ produce: () => '{{resolve:secretsmanager:x:SecretString:password::}}' }) });
+    expect(() => tokenChart(new cdk8s.App({ outdir: tempDir('cdk8s') }), { link, deployThroughEks: true, secretMode: LinkSecretMode.PLAIN }))
+      .toThrow(/invalid links\[0\]\.database\.password '<a CDK token>'\. Allowed: in PLAIN mode, a literal password .*aws\/aws-cdk#22533/);
+  });
+
+  describe('with deployThroughEks', () => {
+    test('cdk8s App.synth() fails validation with the message, and writes nothing', () => {
+      const outdir = path.join(tempDir('cdk8s'), 'dist');
+      const app = new cdk8s.App({ outdir });
+      tokenChart(app, { deployThroughEks: true });
+      expect(() => app.synth()).toThrow(TOKEN_MESSAGE);
+      expect(() => app.synthYaml()).toThrow(TOKEN_MESSAGE);
+      expect(fs.readdirSync(outdir)).toEqual([]);
+    });
+
+    test('chart.toJson() (what addCdk8sChart calls) renders, leaving the tokens for CloudFormation', () => {
+      const chart = tokenChart(new cdk8s.App(), { deployThroughEks: true });
+      const [externalSecret] = chart.toJson();
+      expect(externalSecret.spec.target.template.data.rds_db_host).toMatch(/^\$\{Token\[TOKEN\.\d+\]\}$/);
+      expect(externalSecret.spec.data[0].remoteRef.key).toMatch(/^\$\{Token\[TOKEN\.\d+\]\}$/);
+    });
+
+    test('rendering another chart of the same cdk8s App fails too: such a chart needs an App of its own', () => {
+      const app = new cdk8s.App();
+      tokenChart(app, { deployThroughEks: true });
+      const other = new cdk8s.Chart(app, 'other');
+      expect(() => other.toJson()).toThrow(TOKEN_MESSAGE);
+    });
+
+    test('a chart without tokens synthesizes with cdk8s as usual', () => {
+      const app = new cdk8s.App({ outdir: tempDir('cdk8s') });
+      new PostgresLinkChart(app, 'orders-db', {
+        namespace: 'orders', deployThroughEks: true, links: [{ moduleName: 'rds', database: DatabaseLink.fromValues({ host: 'h', username: 'u', databaseName: 'd', secretArn: ARN_EAST }) }],
+      });
+      expect(app.synthYaml()).toContain('kind: ExternalSecret');
+    });
+  });
+});
+
+/** A marker for an intrinsic that can stand inside a JSON string: <<Ref:Id>>, <<GetAtt:Id.Attr>>. */
+function markerOf(intrinsic: any): string {
+  if (typeof intrinsic?.Ref === 'string') return `<<Ref:${intrinsic.Ref}>>`;
+  if (Array.isArray(intrinsic?.['Fn::GetAtt'])) return `<<GetAtt:${intrinsic['Fn::GetAtt'].join('.')}>>`;
+  return `<<${Object.keys(intrinsic ?? {}).join(',')}>>`;
+}
+
+/** Rebuilds a Fn::Join of strings and intrinsics into one string, each intrinsic shown by its marker. */
+function joinWithMarkers(value: any): string {
+  if (typeof value === 'string') return value;
+  if (value && Array.isArray(value['Fn::Join'])) {
+    const [separator, parts] = value['Fn::Join'];
+    return parts.map(joinWithMarkers).join(separator);
+  }
+  return markerOf(value);
+}
+
+describe('a real eks.Cluster.addCdk8sChart stack, the chart linking AuroraPostgres.link', () => {
+  const { stack, vpc } = testStack({ env: { account: '123456789012', region: 'us-east-1' } });
+  const db = new AuroraPostgres(stack, 'rds', { vpc, databaseName: 'orders' });
+  const cluster = new eks.Cluster(stack, 'Eks', {
+    vpc,
+    version: eks.KubernetesVersion.V1_27,
+    defaultCapacity: 0,
+    // aws-cdk-lib 2.276 requires a kubectl layer; a reference is enough to synthesize.
+    kubectlLayer: lambda.LayerVersion.fromLayerVersionArn(stack, 'KubectlLayer', 'arn:aws:lambda:us-east-1:123456789012:layer:kubectl:1'),
+  });
+  const chart = new PostgresLinkChart(new cdk8s.App(), 'orders-db', {
+    namespace: 'orders',
+    links: [{ moduleName: 'rds', database: db.link }],
+    serviceAccountName: 'orders',
+    deployThroughEks: true,
+  });
+  cluster.addCdk8sChart('orders-db', chart);
+
+  const template = Template.fromStack(stack);
+  const manifests = Object.values(template.findResources('Custom::AWSCDK-EKS-KubernetesResource'))
+    .map(r => r.Properties.Manifest)
+    .filter(m => JSON.stringify(m).includes('ExternalSecret'));
+  const marker = (token: string) => markerOf(Stack.of(stack).resolve(token));
+
+  test('one KubernetesResource holds the chart', () => {
+    expect(manifests).toHaveLength(1);
+    expect(JSON.stringify(manifests[0])).toMatch(/^\{"Fn::Join":/);
+  });
+
+  test('its ExternalSecret gets the host from Fn::GetAtt and the secret ARN from a Ref', () => {
+    const objects = JSON.parse(joinWithMarkers(manifests[0]));
+    expect(objects.map((o: any) => o.kind)).toEqual(['ExternalSecret', 'Role', 'RoleBinding']);
+    const spec = objects[0].spec;
+    expect(Stack.of(stack).resolve(db.link.host)).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^rdsCluster/), 'Endpoint.Address'] });
+    expect(Stack.of(stack).resolve(db.link.secretArn)).toEqual({ Ref: expect.stringMatching(/^rds.*Attachment/) });
+    expect(spec.target.template.data).toEqual({
+      rds_db_user: 'postgres',
+      rds_db_password: '{{ .link0Password }}',
+      rds_db_name: 'orders',
+      rds_db_host: marker(db.link.host),
+      rds_db_port: '5432',
+    });
+    expect(spec.data).toEqual([{ secretKey: 'link0Password', remoteRef: { key: marker(db.link.secretArn!), property: 'password' } }]);
+  });
+
+  test('no {{resolve:secretsmanager and no password in the manifest', () => {
+    const text = JSON.stringify(manifests[0]);
+    // The same stack does hold one: the cluster's MasterUserPassword. It stays out of the manifest.
+    expect(JSON.stringify(template.toJSON())).toContain('{{resolve:secretsmanager:');
+    expect(text).not.toContain('resolve:secretsmanager');
+    expect(text).not.toMatch(/MasterUserPassword|SecretString/);
+  });
+});

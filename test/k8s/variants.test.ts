@@ -1,0 +1,38 @@
+import { Testing } from 'cdk8s';
+import { PLACEHOLDER_VARIANTS, VARIANTS, fullChart, localLink, objectsOf, variantChart, variantLink } from './fixtures';
+import { LinkSecretMode, PostgresLinkChart } from '../../src';
+
+// The manifests of every variant of the CDK construct, in each mode. Snapshots are reviewed by hand.
+describe.each(VARIANTS)('variant %s', (variant) => {
+  const readsSecret = !PLACEHOLDER_VARIANTS.includes(variant);
+
+  test(`EXTERNAL_SECRET renders ${readsSecret ? 'an ExternalSecret' : 'a plain Secret (nothing to read)'}`, () => {
+    const objects = objectsOf(variantChart(variant, LinkSecretMode.EXTERNAL_SECRET));
+    expect(objects.map(o => o.kind)).toEqual([readsSecret ? 'ExternalSecret' : 'Secret']);
+    expect(variantLink(variant).readsSecret).toBe(readsSecret);
+    expect(objects).toMatchSnapshot();
+  });
+
+  if (readsSecret) {
+    test('PLAIN is refused: the link reads from a secret', () => {
+      expect(() => variantChart(variant, LinkSecretMode.PLAIN)).toThrow(/in PLAIN mode, only links that hold every credential as a literal/);
+    });
+  } else {
+    test('PLAIN renders the placeholders as they are', () => {
+      const objects = objectsOf(variantChart(variant, LinkSecretMode.PLAIN));
+      expect(objects).toEqual(objectsOf(variantChart(variant, LinkSecretMode.EXTERNAL_SECRET)));
+      expect(objects).toMatchSnapshot();
+    });
+  }
+});
+
+test('PLAIN, a link from values (local development)', () => {
+  const chart = new PostgresLinkChart(Testing.app(), 'orders-db', {
+    namespace: 'orders', secretMode: LinkSecretMode.PLAIN, links: [{ moduleName: 'rds', database: localLink('local-only-password') }],
+  });
+  expect(objectsOf(chart)).toMatchSnapshot();
+});
+
+test.each([LinkSecretMode.EXTERNAL_SECRET, LinkSecretMode.PLAIN])('every option at once, %s', (mode) => {
+  expect(objectsOf(fullChart(mode))).toMatchSnapshot();
+});
