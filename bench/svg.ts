@@ -3,14 +3,14 @@ import { BenchResult } from './harness';
 
 const W = 420;
 const H = 300;
-const PAD = { l: 60, r: 16, t: 36, b: 48 };
+const PAD = { l: 60, r: 24, t: 36, b: 48 };
 
 function panel(results: BenchResult[], x0: number): string {
   const sizes = results.map(r => r.size);
   const maxY = Math.max(...results.flatMap(r => [r.libraryMs, r.baselineMs])) * 1.1;
-  const lx = (s: number) => Math.log10(s);
-  const [minX, maxX] = [lx(Math.min(...sizes)), lx(Math.max(...sizes))];
-  const px = (s: number) => x0 + PAD.l + ((lx(s) - minX) / (maxX - minX || 1)) * (W - PAD.l - PAD.r);
+  // A linear x axis from 0, so that linear growth shows as a straight line.
+  const maxX = Math.max(...sizes);
+  const px = (s: number) => x0 + PAD.l + (s / maxX) * (W - PAD.l - PAD.r);
   const py = (ms: number) => PAD.t + (1 - ms / maxY) * (H - PAD.t - PAD.b);
   const line = (key: 'libraryMs' | 'baselineMs', color: string) =>
     `<polyline fill="none" stroke="${color}" stroke-width="2" points="${results.map(r => `${px(r.size).toFixed(1)},${py(r[key]).toFixed(1)}`).join(' ')}"/>`
@@ -22,11 +22,11 @@ function panel(results: BenchResult[], x0: number): string {
     `<line x1="${x0 + PAD.l}" y1="${PAD.t}" x2="${x0 + PAD.l}" y2="${H - PAD.b}" stroke="#333"/>`,
     ...ticksY.map(v => `<text x="${x0 + PAD.l - 6}" y="${py(v) + 4}" text-anchor="end" font-size="10">${v.toFixed(0)}</text>`),
     ...sizes.map(s => `<text x="${px(s)}" y="${H - PAD.b + 14}" text-anchor="middle" font-size="10">${s}</text>`),
-    `<text x="${x0 + W / 2}" y="${H - 14}" text-anchor="middle" font-size="11">${results[0].unit} (log scale)</text>`,
+    `<text x="${x0 + W / 2}" y="${H - 14}" text-anchor="middle" font-size="11">${results[0].unit}</text>`,
     `<text x="${x0 + 14}" y="${H / 2}" font-size="11" transform="rotate(-90 ${x0 + 14} ${H / 2})" text-anchor="middle">synth time, median ms</text>`,
     line('baselineMs', '#888'),
     line('libraryMs', '#d6336c'),
-    ...results.map(r => `<text x="${px(r.size)}" y="${py(r.libraryMs) - 8}" text-anchor="middle" font-size="10" fill="#d6336c">×${r.ratio.toFixed(2)}</text>`),
+    ...results.map(r => `<text x="${px(r.size)}" y="${py(r.libraryMs) - 8}" text-anchor="end" font-size="10" fill="#d6336c">×${r.ratio.toFixed(2)}</text>`),
   ].join('\n');
 }
 

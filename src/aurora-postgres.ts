@@ -320,6 +320,10 @@ const usedOutputKeys = new WeakMap<Stack, Set<string>>();
  * the `postgresql` log in CloudWatch, a generated master password in Secrets Manager, and CloudFormation
  * outputs that `DatabaseLink.fromCdkOutputs` reads.
  *
+ * One prop switches the variant: `restoreFromSnapshot` (restored from a cluster snapshot),
+ * `createGlobalDatabase` (the primary of a new Aurora Global Database) or `existingGlobalDatabaseId` (a
+ * secondary of one). `instanceClass: 'serverless'` gives Aurora Serverless v2 instances in any variant.
+ *
  * @resource AWS::RDS::DBCluster
  */
 export class AuroraPostgres extends Construct implements ec2.IConnectable {
