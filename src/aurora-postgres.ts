@@ -406,12 +406,10 @@ export class AuroraPostgres extends Construct implements ec2.IConnectable {
       this.allowFromVpcCidr(props.vpc, port);
     }
 
-    const region = Stack.of(this).region;
     const result = variant.create(this, {
       masterUsername,
       databaseName,
       databaseNameGiven: props.databaseName !== undefined,
-      region: Token.isUnresolved(region) ? undefined : region,
       baseProps: {
         engine: rds.DatabaseClusterEngine.auroraPostgres({ version: engineVersion }),
         ...serverless,

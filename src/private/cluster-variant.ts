@@ -43,8 +43,6 @@ export interface SharedClusterParts {
   readonly databaseName: string;
   /** Whether the user gave `databaseName` explicitly. */
   readonly databaseNameGiven: boolean;
-  /** The stack's region, or undefined when it is not known at synth time. */
-  readonly region?: string;
 }
 
 /**
