@@ -1,4 +1,4 @@
-import { Token } from 'aws-cdk-lib';
+import { Duration, Token } from 'aws-cdk-lib';
 import { propErrorMessage } from './private/errors';
 import { LINK_OUTPUT_FIELDS, MODULE_NAME_PATTERN, outputKey } from './private/output-keys';
 
@@ -52,6 +52,14 @@ export interface DatabaseLinkProps {
    * @default - no secret: every credential must be given as a value
    */
   readonly secretArn?: string;
+
+  /**
+   * How often Secrets Manager rotates the password in `secretArn`, when it does. A chart that knows it checks
+   * that its refresh interval (plus a rollout) fits well inside it.
+   *
+   * @default - not rotated, or not known
+   */
+  readonly rotationInterval?: Duration;
 }
 
 /**
@@ -169,6 +177,9 @@ export class DatabaseLink {
   /** The secret that holds the credentials, if any. */
   public readonly secretArn?: string;
 
+  /** How often the password in the secret is rotated, when known. */
+  public readonly rotationInterval?: Duration;
+
   /**
    * Whether any value is an unresolved CDK token. Such a link can only be rendered into a chart that is
    * deployed through `eks.Cluster.addCdk8sChart` in the same CDK app.
@@ -207,6 +218,7 @@ export class DatabaseLink {
     this.username = props.username;
     this.password = props.password;
     this.secretArn = props.secretArn;
+    this.rotationInterval = props.rotationInterval;
     this.hasCdkTokens = [props.host, props.port, props.databaseName, props.username, props.password, props.secretArn]
       .some(v => v !== undefined && Token.isUnresolved(v));
   }
