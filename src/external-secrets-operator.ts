@@ -116,7 +116,9 @@ export class ExternalSecretsOperator extends Construct implements iam.IGrantable
     this.storeName = props.storeName ?? 'aws-secrets-manager';
     if (!Token.isUnresolved(this.storeName) && !isDnsSubdomain(this.storeName)) {
       throwPropError(this, {
-        prop: 'storeName', value: this.storeName, allowed: DNS_SUBDOMAIN_RULE,
+        prop: 'storeName',
+        value: this.storeName,
+        allowed: DNS_SUBDOMAIN_RULE,
         fix: "use e.g. 'aws-secrets-manager' (the default, and PostgresLinkChart's default secretStoreName)",
       });
     }
@@ -124,7 +126,9 @@ export class ExternalSecretsOperator extends Construct implements iam.IGrantable
     const identityType = props.identityType ?? eks.IdentityType.POD_IDENTITY;
     if (identityType === eks.IdentityType.POD_IDENTITY && props.cluster instanceof eks.FargateCluster) {
       throwPropError(this, {
-        prop: 'identityType', value: identityType, allowed: 'IdentityType.IRSA on a Fargate cluster (EKS Pod Identity does not run on Fargate)',
+        prop: 'identityType',
+        value: identityType,
+        allowed: 'IdentityType.IRSA on a Fargate cluster (EKS Pod Identity does not run on Fargate)',
         fix: 'set identityType: eks.IdentityType.IRSA',
       });
     }
@@ -233,13 +237,17 @@ export class ExternalSecretsOperator extends Construct implements iam.IGrantable
     const parsed = parseChartVersion(version);
     if (!parsed) {
       throwPropError(this, {
-        prop: 'chartVersion', value: version, allowed: "a Helm chart version MAJOR.MINOR.PATCH, without a leading 'v' (e.g. '2.9.0')",
+        prop: 'chartVersion',
+        value: version,
+        allowed: "a Helm chart version MAJOR.MINOR.PATCH, without a leading 'v' (e.g. '2.9.0')",
         fix: `use e.g. '${ExternalSecretsOperator.DEFAULT_CHART_VERSION}' (the default)`,
       });
     }
     if (!isAtLeast(parsed, FIRST_V1_CHART_VERSION)) {
       throwPropError(this, {
-        prop: 'chartVersion', value: version, allowed: `${FIRST_V1_CHART_VERSION.join('.')} or later (the first release that serves external-secrets.io/v1, the API of the store and of PostgresLinkChart's ExternalSecrets)`,
+        prop: 'chartVersion',
+        value: version,
+        allowed: `${FIRST_V1_CHART_VERSION.join('.')} or later (the first release that serves external-secrets.io/v1, the API of the store and of PostgresLinkChart's ExternalSecrets)`,
         fix: `use '${ExternalSecretsOperator.DEFAULT_CHART_VERSION}' (the default) or another current release`,
       });
     }
