@@ -110,6 +110,8 @@ describe('ExternalSecretsOperator with EKS Pod Identity (the default), a real ek
     }));
     expect(JSON.parse(helm.Properties.Values)).toEqual({
       installCRDs: true,
+      // removing the release must not delete every ExternalSecret in the cluster (and the Secrets they own)
+      crds: { annotations: { 'helm.sh/resource-policy': 'keep' } },
       // no eks.amazonaws.com/role-arn annotation: with it, the IRSA credentials would take precedence
       serviceAccount: { create: true, name: 'external-secrets' },
     });
@@ -199,7 +201,9 @@ describe('ExternalSecretsOperator with EKS Pod Identity (the default), a real ek
 describe('ExternalSecretsOperator with IRSA', () => {
   const { stack, vpc, cluster } = eksStack();
   const db = new AuroraPostgres(stack, 'rds', { vpc, databaseName: 'orders' });
-  const eso = new ExternalSecretsOperator(stack, 'Eso', { cluster, identityType: eks.IdentityType.IRSA, namespace: 'eso', storeName: 'secrets-manager' });
+  const eso = new ExternalSecretsOperator(stack, 'Eso', {
+    cluster, identityType: eks.IdentityType.IRSA, namespace: 'eso', storeName: 'secrets-manager', region: 'us-west-2',
+  });
   db.grantReadCredentials(eso);
   const template = Template.fromStack(stack);
   const [roleId, role] = only(template, 'AWS::IAM::Role', 'EsoRole');
@@ -222,13 +226,14 @@ describe('ExternalSecretsOperator with IRSA', () => {
     expect(helm.Properties.Namespace).toBe('eso');
     expect(JSON.parse(joined(helm.Properties.Values))).toEqual({
       installCRDs: true,
+      crds: { annotations: { 'helm.sh/resource-policy': 'keep' } },
       serviceAccount: { create: true, name: 'external-secrets', annotations: { 'eks.amazonaws.com/role-arn': `<<GetAtt:${roleId}.Arn>>` } },
     });
     const [, store] = only(template, 'Custom::AWSCDK-EKS-KubernetesResource', 'EsoSecretStore');
     const [object] = JSON.parse(joined(store.Properties.Manifest));
     expect(object.metadata.name).toBe('secrets-manager');
     expect(object.spec.provider.aws).toEqual({
-      service: 'SecretsManager', region: 'us-east-1', auth: { jwt: { serviceAccountRef: { name: 'external-secrets', namespace: 'eso' } } },
+      service: 'SecretsManager', region: 'us-west-2', auth: { jwt: { serviceAccountRef: { name: 'external-secrets', namespace: 'eso' } } },
     });
     expect(validateWithEsoModels([object])).toEqual([]);
   });
@@ -237,6 +242,20 @@ describe('ExternalSecretsOperator with IRSA', () => {
     eso.addChart('orders-db', linkChart(db));
     Annotations.fromStack(stack).hasWarning('/TestStack/Eso', Match.stringLikeRegexp(
       "ExternalSecret 'orders-db-db-links' of chart 'orders-db' reads the ClusterSecretStore 'aws-secrets-manager', but this operator's store is the ClusterSecretStore 'secrets-manager'"));
+  });
+
+  test('a chart with an ExternalSecret of an older API version gets a warning', () => {
+    const chart = new cdk8s.Chart(new cdk8s.App(), 'legacy');
+    new cdk8s.ApiObject(chart, 'es', {
+      apiVersion: 'external-secrets.io/v1beta1',
+      kind: 'ExternalSecret',
+      metadata: { name: 'legacy' },
+      spec: { secretStoreRef: { name: 'secrets-manager', kind: 'ClusterSecretStore' } },
+    });
+    eso.addChart('legacy', chart);
+    const warnings = Annotations.fromStack(stack).findWarning('/TestStack/Eso', Match.stringLikeRegexp("ExternalSecret 'legacy'"));
+    expect(warnings.map(w => w.entry.data)).toEqual([expect.stringMatching(
+      /^ExternalSecret 'legacy' of chart 'legacy' uses external-secrets\.io\/v1beta1; this operator \(chart 2\.9\.0\) serves external-secrets\.io\/v1\. \[ack: cdk-aurora-postgres:externalSecretsStore\]$/)]);
   });
 });
 

@@ -71,14 +71,19 @@ export function clusterSecretStoreManifest(options: ClusterSecretStoreOptions): 
 /** What the Helm values are built from. */
 export interface OperatorValuesOptions {
   readonly serviceAccountName: string;
-  /** The IAM role ARN for the IRSA annotation; absent with Pod Identity (an IRSA annotation would take precedence over it). */
+  /** The IAM role ARN for the IRSA annotation; absent with Pod Identity (AWS SDKs try IRSA's web identity first). */
   readonly irsaRoleArn?: string;
 }
 
-/** The Helm values: the chart installs its CRDs, and creates the operator's ServiceAccount under a fixed name. */
+/**
+ * The Helm values: the chart installs its CRDs and keeps them when the release is removed (an uninstall would
+ * otherwise delete every ExternalSecret in the cluster and, through owner references, the Secrets they made),
+ * and creates the operator's ServiceAccount under a fixed name.
+ */
 export function operatorHelmValues(options: OperatorValuesOptions): Record<string, any> {
   return {
     installCRDs: true,
+    crds: { annotations: { 'helm.sh/resource-policy': 'keep' } },
     serviceAccount: {
       create: true,
       name: options.serviceAccountName,
