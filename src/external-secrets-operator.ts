@@ -70,7 +70,8 @@ export interface ExternalSecretsOperatorProps {
  * It installs the operator's Helm chart (CRDs included, `wait` on, so the CRDs and the webhook are ready when
  * the release is), gives it an IAM role (grant it what it may read: `db.grantReadCredentials(eso)`), then
  * applies the `external-secrets.io/v1` ClusterSecretStore. Add charts with `eso.addChart(id, chart)`, or make a
- * manifest you added yourself wait for it with `manifest.node.addDependency(eso)`.
+ * manifest you added yourself wait for it with `manifest.node.addDependency(eso)` (in the same stack: a manifest
+ * of the cluster's stack cannot wait for an operator in another stack that refers to the cluster).
  */
 export class ExternalSecretsOperator extends Construct implements iam.IGrantable {
   /** The Helm chart version installed unless `chartVersion` says otherwise (External Secrets Operator v2.9.0). */
@@ -104,6 +105,7 @@ export class ExternalSecretsOperator extends Construct implements iam.IGrantable
   public readonly secretStore: eks.KubernetesManifest;
 
   private readonly cluster: eks.ICluster;
+  private charts?: Construct;
 
   constructor(scope: Construct, id: string, props: ExternalSecretsOperatorProps) {
     super(scope, id);
@@ -141,7 +143,7 @@ export class ExternalSecretsOperator extends Construct implements iam.IGrantable
     this.role = role;
     this.grantPrincipal = role;
 
-    this.helmChart = new eks.HelmChart(this, 'Chart', {
+    this.helmChart = new eks.HelmChart(this, 'HelmChart', {
       cluster: props.cluster,
       repository: ExternalSecretsOperator.CHART_REPOSITORY,
       chart: 'external-secrets',
@@ -189,20 +191,23 @@ export class ExternalSecretsOperator extends Construct implements iam.IGrantable
   }
 
   /**
-   * Applies a cdk8s chart to the cluster (`eks.Cluster.addCdk8sChart`) after the operator and its store: the
-   * chart's manifest depends on every resource of this construct.
+   * Applies a cdk8s chart to the cluster after the operator and its store, as `eks.Cluster.addCdk8sChart` would
+   * (a KubernetesManifest of `chart.toJson()`), but in this construct's stack, depending on the store and the
+   * Helm release.
    *
    * Warns (`cdk-aurora-postgres:externalSecretsStore`) when an ExternalSecret of the chart reads another store
    * or uses another API version than `external-secrets.io/v1`.
    *
-   * @param id the id of the manifest
+   * @param id the id of the manifest (unique among this operator's charts)
    * @param chart the chart, e.g. a `PostgresLinkChart` with `deployThroughEks: true`
    * @param options the manifest options (as for `addCdk8sChart`)
    */
-  public addChart(id: string, chart: cdk8s.Chart, options?: eks.KubernetesManifestOptions): eks.KubernetesManifest {
-    const manifest = this.cluster.addCdk8sChart(id, chart, options);
-    manifest.node.addDependency(this);
-    for (const object of chart.toJson()) {
+  public addChart(id: string, chart: cdk8s.Chart, options: eks.KubernetesManifestOptions = {}): eks.KubernetesManifest {
+    const objects = chart.toJson();
+    this.charts ??= new Construct(this, 'Charts');
+    const manifest = new eks.KubernetesManifest(this.charts, id, { ...options, cluster: this.cluster, manifest: objects });
+    manifest.node.addDependency(this.secretStore, this.helmChart);
+    for (const object of objects) {
       if (object?.kind !== 'ExternalSecret') continue;
       const name = object.metadata?.name;
       const ref = object.spec?.secretStoreRef ?? {};

@@ -89,7 +89,7 @@ describe('ExternalSecretsOperator with EKS Pod Identity (the default), a real ek
   const template = Template.fromStack(stack);
   const [helmId, helm] = only(template, 'Custom::AWSCDK-EKS-HelmChart', 'Eso');
   const [storeId, store] = only(template, 'Custom::AWSCDK-EKS-KubernetesResource', 'EsoSecretStore');
-  const [chartId, chart] = only(template, 'Custom::AWSCDK-EKS-KubernetesResource', 'Eksordersdb');
+  const [chartId, chart] = only(template, 'Custom::AWSCDK-EKS-KubernetesResource', 'EsoChartsordersdb');
   const [ownId, ownManifest] = only(template, 'Custom::AWSCDK-EKS-KubernetesResource', 'Eksreportsdb');
   const [roleId] = only(template, 'AWS::IAM::Role', 'EsoRole');
   const [policyId, policy] = only(template, 'AWS::IAM::Policy', 'EsoRole');
@@ -179,7 +179,7 @@ describe('ExternalSecretsOperator with EKS Pod Identity (the default), a real ek
 
   test('CloudFormation order: chart manifest -> store -> Helm release -> identity, permissions, agent, nodes', () => {
     const dependsOn = (id: string) => template.toJSON().Resources[id].DependsOn ?? [];
-    expect(dependsOn(chartId)).toEqual(expect.arrayContaining([storeId, helmId, roleId, policyId, associationId]));
+    expect(dependsOn(chartId)).toEqual(expect.arrayContaining([storeId, helmId]));
     expect(dependsOn(ownId)).toEqual(expect.arrayContaining([storeId, helmId]));
     expect(dependsOn(storeId)).toEqual(expect.arrayContaining([helmId]));
     expect(dependsOn(helmId)).toEqual(expect.arrayContaining([roleId, policyId, associationId, agentId, nodegroupId]));
@@ -257,6 +257,20 @@ describe('ExternalSecretsOperator with IRSA', () => {
     expect(warnings.map(w => w.entry.data)).toEqual([expect.stringMatching(
       /^ExternalSecret 'legacy' of chart 'legacy' uses external-secrets\.io\/v1beta1; this operator \(chart 2\.9\.0\) serves external-secrets\.io\/v1\. \[ack: cdk-aurora-postgres:externalSecretsStore\]$/)]);
   });
+});
+
+test('an operator in another stack than the cluster: its charts go into its stack, without a dependency cycle', () => {
+  const { app, stack: clusterStack, cluster } = eksStack();
+  const stack = new Stack(app, 'Services', { env: ENV });
+  const eso = new ExternalSecretsOperator(stack, 'Eso', { cluster });
+  const chart = new cdk8s.Chart(new cdk8s.App(), 'config');
+  new cdk8s.ApiObject(chart, 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'config', namespace: 'default' } });
+  eso.addChart('config', chart);
+  const template = Template.fromStack(stack);
+  const [storeId] = only(template, 'Custom::AWSCDK-EKS-KubernetesResource', 'EsoSecretStore');
+  const [, manifest] = only(template, 'Custom::AWSCDK-EKS-KubernetesResource', 'EsoChartsconfig');
+  expect(manifest.DependsOn).toContain(storeId);
+  expect(stack.dependencies).toEqual([clusterStack]);
 });
 
 describe('cdk-nag AwsSolutions', () => {
