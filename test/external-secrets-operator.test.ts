@@ -1,4 +1,6 @@
 import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
 import { KubectlV35Layer } from '@aws-cdk/lambda-layer-kubectl-v35';
 import { Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
@@ -6,13 +8,13 @@ import * as eks from 'aws-cdk-lib/aws-eks';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as cdk8s from 'cdk8s';
 import { AuroraPostgres, ExternalSecretsOperator, PostgresLinkChart } from '../src';
-import { nagFindings, testStack } from './util';
+import { findingsIn, nagFindings, tempDir, testStack } from './util';
 
 const ENV = { account: '123456789012', region: 'us-east-1' };
 
 /** A real eks.Cluster; the kubectl layer is a reference unless `realLayer`. */
-function eksStack(options: { realLayer?: boolean; defaultCapacity?: number } = {}) {
-  const { app, stack, vpc } = testStack({ env: ENV });
+function eksStack(options: { realLayer?: boolean; defaultCapacity?: number; outdir?: string } = {}) {
+  const { app, stack, vpc } = testStack({ env: ENV }, { validation: options.outdir !== undefined, outdir: options.outdir });
   const cluster = new eks.Cluster(stack, 'Eks', {
     vpc,
     version: eks.KubernetesVersion.V1_35,
@@ -75,7 +77,9 @@ function validateWithEsoModels(objects: object[]): string[] {
 }
 
 describe('ExternalSecretsOperator with EKS Pod Identity (the default), a real eks.Cluster and the kubectl v1.35 layer from npm', () => {
-  const { stack, vpc, cluster } = eksStack({ realLayer: true, defaultCapacity: 1 });
+  // aws-cdk-lib's built-in CloudFormation validator runs on this one (its report lands in outdir).
+  const outdir = tempDir('eso-cdk-out');
+  const { stack, vpc, cluster } = eksStack({ realLayer: true, defaultCapacity: 1, outdir });
   const db = new AuroraPostgres(stack, 'rds', { vpc, databaseName: 'orders' });
   const eso = new ExternalSecretsOperator(stack, 'Eso', { cluster });
   db.grantReadCredentials(eso);
@@ -191,6 +195,11 @@ describe('ExternalSecretsOperator with EKS Pod Identity (the default), a real ek
     const [layerId] = only(template, 'AWS::Lambda::LayerVersion', 'KubectlLayer');
     const [, provider] = only(template, 'AWS::CloudFormation::Stack', 'awscdkawseksKubectlProvider');
     expect(Object.values(provider.Properties.Parameters)).toContainEqual({ Ref: layerId });
+  });
+
+  test('the built-in CloudFormation validator finds nothing', () => {
+    expect(fs.existsSync(path.join(outdir, 'TestStack.template.json'))).toBe(true);
+    expect(findingsIn(outdir)).toEqual([]);
   });
 
   test('no warning when the chart reads this operator\'s store', () => {
