@@ -295,6 +295,14 @@ describe('cdk-nag AwsSolutions', () => {
   });
 });
 
+test('chart versions from 0.16.0 on are accepted, pre-releases too', () => {
+  for (const chartVersion of ['0.16.0', '1.0.0-rc.1', '10.0.0']) {
+    const { stack, cluster } = eksStack();
+    new ExternalSecretsOperator(stack, 'Eso', { cluster, chartVersion });
+    expect(Template.fromStack(stack).findResources('Custom::AWSCDK-EKS-HelmChart', { Properties: { Version: chartVersion } })).not.toEqual({});
+  }
+});
+
 describe('bad input', () => {
   const operator = (props: Partial<ConstructorParameters<typeof ExternalSecretsOperator>[2]> = {}) => {
     const { stack, cluster } = eksStack();
