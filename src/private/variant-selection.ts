@@ -1,6 +1,6 @@
 import { Stack, Token } from 'aws-cdk-lib';
+import * as rds from 'aws-cdk-lib/aws-rds';
 import { IConstruct } from 'constructs';
-import type { AuroraPostgresProps } from '../aurora-postgres';
 import { ClusterVariant } from './cluster-variant';
 import { throwPropError } from './errors';
 import { GlobalPrimaryVariant } from './global-primary-variant';
@@ -8,9 +8,19 @@ import { GlobalSecondaryVariant } from './global-secondary-variant';
 import { SnapshotVariant } from './snapshot-variant';
 import { StandardVariant } from './standard-variant';
 
-/** The props that choose a variant. */
-export type VariantProps = Pick<AuroraPostgresProps, 'restoreFromSnapshot' | 'snapshotUsername' | 'createGlobalDatabase'
-| 'globalDatabaseId' | 'secretReplicaRegions' | 'existingGlobalDatabaseId' | 'primarySecretName' | 'databaseName' | 'masterUsername'>;
+/** The props that choose a variant, as the user gave them (named as in the public props). */
+export interface VariantProps {
+  readonly restoreFromSnapshot?: string;
+  readonly snapshotUsername?: string;
+  readonly createGlobalDatabase?: boolean;
+  readonly globalDatabaseId?: string;
+  readonly secretReplicaRegions?: string[];
+  readonly existingGlobalDatabaseId?: string;
+  readonly primarySecretName?: string;
+  readonly databaseName?: string;
+  readonly masterUsername?: string;
+  readonly engineVersion?: rds.AuroraPostgresEngineVersion;
+}
 
 /** Aurora cluster snapshot ARN: `arn:<partition>:rds:<region>:<account>:cluster-snapshot:<id>`. */
 const CLUSTER_SNAPSHOT_ARN = /^arn:aws[a-z-]*:rds:([a-z0-9-]+):(\d{12}):cluster-snapshot:([A-Za-z0-9:-]+)$/;
