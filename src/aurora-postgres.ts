@@ -9,11 +9,12 @@ import { Construct } from 'constructs';
 import { DatabaseLink } from './database-link';
 import { NewCluster } from './private/cluster-variant';
 import { throwPropError } from './private/errors';
+import { isBurstable, validInstanceClass } from './private/instance-class';
 import { LinkOutputField, MODULE_NAME_PATTERN, outputKey } from './private/output-keys';
 import { SERVERLESS, serverlessScaling } from './private/serverless';
 import {
-  instanceCount, instanceTypeOf, isBurstable, privateSubnetsOf, validateBackupRetention,
-  validateDatabaseName, validatePort, validateUsername,
+  instanceCount, privateSubnetsOf, validateBackupRetention, validateDatabaseName, validatePort, validateSubnetZones,
+  validateUsername,
 } from './private/validate';
 import { selectVariant } from './private/variant-selection';
 
@@ -365,8 +366,7 @@ export class AuroraPostgres extends Construct implements ec2.IConnectable {
     this.moduleName = this.validModuleName(id, props.moduleName);
     const variant = selectVariant(this, props, this.moduleName);
 
-    const instanceClass = props.instanceClass ?? variant.defaultInstanceClass;
-    const instanceType = instanceClass === SERVERLESS ? undefined : instanceTypeOf(this, instanceClass);
+    const { instanceClass, instanceType } = validInstanceClass(this, props.instanceClass ?? variant.defaultInstanceClass);
     const engineVersion = props.engineVersion ?? rds.AuroraPostgresEngineVersion.VER_17_9;
     const serverless = serverlessScaling(this, instanceClass === SERVERLESS, engineVersion, variant.isGlobal, props);
     if (variant.isGlobal && isBurstable(instanceClass)) {
@@ -387,9 +387,10 @@ export class AuroraPostgres extends Construct implements ec2.IConnectable {
     validatePort(this, port);
     const backupRetention = validateBackupRetention(this, props.backupRetention ?? Duration.days(7));
     const vpcSubnets = privateSubnetsOf(this, props.vpc, props.vpcSubnets);
+    validateSubnetZones(this, props.vpc, vpcSubnets, props.vpcSubnets !== undefined);
     const deletionProtection = props.deletionProtection ?? true;
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.SNAPSHOT;
-    this.warnAboutSoftProblems(instanceClass, deletionProtection, removalPolicy);
+    this.warnAboutSoftProblems(deletionProtection, removalPolicy);
 
     this.encryptionKey = props.storageEncryptionKey ?? new kms.Key(this, 'Key', {
       description: `Encrypts Aurora PostgreSQL storage, snapshots and Performance Insights of ${this.node.path}`,
@@ -519,11 +520,7 @@ export class AuroraPostgres extends Construct implements ec2.IConnectable {
     }
   }
 
-  private warnAboutSoftProblems(instanceClass: string, deletionProtection: boolean, removalPolicy: RemovalPolicy): void {
-    if (isBurstable(instanceClass) && !/\.(medium|large)$/.test(instanceClass)) {
-      Annotations.of(this).addWarningV2('cdk-aurora-postgres:burstableSize',
-        `instanceClass '${instanceClass}': Aurora PostgreSQL offers burstable (db.t*) classes only in the medium and large sizes; RDS will refuse this class.`);
-    }
+  private warnAboutSoftProblems(deletionProtection: boolean, removalPolicy: RemovalPolicy): void {
     if (deletionProtection && removalPolicy === RemovalPolicy.DESTROY) {
       Annotations.of(this).addWarningV2('cdk-aurora-postgres:destroyProtected',
         'removalPolicy is DESTROY but deletionProtection is on: deleting the stack fails until a deployment turns deletionProtection off.');
