@@ -12,6 +12,7 @@ import { throwPropError } from './private/errors';
 import { isBurstable, validInstanceClass } from './private/instance-class';
 import { LinkOutputField, MODULE_NAME_PATTERN, outputKey } from './private/output-keys';
 import { SERVERLESS, serverlessScaling } from './private/serverless';
+import { clusterParameters } from './private/tls';
 import {
   instanceCount, privateSubnetsOf, validateBackupRetention, validateDatabaseName, validatePort, validateSubnetZones,
   validateUsername,
@@ -71,9 +72,12 @@ export interface AuroraPostgresProps {
   readonly serverlessV2AutoPauseDuration?: Duration;
 
   /**
-   * The Aurora PostgreSQL engine version.
+   * The Aurora PostgreSQL engine version, published as the output `<moduleName>EngineVersion`. Required with
+   * `restoreFromSnapshot` (the restore request carries it: give the snapshot's version) and on both sides of a
+   * global database (every member runs the same version; a pinned version never moves with an upgrade of this
+   * library, which RDS would refuse for a global member).
    *
-   * @default rds.AuroraPostgresEngineVersion.VER_17_9
+   * @default rds.AuroraPostgresEngineVersion.VER_17_9 on a new standalone cluster; required otherwise
    */
   readonly engineVersion?: rds.AuroraPostgresEngineVersion;
 
@@ -209,9 +213,20 @@ export interface AuroraPostgresProps {
   readonly cloudwatchLogsRetention?: logs.RetentionDays;
 
   /**
-   * Cluster parameters, e.g. `{ 'rds.force_ssl': '1' }`. A cluster parameter group is created for them.
+   * Whether the server refuses connections without TLS: sets the cluster parameter `rds.force_ssl` to `1`
+   * (`false` sets it to `0`, the engine's default, so that turning it off takes effect). Clients then need
+   * `sslmode=require` or stricter; libpq's default `prefer` uses TLS when the server offers it. A
+   * `parameters['rds.force_ssl']` that contradicts it is refused.
    *
-   * @default - the engine's default parameter group
+   * @default true
+   */
+  readonly requireTls?: boolean;
+
+  /**
+   * More cluster parameters, e.g. `{ 'log_min_duration_statement': '1000' }`, merged with `rds.force_ssl`
+   * from `requireTls` into the cluster parameter group this construct creates.
+   *
+   * @default - only `rds.force_ssl` (see `requireTls`)
    */
   readonly parameters?: { [name: string]: string };
 
@@ -432,7 +447,7 @@ export class AuroraPostgres extends Construct implements ec2.IConnectable {
         iamAuthentication: props.iamAuthentication ?? true,
         enablePerformanceInsights: true,
         performanceInsightEncryptionKey: this.encryptionKey,
-        parameters: props.parameters,
+        parameters: clusterParameters(this, props.requireTls ?? true, props.parameters),
       },
     });
     this.newCluster = result.cluster;
@@ -467,7 +482,7 @@ export class AuroraPostgres extends Construct implements ec2.IConnectable {
       password: result.password,
       secretArn: result.secretName ?? result.secret?.secretArn,
     });
-    this.addLinkOutputs(port);
+    this.addLinkOutputs(port, engineVersion);
   }
 
   /**
@@ -578,7 +593,7 @@ export class AuroraPostgres extends Construct implements ec2.IConnectable {
   }
 
   /** The outputs that `DatabaseLink.fromCdkOutputs` reads; keys are stable and documented. */
-  private addLinkOutputs(port: number): void {
+  private addLinkOutputs(port: number, engineVersion: rds.AuroraPostgresEngineVersion): void {
     const stack = Stack.of(this);
     const used = usedOutputKeys.get(stack) ?? new Set<string>();
     usedOutputKeys.set(stack, used);
@@ -601,6 +616,8 @@ export class AuroraPostgres extends Construct implements ec2.IConnectable {
     for (const [field, [value, description]] of Object.entries(values) as [LinkOutputField, [string, string]][]) {
       this.addOutput(used, outputKey(this.moduleName, field), value, description);
     }
+    this.addOutput(used, `${this.moduleName}EngineVersion`, engineVersion.auroraPostgresFullVersion,
+      'Aurora PostgreSQL engine version (a global secondary must run the primary\'s)');
     if (this.globalClusterIdentifier !== undefined) {
       this.addOutput(used, `${this.moduleName}GlobalDatabaseId`, this.globalClusterIdentifier, 'Aurora Global Database identifier');
     }

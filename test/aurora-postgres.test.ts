@@ -95,7 +95,8 @@ describe('AuroraPostgres defaults', () => {
   test('link outputs have stable keys and carry no password', () => {
     const outputs = template.toJSON().Outputs;
     expect(Object.keys(outputs).sort()).toEqual(
-      ['rdsDbHost', 'rdsDbName', 'rdsDbPassword', 'rdsDbPort', 'rdsDbSecretArn', 'rdsDbUser']);
+      ['rdsDbHost', 'rdsDbName', 'rdsDbPassword', 'rdsDbPort', 'rdsDbSecretArn', 'rdsDbUser', 'rdsEngineVersion']);
+    expect(outputs.rdsEngineVersion.Value).toBe('17.9');
     expect(outputs.rdsDbHost.Value).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^rdsCluster/), 'Endpoint.Address'] });
     expect(outputs.rdsDbPort.Value).toBe('5432');
     expect(outputs.rdsDbName.Value).toBe('app');
@@ -257,12 +258,12 @@ describe('AuroraPostgres options', () => {
   test('cloudwatchLogsRetention, parameters, autoMinorVersionUpgrade, clusterIdentifier', () => {
     const { template } = synth({
       cloudwatchLogsRetention: logs.RetentionDays.ONE_MONTH,
-      parameters: { 'rds.force_ssl': '1' },
+      parameters: { log_min_duration_statement: '1000' },
       autoMinorVersionUpgrade: false,
       clusterIdentifier: 'orders-db',
     });
     template.hasResourceProperties('Custom::LogRetention', { RetentionInDays: 30 });
-    template.hasResourceProperties('AWS::RDS::DBClusterParameterGroup', { Parameters: { 'rds.force_ssl': '1' } });
+    template.hasResourceProperties('AWS::RDS::DBClusterParameterGroup', { Parameters: { 'log_min_duration_statement': '1000', 'rds.force_ssl': '1' } });
     template.hasResourceProperties('AWS::RDS::DBInstance', { AutoMinorVersionUpgrade: false });
     template.hasResourceProperties('AWS::RDS::DBCluster', { DBClusterIdentifier: 'orders-db' });
   });
