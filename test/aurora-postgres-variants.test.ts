@@ -131,7 +131,7 @@ describe('dropping restoreFromSnapshot later', () => {
 });
 
 describe('global database primary', () => {
-  const { template, db } = synth({ createGlobalDatabase: true, secretReplicaRegions: ['us-west-2'] });
+  const { template, db, stack } = synth({ createGlobalDatabase: true, secretReplicaRegions: ['us-west-2'] });
 
   test('a GlobalCluster from this cluster, with a deterministic id and deletion protection', () => {
     template.hasResourceProperties('AWS::RDS::GlobalCluster', {
@@ -167,10 +167,16 @@ describe('global database primary', () => {
     expect(outputs(template)).toMatchObject({ rdsDbUser: 'postgres', rdsDbName: 'app', rdsDbPassword: DatabaseLink.FROM_SECRET });
   });
 
-  test('globalDatabaseId overrides the id and so the secret name', () => {
-    const t = synth({ createGlobalDatabase: true, globalDatabaseId: 'orders-global' }).template;
-    t.hasResourceProperties('AWS::RDS::GlobalCluster', { GlobalClusterIdentifier: 'orders-global' });
-    t.hasResourceProperties('AWS::SecretsManager::Secret', { Name: 'orders-global-credentials' });
+  test('the default id is a warning: renaming the stack or moduleName would replace the named global cluster', () => {
+    Annotations.fromStack(stack).hasWarning('/TestStack/rds', Match.stringLikeRegexp(
+      "globalDatabaseId is derived from the stack name and moduleName \\('teststack-rds'\\).*Fix: set globalDatabaseId explicitly"));
+  });
+
+  test('globalDatabaseId overrides the id and so the secret name, with no warning', () => {
+    const named = synth({ createGlobalDatabase: true, globalDatabaseId: 'orders-global' });
+    named.template.hasResourceProperties('AWS::RDS::GlobalCluster', { GlobalClusterIdentifier: 'orders-global' });
+    named.template.hasResourceProperties('AWS::SecretsManager::Secret', { Name: 'orders-global-credentials' });
+    Annotations.fromStack(named.stack).hasNoWarning('*', Match.stringLikeRegexp('globalDatabaseId'));
   });
 
   test('a restored cluster can be the primary (Opta allowed it)', () => {

@@ -1,4 +1,4 @@
-import { Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Stack, Token } from 'aws-cdk-lib';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import { IConstruct } from 'constructs';
 import { ClusterVariant } from './cluster-variant';
@@ -81,6 +81,11 @@ export function selectVariant(scope: IConstruct, props: VariantProps, moduleName
   const snapshot = props.restoreFromSnapshot !== undefined ? validSnapshot(scope, props.restoreFromSnapshot) : undefined;
   const primaryId = props.createGlobalDatabase ? props.globalDatabaseId ?? defaultGlobalId(scope, moduleName) : undefined;
   if (primaryId !== undefined) validGlobalId(scope, 'globalDatabaseId', primaryId);
+  if (primaryId !== undefined && props.globalDatabaseId === undefined) {
+    Annotations.of(scope).addWarningV2('cdk-aurora-postgres:defaultGlobalDatabaseId',
+      `globalDatabaseId is derived from the stack name and moduleName ('${primaryId}'): renaming either would replace the global cluster, `
+      + 'which CloudFormation cannot do for a resource with a fixed name. Fix: set globalDatabaseId explicitly (it also names the secret <id>-credentials).');
+  }
   const replicaRegions = props.createGlobalDatabase ? validReplicaRegions(scope, props.secretReplicaRegions ?? []) : [];
   if (props.existingGlobalDatabaseId !== undefined) {
     validGlobalId(scope, 'existingGlobalDatabaseId', props.existingGlobalDatabaseId);
