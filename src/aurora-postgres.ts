@@ -99,7 +99,8 @@ export interface AuroraPostgresProps {
 
   /**
    * The name of the database created in the cluster (Opta's `database_name`). On a restored cluster the
-   * database is the snapshot's: give its name here so the link knows it. Not allowed on a global secondary.
+   * database is the snapshot's: give its name here so the link knows it (required on a restored global
+   * primary, whose replicated secret must hold it). Not allowed on a global secondary.
    *
    * @default 'app'; `UNKNOWN_SEE_ORIGINAL_DB` on a restored cluster
    */
@@ -178,8 +179,10 @@ export interface AuroraPostgresProps {
   readonly storageEncryptionKey?: kms.IKey;
 
   /**
-   * Whether IAM database authentication is enabled. It adds a way to log in (short-lived tokens for IAM
-   * principals granted with `grantConnect`); password logins keep working.
+   * Whether IAM database authentication is enabled: IAM principals granted with `grantConnect` log in with
+   * short-lived tokens as a PostgreSQL role that is granted `rds_iam`. Roles without `rds_iam` keep logging in
+   * with their passwords; a role granted `rds_iam` can no longer log in with its password, so never grant it
+   * to the master user.
    *
    * @default true
    */
@@ -247,6 +250,8 @@ export interface AuroraPostgresProps {
   /**
    * Restore the cluster from this Aurora cluster snapshot (Opta's `restore_from_snapshot`): its ARN, or its
    * id when it is in this account and region. A snapshot in another region must be copied here first.
+   * Requires `engineVersion`: the snapshot's version (`aws rds describe-db-cluster-snapshots
+   * --db-cluster-snapshot-identifier <snapshot> --query 'DBClusterSnapshots[0].EngineVersion'`).
    *
    * Keep this prop once the cluster exists: CloudFormation replaces a cluster whose `SnapshotIdentifier` is
    * removed or changed with a new, empty one. `deletionProtection` (which makes that replacement fail) and the
@@ -259,7 +264,7 @@ export interface AuroraPostgresProps {
   /**
    * The master user name of the snapshot's source cluster. With it, a new password is generated into Secrets
    * Manager and applied to the restored cluster, so the link knows user and password. Without it they are
-   * `UNKNOWN_SEE_ORIGINAL_DB`.
+   * `UNKNOWN_SEE_ORIGINAL_DB`. Required on a restored global primary (the secondaries read its secret).
    *
    * @default - user and password stay the snapshot's, unknown to this construct
    */
@@ -274,7 +279,9 @@ export interface AuroraPostgresProps {
   readonly createGlobalDatabase?: boolean;
 
   /**
-   * The identifier of the global database created with `createGlobalDatabase`.
+   * The identifier of the global database created with `createGlobalDatabase`, in lower case (RDS stores it
+   * so, and it names the secret `<globalDatabaseId>-credentials`). Give it explicitly: the default changes
+   * with the stack name and `moduleName`, and the named global cluster cannot be replaced.
    *
    * @default - `<stackName>-<moduleName>`, lowercased, non-alphanumerics as hyphens
    */
@@ -290,7 +297,8 @@ export interface AuroraPostgresProps {
 
   /**
    * Join this existing Aurora Global Database as a secondary cluster in this stack's region (Opta's
-   * `existing_global_database_id`). The engine version must be the primary's. The link's host is this
+   * `existing_global_database_id`), in lower case. `engineVersion` is required: the primary's (its
+   * `<moduleName>EngineVersion` output). The link's host is this
    * cluster's reader endpoint: a secondary is read-only (see the README for the write options).
    *
    * @default - not a secondary
@@ -309,7 +317,7 @@ export interface AuroraPostgresProps {
   /**
    * The module name (Opta's module name): the prefix of this database's CloudFormation output keys
    * (`<moduleName>DbHost`, `<moduleName>DbPort`, `<moduleName>DbName`, `<moduleName>DbUser`,
-   * `<moduleName>DbPassword`, `<moduleName>DbSecretArn`), unique in its stack. A letter, then letters and
+   * `<moduleName>DbPassword`, `<moduleName>DbSecretArn`, `<moduleName>EngineVersion`), unique in its stack. A letter, then letters and
    * digits.
    *
    * @default - the construct id without its non-alphanumeric characters
@@ -500,7 +508,8 @@ export class AuroraPostgres extends Construct implements ec2.IConnectable {
    * Grants an IAM principal `rds-db:connect` as a database user (IAM database authentication).
    *
    * @param grantee the principal
-   * @param dbUser the PostgreSQL role to log in as; it must exist and be granted `rds_iam`
+   * @param dbUser the PostgreSQL role to log in as; it must exist and be granted `rds_iam`, after which it can
+   * no longer log in with a password (never the master user)
    */
   public grantConnect(grantee: iam.IGrantable, dbUser: string): iam.Grant {
     return this.newCluster.grantConnect(grantee, dbUser);
