@@ -340,7 +340,14 @@ describe('AuroraPostgres errors', () => {
     expect(bad({ instanceClass: 'db.t4g.medum' })).toThrow(/invalid instanceClass 'db\.t4g\.medum'\. Allowed: .*'medum' is an unknown size\. Fix: did you mean 'medium'\? Use 'db\.t4g\.medium'/);
   });
 
-  test('subnets in one Availability Zone', () => {
+  test('a VPC whose private subnets are all in one Availability Zone', () => {
+    const stack = new Stack(undefined, 'OneAz', { env: { account: '123456789012', region: 'us-east-1' } });
+    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 1, natGateways: 1 });
+    expect(() => new AuroraPostgres(stack, 'rds', { vpc })).toThrow(
+      /invalid vpc '1 subnet\(s\) in dummy1a'\. Allowed: private or isolated subnets in at least two Availability Zones: Aurora's DB subnet group must span two AZs, even for a single instance\. Fix: give the VPC private subnets in a second AZ \(ec2\.Vpc maxAzs: 2 or more\)/);
+  });
+
+  test('vpcSubnets in one Availability Zone', () => {
     const { stack, vpc } = testStack({ env: { account: '123456789012', region: 'us-east-1' } });
     const vpcSubnets = { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, availabilityZones: ['dummy1a'] };
     expect(() => new AuroraPostgres(stack, 'rds', { vpc, vpcSubnets }))
