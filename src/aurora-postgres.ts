@@ -40,8 +40,11 @@ export interface AuroraPostgresProps {
 
   /**
    * The RDS instance class of every instance, `db.<family>.<size>` (Opta's `instance_class`), or
-   * `'serverless'` for Aurora Serverless v2 (see `serverlessV2MinCapacity`). Aurora Global Database members
-   * cannot use burstable (`db.t*`) classes.
+   * `'serverless'` (also RDS's own name `'db.serverless'`) for Aurora Serverless v2 (see
+   * `serverlessV2MinCapacity`). Checked against the families and sizes Aurora PostgreSQL offers: an
+   * unsupported family or size is an error, a family this library does not know yet a warning. Aurora Global
+   * Database members cannot use burstable (`db.t*`) classes. A CDK token is not checked and must stand for a
+   * provisioned class.
    *
    * @default 'db.t4g.medium'; 'db.r6g.large' for either side of a global database
    */
@@ -317,8 +320,8 @@ export interface AuroraPostgresProps {
   /**
    * The module name (Opta's module name): the prefix of this database's CloudFormation output keys
    * (`<moduleName>DbHost`, `<moduleName>DbPort`, `<moduleName>DbName`, `<moduleName>DbUser`,
-   * `<moduleName>DbPassword`, `<moduleName>DbSecretArn`, `<moduleName>EngineVersion`), unique in its stack. A letter, then letters and
-   * digits.
+   * `<moduleName>DbPassword`, `<moduleName>DbSecretArn`, `<moduleName>EngineVersion`), unique in its stack.
+   * A letter, then letters and digits.
    *
    * @default - the construct id without its non-alphanumeric characters
    */
