@@ -130,6 +130,16 @@ describe('dropping restoreFromSnapshot later', () => {
   });
 });
 
+describe('dropping existingGlobalDatabaseId later', () => {
+  test('does not promote the secondary: it is a replacement by a new, empty cluster', () => {
+    const westEnv = { account: '123456789012', region: 'us-west-2' };
+    const before = synth({ existingGlobalDatabaseId: 'orders-global', primarySecretName: 'orders-global-credentials' }, westEnv).template.toJSON();
+    const after = synth({}, westEnv).template.toJSON();
+    const clusterId = Object.keys(before.Resources).find(k => before.Resources[k].Type === 'AWS::RDS::DBCluster')!;
+    expect(fullDiff(before, after).resources.get(clusterId).changeImpact).toBe(ResourceImpact.WILL_REPLACE);
+  });
+});
+
 describe('global database primary', () => {
   const { template, db, stack } = synth({ createGlobalDatabase: true, secretReplicaRegions: ['us-west-2'] });
 
