@@ -9,11 +9,13 @@ import { Construct } from 'constructs';
 import { DatabaseLink } from './database-link';
 import { NewCluster } from './private/cluster-variant';
 import { throwPropError } from './private/errors';
+import { isBurstable, validInstanceClass } from './private/instance-class';
 import { LinkOutputField, MODULE_NAME_PATTERN, outputKey } from './private/output-keys';
 import { SERVERLESS, serverlessScaling } from './private/serverless';
+import { clusterParameters } from './private/tls';
 import {
-  instanceCount, instanceTypeOf, isBurstable, privateSubnetsOf, validateBackupRetention,
-  validateDatabaseName, validatePort, validateUsername,
+  instanceCount, privateSubnetsOf, validateBackupRetention, validateDatabaseName, validatePort, validateSubnetZones,
+  validateUsername,
 } from './private/validate';
 import { selectVariant } from './private/variant-selection';
 
@@ -38,8 +40,11 @@ export interface AuroraPostgresProps {
 
   /**
    * The RDS instance class of every instance, `db.<family>.<size>` (Opta's `instance_class`), or
-   * `'serverless'` for Aurora Serverless v2 (see `serverlessV2MinCapacity`). Aurora Global Database members
-   * cannot use burstable (`db.t*`) classes.
+   * `'serverless'` (also RDS's own name `'db.serverless'`) for Aurora Serverless v2 (see
+   * `serverlessV2MinCapacity`). Checked against the families and sizes Aurora PostgreSQL offers: an
+   * unsupported family or size is an error, a family this library does not know yet a warning. Aurora Global
+   * Database members cannot use burstable (`db.t*`) classes. A CDK token is not checked and must stand for a
+   * provisioned class.
    *
    * @default 'db.t4g.medium'; 'db.r6g.large' for either side of a global database
    */
@@ -70,9 +75,12 @@ export interface AuroraPostgresProps {
   readonly serverlessV2AutoPauseDuration?: Duration;
 
   /**
-   * The Aurora PostgreSQL engine version.
+   * The Aurora PostgreSQL engine version, published as the output `<moduleName>EngineVersion`. Required with
+   * `restoreFromSnapshot` (the restore request carries it: give the snapshot's version) and on both sides of a
+   * global database (every member runs the same version; a pinned version never moves with an upgrade of this
+   * library, which RDS would refuse for a global member).
    *
-   * @default rds.AuroraPostgresEngineVersion.VER_17_9
+   * @default rds.AuroraPostgresEngineVersion.VER_17_9 on a new standalone cluster; required otherwise
    */
   readonly engineVersion?: rds.AuroraPostgresEngineVersion;
 
@@ -94,7 +102,8 @@ export interface AuroraPostgresProps {
 
   /**
    * The name of the database created in the cluster (Opta's `database_name`). On a restored cluster the
-   * database is the snapshot's: give its name here so the link knows it. Not allowed on a global secondary.
+   * database is the snapshot's: give its name here so the link knows it (required on a restored global
+   * primary, whose replicated secret must hold it). Not allowed on a global secondary.
    *
    * @default 'app'; `UNKNOWN_SEE_ORIGINAL_DB` on a restored cluster
    */
@@ -173,8 +182,10 @@ export interface AuroraPostgresProps {
   readonly storageEncryptionKey?: kms.IKey;
 
   /**
-   * Whether IAM database authentication is enabled. It adds a way to log in (short-lived tokens for IAM
-   * principals granted with `grantConnect`); password logins keep working.
+   * Whether IAM database authentication is enabled: IAM principals granted with `grantConnect` log in with
+   * short-lived tokens as a PostgreSQL role that is granted `rds_iam`. Roles without `rds_iam` keep logging in
+   * with their passwords; a role granted `rds_iam` can no longer log in with its password, so never grant it
+   * to the master user.
    *
    * @default true
    */
@@ -208,9 +219,20 @@ export interface AuroraPostgresProps {
   readonly cloudwatchLogsRetention?: logs.RetentionDays;
 
   /**
-   * Cluster parameters, e.g. `{ 'rds.force_ssl': '1' }`. A cluster parameter group is created for them.
+   * Whether the server refuses connections without TLS: sets the cluster parameter `rds.force_ssl` to `1`
+   * (`false` sets it to `0`, the engine's default, so that turning it off takes effect). Clients then need
+   * `sslmode=require` or stricter; libpq's default `prefer` uses TLS when the server offers it. A
+   * `parameters['rds.force_ssl']` that contradicts it is refused.
    *
-   * @default - the engine's default parameter group
+   * @default true
+   */
+  readonly requireTls?: boolean;
+
+  /**
+   * More cluster parameters, e.g. `{ 'log_min_duration_statement': '1000' }`, merged with `rds.force_ssl`
+   * from `requireTls` into the cluster parameter group this construct creates.
+   *
+   * @default - only `rds.force_ssl` (see `requireTls`)
    */
   readonly parameters?: { [name: string]: string };
 
@@ -231,6 +253,8 @@ export interface AuroraPostgresProps {
   /**
    * Restore the cluster from this Aurora cluster snapshot (Opta's `restore_from_snapshot`): its ARN, or its
    * id when it is in this account and region. A snapshot in another region must be copied here first.
+   * Requires `engineVersion`: the snapshot's version (`aws rds describe-db-cluster-snapshots
+   * --db-cluster-snapshot-identifier <snapshot> --query 'DBClusterSnapshots[0].EngineVersion'`).
    *
    * Keep this prop once the cluster exists: CloudFormation replaces a cluster whose `SnapshotIdentifier` is
    * removed or changed with a new, empty one. `deletionProtection` (which makes that replacement fail) and the
@@ -243,7 +267,7 @@ export interface AuroraPostgresProps {
   /**
    * The master user name of the snapshot's source cluster. With it, a new password is generated into Secrets
    * Manager and applied to the restored cluster, so the link knows user and password. Without it they are
-   * `UNKNOWN_SEE_ORIGINAL_DB`.
+   * `UNKNOWN_SEE_ORIGINAL_DB`. Required on a restored global primary (the secondaries read its secret).
    *
    * @default - user and password stay the snapshot's, unknown to this construct
    */
@@ -258,7 +282,9 @@ export interface AuroraPostgresProps {
   readonly createGlobalDatabase?: boolean;
 
   /**
-   * The identifier of the global database created with `createGlobalDatabase`.
+   * The identifier of the global database created with `createGlobalDatabase`, in lower case (RDS stores it
+   * so, and it names the secret `<globalDatabaseId>-credentials`). Give it explicitly: the default changes
+   * with the stack name and `moduleName`, and the named global cluster cannot be replaced.
    *
    * @default - `<stackName>-<moduleName>`, lowercased, non-alphanumerics as hyphens
    */
@@ -274,7 +300,8 @@ export interface AuroraPostgresProps {
 
   /**
    * Join this existing Aurora Global Database as a secondary cluster in this stack's region (Opta's
-   * `existing_global_database_id`). The engine version must be the primary's. The link's host is this
+   * `existing_global_database_id`), in lower case. `engineVersion` is required: the primary's (its
+   * `<moduleName>EngineVersion` output). The link's host is this
    * cluster's reader endpoint: a secondary is read-only (see the README for the write options).
    *
    * @default - not a secondary
@@ -293,8 +320,8 @@ export interface AuroraPostgresProps {
   /**
    * The module name (Opta's module name): the prefix of this database's CloudFormation output keys
    * (`<moduleName>DbHost`, `<moduleName>DbPort`, `<moduleName>DbName`, `<moduleName>DbUser`,
-   * `<moduleName>DbPassword`, `<moduleName>DbSecretArn`), unique in its stack. A letter, then letters and
-   * digits.
+   * `<moduleName>DbPassword`, `<moduleName>DbSecretArn`, `<moduleName>EngineVersion`), unique in its stack.
+   * A letter, then letters and digits.
    *
    * @default - the construct id without its non-alphanumeric characters
    */
@@ -365,8 +392,7 @@ export class AuroraPostgres extends Construct implements ec2.IConnectable {
     this.moduleName = this.validModuleName(id, props.moduleName);
     const variant = selectVariant(this, props, this.moduleName);
 
-    const instanceClass = props.instanceClass ?? variant.defaultInstanceClass;
-    const instanceType = instanceClass === SERVERLESS ? undefined : instanceTypeOf(this, instanceClass);
+    const { instanceClass, instanceType } = validInstanceClass(this, props.instanceClass ?? variant.defaultInstanceClass);
     const engineVersion = props.engineVersion ?? rds.AuroraPostgresEngineVersion.VER_17_9;
     const serverless = serverlessScaling(this, instanceClass === SERVERLESS, engineVersion, variant.isGlobal, props);
     if (variant.isGlobal && isBurstable(instanceClass)) {
@@ -387,9 +413,10 @@ export class AuroraPostgres extends Construct implements ec2.IConnectable {
     validatePort(this, port);
     const backupRetention = validateBackupRetention(this, props.backupRetention ?? Duration.days(7));
     const vpcSubnets = privateSubnetsOf(this, props.vpc, props.vpcSubnets);
+    validateSubnetZones(this, props.vpc, vpcSubnets, props.vpcSubnets !== undefined);
     const deletionProtection = props.deletionProtection ?? true;
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.SNAPSHOT;
-    this.warnAboutSoftProblems(instanceClass, deletionProtection, removalPolicy);
+    this.warnAboutSoftProblems(deletionProtection, removalPolicy);
 
     this.encryptionKey = props.storageEncryptionKey ?? new kms.Key(this, 'Key', {
       description: `Encrypts Aurora PostgreSQL storage, snapshots and Performance Insights of ${this.node.path}`,
@@ -431,7 +458,7 @@ export class AuroraPostgres extends Construct implements ec2.IConnectable {
         iamAuthentication: props.iamAuthentication ?? true,
         enablePerformanceInsights: true,
         performanceInsightEncryptionKey: this.encryptionKey,
-        parameters: props.parameters,
+        parameters: clusterParameters(this, props.requireTls ?? true, props.parameters),
       },
     });
     this.newCluster = result.cluster;
@@ -466,7 +493,7 @@ export class AuroraPostgres extends Construct implements ec2.IConnectable {
       password: result.password,
       secretArn: result.secretName ?? result.secret?.secretArn,
     });
-    this.addLinkOutputs(port);
+    this.addLinkOutputs(port, engineVersion);
   }
 
   /**
@@ -484,7 +511,8 @@ export class AuroraPostgres extends Construct implements ec2.IConnectable {
    * Grants an IAM principal `rds-db:connect` as a database user (IAM database authentication).
    *
    * @param grantee the principal
-   * @param dbUser the PostgreSQL role to log in as; it must exist and be granted `rds_iam`
+   * @param dbUser the PostgreSQL role to log in as; it must exist and be granted `rds_iam`, after which it can
+   * no longer log in with a password (never the master user)
    */
   public grantConnect(grantee: iam.IGrantable, dbUser: string): iam.Grant {
     return this.newCluster.grantConnect(grantee, dbUser);
@@ -519,11 +547,7 @@ export class AuroraPostgres extends Construct implements ec2.IConnectable {
     }
   }
 
-  private warnAboutSoftProblems(instanceClass: string, deletionProtection: boolean, removalPolicy: RemovalPolicy): void {
-    if (isBurstable(instanceClass) && !/\.(medium|large)$/.test(instanceClass)) {
-      Annotations.of(this).addWarningV2('cdk-aurora-postgres:burstableSize',
-        `instanceClass '${instanceClass}': Aurora PostgreSQL offers burstable (db.t*) classes only in the medium and large sizes; RDS will refuse this class.`);
-    }
+  private warnAboutSoftProblems(deletionProtection: boolean, removalPolicy: RemovalPolicy): void {
     if (deletionProtection && removalPolicy === RemovalPolicy.DESTROY) {
       Annotations.of(this).addWarningV2('cdk-aurora-postgres:destroyProtected',
         'removalPolicy is DESTROY but deletionProtection is on: deleting the stack fails until a deployment turns deletionProtection off.');
@@ -581,7 +605,7 @@ export class AuroraPostgres extends Construct implements ec2.IConnectable {
   }
 
   /** The outputs that `DatabaseLink.fromCdkOutputs` reads; keys are stable and documented. */
-  private addLinkOutputs(port: number): void {
+  private addLinkOutputs(port: number, engineVersion: rds.AuroraPostgresEngineVersion): void {
     const stack = Stack.of(this);
     const used = usedOutputKeys.get(stack) ?? new Set<string>();
     usedOutputKeys.set(stack, used);
@@ -604,6 +628,8 @@ export class AuroraPostgres extends Construct implements ec2.IConnectable {
     for (const [field, [value, description]] of Object.entries(values) as [LinkOutputField, [string, string]][]) {
       this.addOutput(used, outputKey(this.moduleName, field), value, description);
     }
+    this.addOutput(used, `${this.moduleName}EngineVersion`, engineVersion.auroraPostgresFullVersion,
+      'Aurora PostgreSQL engine version (a global secondary must run the primary\'s)');
     if (this.globalClusterIdentifier !== undefined) {
       this.addOutput(used, `${this.moduleName}GlobalDatabaseId`, this.globalClusterIdentifier, 'Aurora Global Database identifier');
     }

@@ -122,6 +122,16 @@ export class DatabaseLink {
       }));
     }
     const stacks = Object.keys(outputs);
+    // The file maps stack names to objects; one stack's outputs map output keys to strings.
+    const outputKeys = stacks.filter(k => typeof outputs[k] === 'string');
+    if (outputKeys.length > 0) {
+      throw new Error(propErrorMessage(where, {
+        prop: 'outputs',
+        value: `one stack's outputs (${outputKeys.slice(0, 3).join(', ')}${outputKeys.length > 3 ? ', ...' : ''}), not the whole file`,
+        allowed: 'the whole parsed file that `cdk deploy --outputs-file` writes, keyed by stack name ({ stackName: { outputKey: value } })',
+        fix: `pass the whole file (JSON.parse(fs.readFileSync('cdk-outputs.json', 'utf8'))), or wrap this object as { '${stackName}': outputs }`,
+      }));
+    }
     const stack = outputs[stackName];
     if (stack === undefined || stack === null || typeof stack !== 'object') {
       throw new Error(propErrorMessage(where, {
@@ -133,15 +143,21 @@ export class DatabaseLink {
     }
     const modules = modulesIn(stack);
     const missing = LINK_OUTPUT_FIELDS.filter(f => typeof stack[outputKey(moduleName, f)] !== 'string');
-    if (missing.length > 0) {
+    if (missing.length === LINK_OUTPUT_FIELDS.length) {
       throw new Error(propErrorMessage(where, {
         prop: 'moduleName',
         value: moduleName,
-        allowed: `a module with link outputs in stack '${stackName}': ${modules.length ? modules.map(m => `'${m}'`).join(', ') : '(none)'}`
-          + (missing.length < LINK_OUTPUT_FIELDS.length
-            ? `; module '${moduleName}' lacks ${missing.map(f => outputKey(moduleName, f)).join(', ')}`
-            : ''),
+        allowed: `a module with link outputs in stack '${stackName}': ${modules.length ? modules.map(m => `'${m}'`).join(', ') : '(none)'}`,
         fix: "pass the AuroraPostgres construct's moduleName (by default its construct id, letters and digits only)",
+      }));
+    }
+    if (missing.length > 0) {
+      // The module is there, but not all of its outputs: a file written before the stack had them, or edited.
+      throw new Error(propErrorMessage(where, {
+        prop: 'outputs',
+        value: `stack '${stackName}', module '${moduleName}' without ${missing.map(f => outputKey(moduleName, f)).join(', ')}`,
+        allowed: `every link output of the module (${LINK_OUTPUT_FIELDS.map(f => outputKey(moduleName, f)).join(', ')}); this outputs file is incomplete or from an older deploy`,
+        fix: `deploy the stack again and read the file it writes: cdk deploy ${stackName} --outputs-file cdk-outputs.json`,
       }));
     }
     const read = (field: typeof LINK_OUTPUT_FIELDS[number]): string | undefined => {

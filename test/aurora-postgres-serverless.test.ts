@@ -39,14 +39,14 @@ describe("instanceClass: 'serverless' (Aurora Serverless v2)", () => {
   });
 
   test('works on either side of a global database', () => {
-    synth({ instanceClass: 'serverless', createGlobalDatabase: true }).template
+    synth({ instanceClass: 'serverless', createGlobalDatabase: true, engineVersion: rds.AuroraPostgresEngineVersion.VER_17_9 }).template
       .hasResourceProperties('AWS::RDS::DBInstance', { DBInstanceClass: 'db.serverless' });
-    synth({ instanceClass: 'serverless', existingGlobalDatabaseId: 'orders-global' }).template
+    synth({ instanceClass: 'serverless', existingGlobalDatabaseId: 'orders-global', engineVersion: rds.AuroraPostgresEngineVersion.VER_17_9 }).template
       .hasResourceProperties('AWS::RDS::DBInstance', { DBInstanceClass: 'db.serverless' });
   });
 
   test('auto-pause on a global member is a warning', () => {
-    const { stack } = synth({ instanceClass: 'serverless', serverlessV2MinCapacity: 0, createGlobalDatabase: true });
+    const { stack } = synth({ instanceClass: 'serverless', serverlessV2MinCapacity: 0, createGlobalDatabase: true, engineVersion: rds.AuroraPostgresEngineVersion.VER_17_9 });
     Annotations.fromStack(stack).hasWarning('/TestStack/rds', Match.stringLikeRegexp('may never pause'));
   });
 

@@ -1,16 +1,31 @@
 import { fullDiff, ResourceImpact } from '@aws-cdk/cloudformation-diff';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as rds from 'aws-cdk-lib/aws-rds';
 import { AuroraPostgres, AuroraPostgresProps, DatabaseLink } from '../src';
 import { nagFindings, testStack } from './util';
 
 const SNAPSHOT = 'arn:aws:rds:us-east-1:123456789012:cluster-snapshot:before-migration';
 const env = { account: '123456789012', region: 'us-east-1' };
 
-function synth(props: Partial<AuroraPostgresProps>, stackEnv = env) {
+/** The snapshot's version, as a user reads it from describe-db-cluster-snapshots. */
+const SNAPSHOT_VERSION = rds.AuroraPostgresEngineVersion.VER_16_6;
+/** The version pinned on both sides of a global database. */
+const GLOBAL_VERSION = rds.AuroraPostgresEngineVersion.VER_17_9;
+
+/** The props as given, nothing added: for the errors. */
+function rawSynth(props: Partial<AuroraPostgresProps>, stackEnv = env) {
   const { app, stack, vpc } = testStack({ env: stackEnv });
   const db = new AuroraPostgres(stack, 'rds', { vpc, ...props });
   return { app, stack, db, template: Template.fromStack(stack) };
+}
+
+/** The props with the engine version that restores and global members require, unless the test gives one. */
+function synth(props: Partial<AuroraPostgresProps>, stackEnv = env) {
+  const global = props.createGlobalDatabase || props.existingGlobalDatabaseId !== undefined;
+  const engineVersion = 'engineVersion' in props ? props.engineVersion
+    : props.restoreFromSnapshot !== undefined ? SNAPSHOT_VERSION : global ? GLOBAL_VERSION : undefined;
+  return rawSynth({ ...props, engineVersion }, stackEnv);
 }
 
 function outputs(template: Template): Record<string, unknown> {
@@ -24,6 +39,7 @@ describe('restore from a snapshot without snapshotUsername', () => {
     template.hasResource('AWS::RDS::DBCluster', {
       Properties: Match.objectLike({
         SnapshotIdentifier: SNAPSHOT,
+        EngineVersion: '16.6', // the snapshot's version, as given
         MasterUsername: Match.absent(),
         MasterUserPassword: Match.absent(),
         DatabaseName: Match.absent(),
@@ -46,6 +62,7 @@ describe('restore from a snapshot without snapshotUsername', () => {
       rdsDbUser: unknown,
       rdsDbPassword: unknown,
       rdsDbSecretArn: DatabaseLink.NO_SECRET,
+      rdsEngineVersion: '16.6',
     });
     expect(db.link).toMatchObject({ username: unknown, password: unknown, databaseName: unknown, secretArn: undefined, readsSecret: false });
   });
@@ -113,8 +130,18 @@ describe('dropping restoreFromSnapshot later', () => {
   });
 });
 
+describe('dropping existingGlobalDatabaseId later', () => {
+  test('does not promote the secondary: it is a replacement by a new, empty cluster', () => {
+    const westEnv = { account: '123456789012', region: 'us-west-2' };
+    const before = synth({ existingGlobalDatabaseId: 'orders-global', primarySecretName: 'orders-global-credentials' }, westEnv).template.toJSON();
+    const after = synth({}, westEnv).template.toJSON();
+    const clusterId = Object.keys(before.Resources).find(k => before.Resources[k].Type === 'AWS::RDS::DBCluster')!;
+    expect(fullDiff(before, after).resources.get(clusterId).changeImpact).toBe(ResourceImpact.WILL_REPLACE);
+  });
+});
+
 describe('global database primary', () => {
-  const { template, db } = synth({ createGlobalDatabase: true, secretReplicaRegions: ['us-west-2'] });
+  const { template, db, stack } = synth({ createGlobalDatabase: true, secretReplicaRegions: ['us-west-2'] });
 
   test('a GlobalCluster from this cluster, with a deterministic id and deletion protection', () => {
     template.hasResourceProperties('AWS::RDS::GlobalCluster', {
@@ -127,6 +154,11 @@ describe('global database primary', () => {
     });
     expect(db.globalClusterIdentifier).toBe('teststack-rds');
     expect(outputs(template).rdsGlobalDatabaseId).toBe('teststack-rds');
+  });
+
+  test("the primary's engine version is an output, for the secondary's stack to match", () => {
+    expect(outputs(template).rdsEngineVersion).toBe('17.9');
+    template.hasResourceProperties('AWS::RDS::DBCluster', { EngineVersion: '17.9' });
   });
 
   test('the default instance class is db.r6g.large', () => {
@@ -145,16 +177,26 @@ describe('global database primary', () => {
     expect(outputs(template)).toMatchObject({ rdsDbUser: 'postgres', rdsDbName: 'app', rdsDbPassword: DatabaseLink.FROM_SECRET });
   });
 
-  test('globalDatabaseId overrides the id and so the secret name', () => {
-    const t = synth({ createGlobalDatabase: true, globalDatabaseId: 'orders-global' }).template;
-    t.hasResourceProperties('AWS::RDS::GlobalCluster', { GlobalClusterIdentifier: 'orders-global' });
-    t.hasResourceProperties('AWS::SecretsManager::Secret', { Name: 'orders-global-credentials' });
+  test('the default id is a warning: renaming the stack or moduleName would replace the named global cluster', () => {
+    Annotations.fromStack(stack).hasWarning('/TestStack/rds', Match.stringLikeRegexp(
+      "globalDatabaseId is derived from the stack name and moduleName \\('teststack-rds'\\).*Fix: set globalDatabaseId explicitly"));
+  });
+
+  test('globalDatabaseId overrides the id and so the secret name, with no warning', () => {
+    const named = synth({ createGlobalDatabase: true, globalDatabaseId: 'orders-global' });
+    named.template.hasResourceProperties('AWS::RDS::GlobalCluster', { GlobalClusterIdentifier: 'orders-global' });
+    named.template.hasResourceProperties('AWS::SecretsManager::Secret', { Name: 'orders-global-credentials' });
+    Annotations.fromStack(named.stack).hasNoWarning('*', Match.stringLikeRegexp('globalDatabaseId'));
   });
 
   test('a restored cluster can be the primary (Opta allowed it)', () => {
-    const t = synth({ createGlobalDatabase: true, restoreFromSnapshot: SNAPSHOT, snapshotUsername: 'postgres' }).template;
-    t.hasResourceProperties('AWS::RDS::DBCluster', { SnapshotIdentifier: SNAPSHOT });
-    t.hasResourceProperties('AWS::SecretsManager::Secret', { Name: 'teststack-rds-credentials' });
+    const t = synth({ createGlobalDatabase: true, restoreFromSnapshot: SNAPSHOT, snapshotUsername: 'postgres', databaseName: 'orders' }).template;
+    t.hasResourceProperties('AWS::RDS::DBCluster', { SnapshotIdentifier: SNAPSHOT, EngineVersion: '16.6' });
+    // The secret the secondaries read is complete: user, (generated) password and dbname.
+    t.hasResourceProperties('AWS::SecretsManager::Secret', {
+      Name: 'teststack-rds-credentials',
+      GenerateSecretString: Match.objectLike({ SecretStringTemplate: '{"username":"postgres","dbname":"orders"}', GenerateStringKey: 'password' }),
+    });
     t.resourceCountIs('AWS::RDS::GlobalCluster', 1);
   });
 });
@@ -189,6 +231,7 @@ describe('global database secondary', () => {
       rdsDbUser: DatabaseLink.FROM_SECRET,
       rdsDbPassword: DatabaseLink.FROM_SECRET,
       rdsDbSecretArn: 'orders-global-credentials',
+      rdsEngineVersion: '17.9',
       rdsGlobalDatabaseId: 'orders-global',
     });
     expect(['username', 'password', 'databaseName'].map(f => withSecret.db.link.secretKeyOf(f))).toEqual(['username', 'password', 'dbname']);
@@ -196,7 +239,7 @@ describe('global database secondary', () => {
 
   test('grantReadCredentials grants the replica in this region', () => {
     const { stack, vpc } = testStack({ env: westEnv });
-    const db = new AuroraPostgres(stack, 'rds', { vpc, existingGlobalDatabaseId: 'orders-global', primarySecretName: 'orders-global-credentials' });
+    const db = new AuroraPostgres(stack, 'rds', { vpc, existingGlobalDatabaseId: 'orders-global', primarySecretName: 'orders-global-credentials', engineVersion: GLOBAL_VERSION });
     db.grantReadCredentials(new iam.Role(stack, 'Eso', { assumedBy: new iam.ServicePrincipal('pods.eks.amazonaws.com') }));
     expect(JSON.stringify(Template.fromStack(stack).findResources('AWS::IAM::Policy')))
       .toContain(':secretsmanager:us-west-2:123456789012:secret:orders-global-credentials-??????');
@@ -208,6 +251,44 @@ describe('global database secondary', () => {
     expect(outputs(template)).toMatchObject({
       rdsDbName: unknown, rdsDbUser: unknown, rdsDbPassword: unknown, rdsDbSecretArn: DatabaseLink.NO_SECRET,
     });
+  });
+});
+
+describe('requireTls (default true): rds.force_ssl = 1 in the cluster parameter group of every variant', () => {
+  const westEnv = { account: '123456789012', region: 'us-west-2' };
+  test.each<[string, Partial<AuroraPostgresProps>, typeof env, string]>([
+    ['standard', {}, env, 'aurora-postgresql17'],
+    ['restored', { restoreFromSnapshot: SNAPSHOT, snapshotUsername: 'postgres' }, env, 'aurora-postgresql16'],
+    ['global primary', { createGlobalDatabase: true }, env, 'aurora-postgresql17'],
+    ['global secondary', { existingGlobalDatabaseId: 'orders-global', primarySecretName: 'orders-global-credentials' }, westEnv, 'aurora-postgresql17'],
+    ['serverless', { instanceClass: 'serverless', serverlessV2MinCapacity: 0 }, env, 'aurora-postgresql17'],
+  ])('%s', (_, props, stackEnv, family) => {
+    const { template } = synth(props, stackEnv);
+    const groups = template.findResources('AWS::RDS::DBClusterParameterGroup');
+    expect(Object.values(groups).map(g => g.Properties)).toEqual([
+      expect.objectContaining({ Family: family, Parameters: { 'rds.force_ssl': '1' } }),
+    ]);
+    template.hasResourceProperties('AWS::RDS::DBCluster', { DBClusterParameterGroupName: { Ref: Object.keys(groups)[0] } });
+  });
+
+  test('merged with parameters', () => {
+    synth({ parameters: { 'log_min_duration_statement': '1000', 'rds.force_ssl': '1' } }).template
+      .hasResourceProperties('AWS::RDS::DBClusterParameterGroup', { Parameters: { 'log_min_duration_statement': '1000', 'rds.force_ssl': '1' } });
+  });
+
+  test('requireTls: false writes 0 (the engine default) so that turning it off takes effect', () => {
+    synth({ requireTls: false, parameters: { log_min_duration_statement: '1000' } }).template
+      .hasResourceProperties('AWS::RDS::DBClusterParameterGroup', { Parameters: { 'log_min_duration_statement': '1000', 'rds.force_ssl': '0' } });
+  });
+
+  test("requireTls true against parameters['rds.force_ssl'] '0'", () => {
+    expect(() => rawSynth({ parameters: { 'rds.force_ssl': '0' } })).toThrow(
+      /invalid parameters\['rds\.force_ssl'\] '0'\. Allowed: '1' or nothing while requireTls is true \(the default\), which sets rds\.force_ssl to 1.*Fix: drop parameters\['rds\.force_ssl'\]; to accept connections without TLS \(local development only\), set requireTls: false instead/);
+  });
+
+  test("requireTls false against parameters['rds.force_ssl'] '1'", () => {
+    expect(() => rawSynth({ requireTls: false, parameters: { 'rds.force_ssl': '1' } })).toThrow(
+      /invalid parameters\['rds\.force_ssl'\] '1'\. Allowed: '0' or nothing with requireTls: false, which accepts connections without TLS; '1' contradicts it\. Fix: drop parameters\['rds\.force_ssl'\] and drop requireTls: false/);
   });
 });
 
@@ -224,7 +305,7 @@ describe('cdk-nag AwsSolutions on every variant', () => {
 });
 
 describe('variant errors', () => {
-  const bad = (props: Partial<AuroraPostgresProps>) => () => synth(props);
+  const bad = (props: Partial<AuroraPostgresProps>) => () => rawSynth(props);
 
   test('createGlobalDatabase with existingGlobalDatabaseId', () => {
     expect(bad({ createGlobalDatabase: true, existingGlobalDatabaseId: 'g' })).toThrow(/invalid createGlobalDatabase true\. Allowed: not together with existingGlobalDatabaseId/);
@@ -242,10 +323,10 @@ describe('variant errors', () => {
     expect(bad({ masterUsername: 'u', restoreFromSnapshot: SNAPSHOT })).toThrow(/invalid masterUsername 'u'\. Allowed: not together with restoreFromSnapshot.*Fix: use snapshotUsername/);
   });
   test('a burstable class on a global primary', () => {
-    expect(bad({ createGlobalDatabase: true, instanceClass: 'db.t4g.medium' })).toThrow(/invalid instanceClass 'db\.t4g\.medium'.*does not support burstable.*global primary/);
+    expect(bad({ createGlobalDatabase: true, engineVersion: GLOBAL_VERSION, instanceClass: 'db.t4g.medium' })).toThrow(/invalid instanceClass 'db\.t4g\.medium'.*does not support burstable.*global primary/);
   });
   test('a burstable class on a global secondary', () => {
-    expect(bad({ existingGlobalDatabaseId: 'g', instanceClass: 'db.t3.medium' })).toThrow(/invalid instanceClass 'db\.t3\.medium'.*global secondary/);
+    expect(bad({ existingGlobalDatabaseId: 'g', engineVersion: GLOBAL_VERSION, instanceClass: 'db.t3.medium' })).toThrow(/invalid instanceClass 'db\.t3\.medium'.*global secondary/);
   });
   test('an instance snapshot ARN', () => {
     expect(bad({ restoreFromSnapshot: 'arn:aws:rds:us-east-1:123456789012:snapshot:mydb-snap' }))
@@ -292,12 +373,38 @@ describe('variant errors', () => {
     expect(bad({ snapshotUsername: 'postgres' })).toThrow(/invalid snapshotUsername 'postgres'\. Allowed: only together with restoreFromSnapshot/);
   });
   test('an invalid snapshotUsername', () => {
-    expect(bad({ restoreFromSnapshot: SNAPSHOT, snapshotUsername: 'admin' })).toThrow(/invalid snapshotUsername 'admin'/);
+    expect(bad({ restoreFromSnapshot: SNAPSHOT, engineVersion: SNAPSHOT_VERSION, snapshotUsername: 'admin' })).toThrow(/invalid snapshotUsername 'admin'/);
   });
   test('rotation on a global secondary', () => {
-    expect(bad({ existingGlobalDatabaseId: 'g', primarySecretName: 's', rotation: true })).toThrow(/invalid rotation true/);
+    expect(bad({ existingGlobalDatabaseId: 'g', engineVersion: GLOBAL_VERSION, primarySecretName: 's', rotation: true })).toThrow(/invalid rotation true/);
   });
   test('rotation on a restore without snapshotUsername', () => {
-    expect(bad({ restoreFromSnapshot: SNAPSHOT, rotation: true })).toThrow(/invalid rotation true/);
+    expect(bad({ restoreFromSnapshot: SNAPSHOT, engineVersion: SNAPSHOT_VERSION, rotation: true })).toThrow(/invalid rotation true/);
+  });
+  test('a restore without engineVersion', () => {
+    expect(bad({ restoreFromSnapshot: SNAPSHOT, snapshotUsername: 'postgres' })).toThrow(new RegExp(
+      "invalid engineVersion 'undefined'\\. Allowed: an explicit engine version with restoreFromSnapshot: the restore request carries EngineVersion.*"
+      + 'Fix: read it with `aws rds describe-db-cluster-snapshots --db-cluster-snapshot-identifier arn:aws:rds:us-east-1:123456789012:cluster-snapshot:before-migration '
+      + "--query 'DBClusterSnapshots\\[0\\]\\.EngineVersion'` and pass it"));
+  });
+  test('a global primary restored without snapshotUsername', () => {
+    expect(bad({ createGlobalDatabase: true, restoreFromSnapshot: SNAPSHOT, engineVersion: SNAPSHOT_VERSION, databaseName: 'orders' }))
+      .toThrow(/invalid snapshotUsername 'undefined'\. Allowed: the snapshot's master user name, required with createGlobalDatabase and restoreFromSnapshot: without it no credentials secret is created, so <globalDatabaseId>-credentials never exists and the secondaries' ExternalSecrets \(primarySecretName\) fail at run time\. Fix: set snapshotUsername/);
+  });
+  test('a global primary restored without databaseName', () => {
+    expect(bad({ createGlobalDatabase: true, restoreFromSnapshot: SNAPSHOT, engineVersion: SNAPSHOT_VERSION, snapshotUsername: 'postgres' }))
+      .toThrow(/invalid databaseName 'undefined'\. Allowed: the snapshot's database name, required with createGlobalDatabase and restoreFromSnapshot: .*the replicated secret has no dbname key.*Fix: set databaseName to the database in the snapshot/);
+  });
+  test('a global member without engineVersion', () => {
+    expect(bad({ existingGlobalDatabaseId: 'orders-global' }))
+      .toThrow(/invalid engineVersion 'undefined'\. Allowed: an explicit engine version on a member of an Aurora Global Database \(this cluster is a global secondary\).*Fix: pin the same version on both sides.*<moduleName>EngineVersion output/);
+  });
+  test('an upper-case globalDatabaseId', () => {
+    expect(bad({ createGlobalDatabase: true, engineVersion: GLOBAL_VERSION, globalDatabaseId: 'Orders-Global' }))
+      .toThrow(/invalid globalDatabaseId 'Orders-Global'\. Allowed: a global database identifier in lower case: RDS stores global database ids in lower case, and the id also names the replicated credentials secret.*Fix: use 'orders-global' \(the secret is then 'orders-global-credentials'\)/);
+  });
+  test('an upper-case existingGlobalDatabaseId', () => {
+    expect(bad({ existingGlobalDatabaseId: 'Orders-Global', engineVersion: GLOBAL_VERSION }))
+      .toThrow(/invalid existingGlobalDatabaseId 'Orders-Global'\. Allowed: a global database identifier in lower case.*Fix: use 'orders-global'$/);
   });
 });

@@ -1,4 +1,4 @@
-import { CfnParameter, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { CfnParameter, Duration, Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -95,7 +95,8 @@ describe('AuroraPostgres defaults', () => {
   test('link outputs have stable keys and carry no password', () => {
     const outputs = template.toJSON().Outputs;
     expect(Object.keys(outputs).sort()).toEqual(
-      ['rdsDbHost', 'rdsDbName', 'rdsDbPassword', 'rdsDbPort', 'rdsDbSecretArn', 'rdsDbUser']);
+      ['rdsDbHost', 'rdsDbName', 'rdsDbPassword', 'rdsDbPort', 'rdsDbSecretArn', 'rdsDbUser', 'rdsEngineVersion']);
+    expect(outputs.rdsEngineVersion.Value).toBe('17.9');
     expect(outputs.rdsDbHost.Value).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^rdsCluster/), 'Endpoint.Address'] });
     expect(outputs.rdsDbPort.Value).toBe('5432');
     expect(outputs.rdsDbName.Value).toBe('app');
@@ -257,12 +258,12 @@ describe('AuroraPostgres options', () => {
   test('cloudwatchLogsRetention, parameters, autoMinorVersionUpgrade, clusterIdentifier', () => {
     const { template } = synth({
       cloudwatchLogsRetention: logs.RetentionDays.ONE_MONTH,
-      parameters: { 'rds.force_ssl': '1' },
+      parameters: { log_min_duration_statement: '1000' },
       autoMinorVersionUpgrade: false,
       clusterIdentifier: 'orders-db',
     });
     template.hasResourceProperties('Custom::LogRetention', { RetentionInDays: 30 });
-    template.hasResourceProperties('AWS::RDS::DBClusterParameterGroup', { Parameters: { 'rds.force_ssl': '1' } });
+    template.hasResourceProperties('AWS::RDS::DBClusterParameterGroup', { Parameters: { 'log_min_duration_statement': '1000', 'rds.force_ssl': '1' } });
     template.hasResourceProperties('AWS::RDS::DBInstance', { AutoMinorVersionUpgrade: false });
     template.hasResourceProperties('AWS::RDS::DBCluster', { DBClusterIdentifier: 'orders-db' });
   });
@@ -283,15 +284,40 @@ describe('AuroraPostgres options', () => {
     expect(policy).toContain('rds-db:connect');
   });
 
-  test('a burstable class other than medium or large is a warning', () => {
-    const { stack } = synth({ instanceClass: 'db.t4g.xlarge' });
-    Annotations.fromStack(stack).hasWarning('/TestStack/rds', Match.stringLikeRegexp('burstable'));
+  test("'db.serverless', RDS's own name, is accepted as 'serverless'", () => {
+    const { template } = synth({ instanceClass: 'db.serverless' });
+    template.hasResourceProperties('AWS::RDS::DBInstance', { DBInstanceClass: 'db.serverless' });
+    template.hasResourceProperties('AWS::RDS::DBCluster', { ServerlessV2ScalingConfiguration: { MinCapacity: 0.5, MaxCapacity: 2 } });
   });
 
-  test('tokens are not validated at construct time', () => {
+  test.each(['db.r5.large', 'db.r6g.16xlarge', 'db.r6i.32xlarge', 'db.r6gd.xlarge', 'db.r6id.large', 'db.r7g.large',
+    'db.r7i.48xlarge', 'db.r8g.large', 'db.r8gd.2xlarge', 'db.x2g.large', 'db.t3.medium', 'db.t4g.large'])('%s is accepted without a warning', cls => {
+    const { stack, template } = synth({ instanceClass: cls });
+    template.hasResourceProperties('AWS::RDS::DBInstance', { DBInstanceClass: cls });
+    Annotations.fromStack(stack).hasNoWarning('*', Match.stringLikeRegexp('instanceClass'));
+  });
+
+  test('a family the library does not know is a warning (new families are not blocked), with a suggestion', () => {
+    const { stack, template } = synth({ instanceClass: 'db.r6x.large' });
+    template.hasResourceProperties('AWS::RDS::DBInstance', { DBInstanceClass: 'db.r6x.large' });
+    Annotations.fromStack(stack).hasWarning('/TestStack/rds', Match.stringLikeRegexp("family db\\.r6x is not one this library knows.*Did you mean 'db\\.r6g\\.large'\\?"));
+  });
+
+  test('tokens are not validated at construct time; a token class reaches the template whole', () => {
     const { stack, vpc } = testStack();
     const cls = new CfnParameter(stack, 'Class', { default: 'db.r6g.large' }).valueAsString;
     expect(() => new AuroraPostgres(stack, 'rds', { vpc, instanceClass: cls })).not.toThrow();
+    const instance = Object.values(Template.fromStack(stack).findResources('AWS::RDS::DBInstance'))[0];
+    // 'db.' + the family and size split out of the parameter: 'db.r6g.large' again, not 'db.db.r6g.large'.
+    expect(JSON.stringify(instance.Properties.DBInstanceClass)).toMatch(/^\{"Fn::Join":\["",\["db\.",\{"Fn::Join":\["\.",\[\{"Fn::Select":\[1,\{"Fn::Split":\["\.",\{"Ref":"Class"\}\]\}\]\},\{"Fn::Select":\[2,/);
+  });
+
+  test('private subnets in two AZs pass; an imported VPC with unknown AZs is not checked', () => {
+    const { stack } = testStack();
+    const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Tokens', {
+      vpcId: 'vpc-1', vpcCidrBlock: '10.0.0.0/16', availabilityZones: Fn.getAzs(), privateSubnetIds: ['subnet-1', 'subnet-2'],
+    });
+    expect(() => new AuroraPostgres(stack, 'rds', { vpc })).not.toThrow();
   });
 });
 
@@ -299,7 +325,33 @@ describe('AuroraPostgres errors', () => {
   const bad = (props: Partial<AuroraPostgresProps>) => () => synth(props);
 
   test('malformed instanceClass', () => {
-    expect(bad({ instanceClass: 'r6g.large' })).toThrow(/invalid instanceClass 'r6g.large'.*db\.<family>\.<size>.*Fix:/);
+    expect(bad({ instanceClass: 'r6g.large' })).toThrow(/invalid instanceClass 'r6g.large'\. Allowed: an Aurora PostgreSQL DB instance class, db\.<family>\.<size>.*Fix: add the 'db\.' prefix: 'db\.r6g\.large'/);
+  });
+
+  test('a family Aurora PostgreSQL does not offer', () => {
+    expect(bad({ instanceClass: 'db.m6g.large' })).toThrow(/invalid instanceClass 'db\.m6g\.large'\. Allowed: an instance class family that Aurora PostgreSQL offers \(db\.r5, .*\); db\.m6g is not one of them\. Fix: use a memory-optimized class/);
+  });
+
+  test('a size the family is not offered in', () => {
+    expect(bad({ instanceClass: 'db.t4g.micro' })).toThrow(/invalid instanceClass 'db\.t4g\.micro'\. Allowed: db\.t4g in the sizes Aurora PostgreSQL offers: medium, large\. Fix: choose one of 'db\.t4g\.medium', 'db\.t4g\.large'/);
+  });
+
+  test('a typo in the size', () => {
+    expect(bad({ instanceClass: 'db.t4g.medum' })).toThrow(/invalid instanceClass 'db\.t4g\.medum'\. Allowed: .*'medum' is an unknown size\. Fix: did you mean 'medium'\? Use 'db\.t4g\.medium'/);
+  });
+
+  test('a VPC whose private subnets are all in one Availability Zone', () => {
+    const stack = new Stack(undefined, 'OneAz', { env: { account: '123456789012', region: 'us-east-1' } });
+    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 1, natGateways: 1 });
+    expect(() => new AuroraPostgres(stack, 'rds', { vpc })).toThrow(
+      /invalid vpc '1 subnet\(s\) in dummy1a'\. Allowed: private or isolated subnets in at least two Availability Zones: Aurora's DB subnet group must span two AZs, even for a single instance\. Fix: give the VPC private subnets in a second AZ \(ec2\.Vpc maxAzs: 2 or more\)/);
+  });
+
+  test('vpcSubnets in one Availability Zone', () => {
+    const { stack, vpc } = testStack({ env: { account: '123456789012', region: 'us-east-1' } });
+    const vpcSubnets = { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, availabilityZones: ['dummy1a'] };
+    expect(() => new AuroraPostgres(stack, 'rds', { vpc, vpcSubnets }))
+      .toThrow(/invalid vpcSubnets '1 subnet\(s\) in dummy1a'\. Allowed: private or isolated subnets in at least two Availability Zones.*Fix: select subnets of two or more AZs/);
   });
 
   test('instances out of range', () => {

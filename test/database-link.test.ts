@@ -66,13 +66,22 @@ describe('DatabaseLink.fromCdkOutputs', () => {
       .toThrow(/invalid moduleName 'db'\. Allowed: a module with link outputs in stack 'OrdersDb': 'rds', 'other', 'restored'/);
   });
 
-  test('a module with some outputs missing: the error names them', () => {
+  test('a stale or incomplete file (the module lacks some outputs): the error names them and says to redeploy', () => {
     const partial = { S: { rdsDbHost: 'h', rdsDbPort: '5432' } };
-    expect(() => DatabaseLink.fromCdkOutputs(partial, 'S', 'rds')).toThrow(/lacks rdsDbName, rdsDbUser, rdsDbPassword, rdsDbSecretArn/);
+    expect(() => DatabaseLink.fromCdkOutputs(partial, 'S', 'rds')).toThrow(new RegExp(
+      "invalid outputs 'stack 'S', module 'rds' without rdsDbName, rdsDbUser, rdsDbPassword, rdsDbSecretArn'\\. "
+      + 'Allowed: every link output of the module \\(rdsDbHost, rdsDbPort, rdsDbName, rdsDbUser, rdsDbPassword, rdsDbSecretArn\\); this outputs file is incomplete or from an older deploy\\. '
+      + 'Fix: deploy the stack again and read the file it writes: cdk deploy S --outputs-file cdk-outputs.json$'));
+  });
+
+  test("one stack's object instead of the whole file", () => {
+    expect(() => DatabaseLink.fromCdkOutputs(outputs.OrdersDb, 'OrdersDb', 'rds')).toThrow(new RegExp(
+      "invalid outputs 'one stack's outputs \\(rdsDbHost, rdsDbPort, rdsDbName, \\.\\.\\.\\), not the whole file'\\. Allowed: the whole parsed file .*"
+      + "Fix: pass the whole file .*, or wrap this object as \\{ 'OrdersDb': outputs \\}"));
   });
 
   test('not an outputs object', () => {
-    expect(() => DatabaseLink.fromCdkOutputs([], 'S', 'rds')).toThrow(/invalid outputs/);
+    expect(() => DatabaseLink.fromCdkOutputs([], 'S', 'rds')).toThrow(/invalid outputs 'object'\. Allowed: the parsed JSON object that `cdk deploy --outputs-file` writes/);
   });
 });
 

@@ -2,6 +2,7 @@
 // In your own app, import from 'cdk-aurora-postgres' instead of '../../src'.
 import { App, Stack, StackProps, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as rds from 'aws-cdk-lib/aws-rds';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { Construct } from 'constructs';
 import { AuroraPostgres } from '../../src';
@@ -43,11 +44,17 @@ export class RestoredDbStack extends Stack {
     new AuroraPostgres(this, 'rds', {
       vpc: props.vpc,
       restoreFromSnapshot: `arn:aws:rds:${this.region}:${this.account}:cluster-snapshot:orders-before-migration`,
+      // The snapshot's own version (required): aws rds describe-db-cluster-snapshots --db-cluster-snapshot-identifier
+      // <snapshot> --query 'DBClusterSnapshots[0].EngineVersion'
+      engineVersion: rds.AuroraPostgresEngineVersion.VER_16_6,
       snapshotUsername: 'postgres', // the snapshot's master user: without it, the link says UNKNOWN_SEE_ORIGINAL_DB
       databaseName: 'orders', // the snapshot's database, stated so the link knows it
     });
   }
 }
+
+/** Every member of a global database runs the same engine version, pinned (see the README's global database lifecycle). */
+const GLOBAL_ENGINE_VERSION = rds.AuroraPostgresEngineVersion.VER_17_9;
 
 /** Opta's `create_global_database`: this cluster is the primary; its secret is replicated to the secondary's region. */
 export class GlobalPrimaryStack extends Stack {
@@ -57,6 +64,7 @@ export class GlobalPrimaryStack extends Stack {
       vpc: props.vpc,
       instanceClass: 'db.r6g.large',
       databaseName: 'orders',
+      engineVersion: GLOBAL_ENGINE_VERSION, // pinned, and the same on both sides
       createGlobalDatabase: true,
       globalDatabaseId: 'orders-global', // the secret is then 'orders-global-credentials'
       secretReplicaRegions: [props.secondaryRegion],
@@ -71,6 +79,7 @@ export class GlobalSecondaryStack extends Stack {
     new AuroraPostgres(this, 'rds', {
       vpc: props.vpc,
       instanceClass: 'db.r6g.large',
+      engineVersion: GLOBAL_ENGINE_VERSION, // the primary's (its stack's rdsEngineVersion output)
       existingGlobalDatabaseId: 'orders-global',
       primarySecretName: 'orders-global-credentials',
     });

@@ -1,14 +1,17 @@
-import { Annotations, Token } from 'aws-cdk-lib';
+import { Annotations, Duration, Token } from 'aws-cdk-lib';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import { IConstruct } from 'constructs';
-import type { AuroraPostgresProps } from '../aurora-postgres';
 import { throwPropError } from './errors';
 
 /** The `instanceClass` value that selects Aurora Serverless v2 instances (`db.serverless`). */
 export const SERVERLESS = 'serverless';
 
-/** The capacity props of `AuroraPostgresProps`. */
-export type ServerlessProps = Pick<AuroraPostgresProps, 'serverlessV2MinCapacity' | 'serverlessV2MaxCapacity' | 'serverlessV2AutoPauseDuration'>;
+/** The Serverless v2 capacity props, as the user gave them (named as in the public props). */
+export interface ServerlessProps {
+  readonly serverlessV2MinCapacity?: number;
+  readonly serverlessV2MaxCapacity?: number;
+  readonly serverlessV2AutoPauseDuration?: Duration;
+}
 
 /** The oldest minor version of each major that supports a 0 ACU minimum (auto-pause). */
 const AUTO_PAUSE_SINCE: Record<number, number> = { 13: 15, 14: 12, 15: 7, 16: 3 };

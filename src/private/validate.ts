@@ -3,28 +3,6 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { IConstruct } from 'constructs';
 import { throwPropError } from './errors';
 
-/** `db.<family>.<size>`: family such as r6g, r7i, x2g, t4g; size such as medium, large, 4xlarge, metal. */
-const INSTANCE_CLASS = /^db\.([a-z][a-z0-9-]*)\.(micro|small|medium|large|\d{0,2}xlarge|metal(-\d+xl)?)$/;
-
-/** Validates `instanceClass` and returns the EC2 instance type (the part after `db.`). */
-export function instanceTypeOf(scope: IConstruct, instanceClass: string): ec2.InstanceType {
-  if (!Token.isUnresolved(instanceClass) && !INSTANCE_CLASS.test(instanceClass)) {
-    throwPropError(scope, {
-      prop: 'instanceClass',
-      value: instanceClass,
-      allowed: "an RDS DB instance class of the form db.<family>.<size>, e.g. 'db.t4g.medium', 'db.r6g.large', 'db.r7g.2xlarge'",
-      fix: 'use an instance class that Aurora PostgreSQL offers in your region (see the RDS console or `aws rds describe-orderable-db-instance-options --engine aurora-postgresql`)',
-    });
-  }
-  return new ec2.InstanceType(instanceClass.replace(/^db\./, ''));
-}
-
-/** Whether an instance class is burstable (`db.t*`); undefined when it is a token. */
-export function isBurstable(instanceClass: string): boolean | undefined {
-  if (Token.isUnresolved(instanceClass)) return undefined;
-  return /^db\.t\d/.test(instanceClass);
-}
-
 /** Validates `instances` (1..16) and its conflict with `multiAz`; returns the total number of instances. */
 export function instanceCount(scope: IConstruct, instances: number | undefined, multiAz: boolean | undefined): number {
   if (instances !== undefined && multiAz) {
@@ -144,5 +122,33 @@ export function privateSubnetsOf(scope: IConstruct, vpc: ec2.IVpc, selection?: e
     value: vpc.node.path,
     allowed: 'a VPC with private subnets (PRIVATE_WITH_EGRESS or PRIVATE_ISOLATED) in at least two Availability Zones',
     fix: 'add private subnets to the VPC (ec2.Vpc subnetConfiguration), or pass a VPC that has them',
+  });
+}
+
+/**
+ * Refuses subnets that cover fewer than two Availability Zones: an Aurora DB subnet group must span two, even
+ * for a single instance. Skipped when an AZ is a token or not known (an imported subnet without its AZ).
+ */
+export function validateSubnetZones(scope: IConstruct, vpc: ec2.IVpc, selection: ec2.SubnetSelection, selectionGiven: boolean): void {
+  let zones: string[];
+  let subnets: string[];
+  try {
+    const selected = vpc.selectSubnets(selection);
+    zones = selected.availabilityZones;
+    subnets = selected.subnets.map(s => s.node.path);
+  } catch {
+    return;
+  }
+  // A zone from a list token (Fn.getAzs()) reads as '#{Token[...]}', which Token.isUnresolved does not see.
+  if (zones.some(z => z === undefined || Token.isUnresolved(z) || z.includes('Token['))) return;
+  const distinct = [...new Set(zones)];
+  if (distinct.length >= 2) return;
+  throwPropError(scope, {
+    prop: selectionGiven ? 'vpcSubnets' : 'vpc',
+    value: `${subnets.length} subnet(s) in ${distinct.length ? distinct.join(', ') : 'no Availability Zone'}`,
+    allowed: 'private or isolated subnets in at least two Availability Zones: Aurora\'s DB subnet group must span two AZs, even for a single instance',
+    fix: selectionGiven
+      ? 'select subnets of two or more AZs (e.g. drop the availabilityZones or subnets filter of vpcSubnets)'
+      : 'give the VPC private subnets in a second AZ (ec2.Vpc maxAzs: 2 or more)',
   });
 }

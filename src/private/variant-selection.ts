@@ -1,6 +1,6 @@
-import { Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Stack, Token } from 'aws-cdk-lib';
+import * as rds from 'aws-cdk-lib/aws-rds';
 import { IConstruct } from 'constructs';
-import type { AuroraPostgresProps } from '../aurora-postgres';
 import { ClusterVariant } from './cluster-variant';
 import { throwPropError } from './errors';
 import { GlobalPrimaryVariant } from './global-primary-variant';
@@ -8,9 +8,19 @@ import { GlobalSecondaryVariant } from './global-secondary-variant';
 import { SnapshotVariant } from './snapshot-variant';
 import { StandardVariant } from './standard-variant';
 
-/** The props that choose a variant. */
-export type VariantProps = Pick<AuroraPostgresProps, 'restoreFromSnapshot' | 'snapshotUsername' | 'createGlobalDatabase'
-| 'globalDatabaseId' | 'secretReplicaRegions' | 'existingGlobalDatabaseId' | 'primarySecretName' | 'databaseName' | 'masterUsername'>;
+/** The props that choose a variant, as the user gave them (named as in the public props). */
+export interface VariantProps {
+  readonly restoreFromSnapshot?: string;
+  readonly snapshotUsername?: string;
+  readonly createGlobalDatabase?: boolean;
+  readonly globalDatabaseId?: string;
+  readonly secretReplicaRegions?: string[];
+  readonly existingGlobalDatabaseId?: string;
+  readonly primarySecretName?: string;
+  readonly databaseName?: string;
+  readonly masterUsername?: string;
+  readonly engineVersion?: rds.AuroraPostgresEngineVersion;
+}
 
 /** Aurora cluster snapshot ARN: `arn:<partition>:rds:<region>:<account>:cluster-snapshot:<id>`. */
 const CLUSTER_SNAPSHOT_ARN = /^arn:aws[a-z-]*:rds:([a-z0-9-]+):(\d{12}):cluster-snapshot:([A-Za-z0-9:-]+)$/;
@@ -67,15 +77,16 @@ export function selectVariant(scope: IConstruct, props: VariantProps, moduleName
       'drop globalDatabaseId; a secondary names the global database with existingGlobalDatabaseId');
   }
 
-  const base = props.restoreFromSnapshot !== undefined
-    ? new SnapshotVariant(validSnapshot(scope, props.restoreFromSnapshot), props.snapshotUsername)
-    : new StandardVariant();
-
-  if (props.createGlobalDatabase) {
-    const id = props.globalDatabaseId ?? defaultGlobalId(scope, moduleName);
-    validGlobalId(scope, 'globalDatabaseId', id);
-    return new GlobalPrimaryVariant(base, id, validReplicaRegions(scope, props.secretReplicaRegions ?? []));
+  // Each value is checked on its own first, then what the variant requires.
+  const snapshot = props.restoreFromSnapshot !== undefined ? validSnapshot(scope, props.restoreFromSnapshot) : undefined;
+  const primaryId = props.createGlobalDatabase ? props.globalDatabaseId ?? defaultGlobalId(scope, moduleName) : undefined;
+  if (primaryId !== undefined) validGlobalId(scope, 'globalDatabaseId', primaryId);
+  if (primaryId !== undefined && props.globalDatabaseId === undefined) {
+    Annotations.of(scope).addWarningV2('cdk-aurora-postgres:defaultGlobalDatabaseId',
+      `globalDatabaseId is derived from the stack name and moduleName ('${primaryId}'): renaming either would replace the global cluster, `
+      + 'which CloudFormation cannot do for a resource with a fixed name. Fix: set globalDatabaseId explicitly (it also names the secret <id>-credentials).');
   }
+  const replicaRegions = props.createGlobalDatabase ? validReplicaRegions(scope, props.secretReplicaRegions ?? []) : [];
   if (props.existingGlobalDatabaseId !== undefined) {
     validGlobalId(scope, 'existingGlobalDatabaseId', props.existingGlobalDatabaseId);
     if (props.primarySecretName !== undefined && !Token.isUnresolved(props.primarySecretName)
@@ -83,6 +94,34 @@ export function selectVariant(scope: IConstruct, props: VariantProps, moduleName
       refuse('primarySecretName', props.primarySecretName, 'a Secrets Manager secret name: 1 to 512 of letters, digits and /_+=.@-',
         'give the name of the primary\'s credentials secret (by default <globalDatabaseId>-credentials)');
     }
+  }
+
+  if (props.restoreFromSnapshot !== undefined && props.engineVersion === undefined) {
+    refuse('engineVersion', 'undefined',
+      'an explicit engine version with restoreFromSnapshot: the restore request carries EngineVersion and it must be one the snapshot can be restored to (as a rule its own); the default (17.9) fails for a snapshot of a newer 17 minor and for any snapshot of another major version. This library cannot read the snapshot\'s version at synth time',
+      `read it with \`aws rds describe-db-cluster-snapshots --db-cluster-snapshot-identifier ${props.restoreFromSnapshot} --query 'DBClusterSnapshots[0].EngineVersion'\` and pass it, e.g. engineVersion: rds.AuroraPostgresEngineVersion.of('16.6', '16')`);
+  }
+  if (props.createGlobalDatabase && props.restoreFromSnapshot !== undefined) {
+    // The secondaries read <globalDatabaseId>-credentials (user, password, dbname) through External Secrets.
+    if (props.snapshotUsername === undefined) {
+      refuse('snapshotUsername', 'undefined',
+        'the snapshot\'s master user name, required with createGlobalDatabase and restoreFromSnapshot: without it no credentials secret is created, so <globalDatabaseId>-credentials never exists and the secondaries\' ExternalSecrets (primarySecretName) fail at run time',
+        'set snapshotUsername to the master user of the snapshot\'s source cluster (a new password is then generated, applied and replicated)');
+    }
+    if (props.databaseName === undefined) {
+      refuse('databaseName', 'undefined',
+        'the snapshot\'s database name, required with createGlobalDatabase and restoreFromSnapshot: RDS keeps the snapshot\'s database, so only you can say its name, and without it the replicated secret has no dbname key and the secondaries\' ExternalSecrets fail at run time',
+        'set databaseName to the database in the snapshot (Opta\'s database_name, by default \'app\')');
+    }
+  }
+  if ((props.createGlobalDatabase || props.existingGlobalDatabaseId !== undefined) && props.engineVersion === undefined) {
+    refuse('engineVersion', 'undefined',
+      `an explicit engine version on a member of an Aurora Global Database (this cluster is a global ${props.createGlobalDatabase ? 'primary' : 'secondary'}): every member must run the same version, and a default that moves with an upgrade of this library would change a member's EngineVersion, which RDS refuses for global members (upgrade the global cluster instead; see the README, "Global database lifecycle")`,
+      'pin the same version on both sides, e.g. engineVersion: rds.AuroraPostgresEngineVersion.VER_17_9; in the secondary\'s stack take the primary\'s <moduleName>EngineVersion output');
+  }
+  const base = snapshot !== undefined ? new SnapshotVariant(snapshot, props.snapshotUsername) : new StandardVariant();
+  if (primaryId !== undefined) return new GlobalPrimaryVariant(base, primaryId, replicaRegions);
+  if (props.existingGlobalDatabaseId !== undefined) {
     return new GlobalSecondaryVariant(props.existingGlobalDatabaseId, props.primarySecretName);
   }
   return base;
@@ -103,11 +142,20 @@ export function defaultGlobalId(scope: IConstruct, moduleName: string): string {
 }
 
 function validGlobalId(scope: IConstruct, prop: string, id: string): void {
-  if (!Token.isUnresolved(id) && !GLOBAL_ID.test(id)) {
+  if (Token.isUnresolved(id)) return;
+  if (/[A-Z]/.test(id) && GLOBAL_ID.test(id)) {
     throwPropError(scope, {
       prop,
       value: id,
-      allowed: 'a global database identifier: 1 to 63 letters, digits and hyphens, starting with a letter, no two hyphens in a row, not ending with a hyphen',
+      allowed: 'a global database identifier in lower case: RDS stores global database ids in lower case, and the id also names the replicated credentials secret (<id>-credentials), whose name is case-sensitive',
+      fix: `use '${id.toLowerCase()}'${prop === 'globalDatabaseId' ? ` (the secret is then '${id.toLowerCase()}-credentials')` : ''}`,
+    });
+  }
+  if (!GLOBAL_ID.test(id)) {
+    throwPropError(scope, {
+      prop,
+      value: id,
+      allowed: 'a global database identifier: 1 to 63 lower-case letters, digits and hyphens, starting with a letter, no two hyphens in a row, not ending with a hyphen',
       fix: "use an identifier such as 'orders-global'",
     });
   }
