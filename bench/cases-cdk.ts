@@ -45,6 +45,7 @@ function handWritten(scope: Construct, id: string, vpc: ec2.IVpc): void {
     iamAuthentication: true,
     enablePerformanceInsights: true,
     performanceInsightEncryptionKey: key,
+    parameters: { 'rds.force_ssl': '1' },
   });
   Validations.of(secret).acknowledge({ id: 'AwsSolutions-SMG4', reason: 'rotation is off on purpose' });
   const outputs: Record<string, string> = {
@@ -54,6 +55,7 @@ function handWritten(scope: Construct, id: string, vpc: ec2.IVpc): void {
     DbUser: 'postgres',
     DbPassword: 'FROM_SECRET',
     DbSecretArn: cluster.secret!.secretArn,
+    EngineVersion: '17.9',
   };
   for (const [k, v] of Object.entries(outputs)) {
     new CfnOutput(c, `Output${id}${k}`, { value: v }).overrideLogicalId(`${id}${k}`);
