@@ -55,6 +55,7 @@ function handWritten(scope: Construct, id: string, vpc: ec2.IVpc): void {
     DbUser: 'postgres',
     DbPassword: 'FROM_SECRET',
     DbSecretArn: cluster.secret!.secretArn,
+    DbReaderHost: cluster.clusterReadEndpoint.hostname,
     EngineVersion: '17.9',
   };
   for (const [k, v] of Object.entries(outputs)) {

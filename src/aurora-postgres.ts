@@ -1,4 +1,5 @@
 import { Annotations, CfnOutput, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -6,11 +7,15 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { AuroraPostgresAlarmOptions } from './aurora-postgres-alarms';
 import { DatabaseLink } from './database-link';
+import { createAlarms } from './private/alarms';
 import { NewCluster } from './private/cluster-variant';
 import { throwPropError } from './private/errors';
-import { isBurstable, validInstanceClass } from './private/instance-class';
-import { LinkOutputField, MODULE_NAME_PATTERN, outputKey } from './private/output-keys';
+import { instanceMemoryGiB, isBurstable, validInstanceClass } from './private/instance-class';
+import { acknowledgeMonitoringRole, monitoringProps } from './private/monitoring';
+import { LinkOutputField, MODULE_NAME_PATTERN, READER_HOST_SUFFIX, outputKey } from './private/output-keys';
+import { createProxy, PROXY_PORT, validateProxyVariant } from './private/proxy';
 import { SERVERLESS, serverlessScaling } from './private/serverless';
 import { clusterParameters } from './private/tls';
 import {
@@ -318,9 +323,61 @@ export interface AuroraPostgresProps {
   readonly primarySecretName?: string;
 
   /**
+   * Put an RDS Proxy in front of the cluster: in the cluster's subnets, TLS required, the master secret
+   * registered, with a security group of its own that the cluster admits. The VPC-CIDR rule
+   * (`allowFromVpcCidr`) then admits clients to the proxy instead of the cluster, `connections` is the
+   * proxy's, and the link (and the `<moduleName>DbHost` output) points at the proxy's endpoint, port 5432
+   * (the port RDS Proxy listens on for PostgreSQL). With readers, a read-only proxy endpoint is the link's
+   * `readerHost`. Clients that verify the server (`sslmode=verify-full`) need the Amazon Trust Services roots:
+   * the proxy's certificates are not signed by the RDS CA.
+   *
+   * Cost: RDS Proxy bills per vCPU of the instances behind it (per ACU on Serverless v2, with a minimum).
+   * Not on a global secondary, nor on a restore without `snapshotUsername` (no secret to log in with).
+   *
+   * @default false
+   */
+  readonly proxy?: boolean;
+
+  /**
+   * The cluster storage configuration. `AURORA_IOPT1` (I/O-Optimized) has no I/O charges but dearer instances
+   * and storage; it pays when I/O is more than about a quarter of the Aurora bill (see the README's cost table).
+   * It needs Aurora PostgreSQL 13.10, 14.7, 15.2, 16.1, 17.4 or newer.
+   *
+   * @default rds.DBClusterStorageType.AURORA (Aurora Standard; the template leaves StorageType to RDS's default)
+   */
+  readonly storageType?: rds.DBClusterStorageType;
+
+  /**
+   * The Database Insights mode. `ADVANCED` also sets Performance Insights retention to 15 months (465 days),
+   * which advanced mode requires; it is billed per vCPU (per ACU on Serverless v2) and month.
+   *
+   * @default rds.DatabaseInsightsMode.STANDARD (free; RDS's default, not written to the template)
+   */
+  readonly databaseInsightsMode?: rds.DatabaseInsightsMode;
+
+  /**
+   * Turns on Enhanced Monitoring (OS metrics in CloudWatch Logs) at this interval: 1, 5, 10, 15, 30 or 60
+   * seconds. aws-cdk-lib creates its IAM role. Cost: the CloudWatch Logs ingestion of the `RDSOSMetrics` log
+   * group, more at shorter intervals.
+   *
+   * @default - Enhanced Monitoring off
+   */
+  readonly monitoringInterval?: Duration;
+
+  /**
+   * CloudWatch alarms with sensible thresholds (see `AuroraPostgresAlarmOptions`): CPU, freeable memory,
+   * connections near `max_connections`, replica lag, ACU use on Serverless v2, free local storage, deadlocks.
+   * Give `{}` for the defaults, with `topic` to be notified. They are `db.alarms`.
+   *
+   * @default - no alarms
+   */
+  readonly alarms?: AuroraPostgresAlarmOptions;
+
+  /**
    * The module name (Opta's module name): the prefix of this database's CloudFormation output keys
    * (`<moduleName>DbHost`, `<moduleName>DbPort`, `<moduleName>DbName`, `<moduleName>DbUser`,
-   * `<moduleName>DbPassword`, `<moduleName>DbSecretArn`, `<moduleName>EngineVersion`), unique in its stack.
+   * `<moduleName>DbPassword`, `<moduleName>DbSecretArn`, `<moduleName>DbReaderHost`, `<moduleName>EngineVersion`),
+   * unique in its stack.
    * A letter, then letters and digits.
    *
    * @default - the construct id without its non-alphanumeric characters
@@ -372,6 +429,12 @@ export class AuroraPostgres extends Construct implements ec2.IConnectable {
   /** The prefix of this database's CloudFormation output keys. */
   public readonly moduleName: string;
 
+  /** The RDS Proxy in front of the cluster, with `proxy: true`. */
+  public readonly proxy?: rds.IDatabaseProxy;
+
+  /** The CloudWatch alarms created with `alarms` (empty without it). */
+  public readonly alarms: cloudwatch.IAlarm[];
+
   /** The identifier of the Aurora Global Database this cluster belongs to (primary or secondary), if any. */
   public readonly globalClusterIdentifier?: string;
 
@@ -382,6 +445,7 @@ export class AuroraPostgres extends Construct implements ec2.IConnectable {
   public readonly link: DatabaseLink;
 
   private readonly newCluster: NewCluster;
+  private readonly proxySecurityGroup?: ec2.ISecurityGroup;
   private readonly generatedSecret?: secretsmanager.ISecret;
 
   constructor(scope: Construct, id: string, props: AuroraPostgresProps) {
@@ -404,6 +468,7 @@ export class AuroraPostgres extends Construct implements ec2.IConnectable {
       });
     }
     const count = instanceCount(this, props.instances, props.multiAz);
+    const monitoring = monitoringProps(this, engineVersion, props);
     const databaseName = props.databaseName ?? 'app';
     validateDatabaseName(this, databaseName);
     const masterUsername = props.masterUsername ?? 'postgres';
@@ -429,9 +494,6 @@ export class AuroraPostgres extends Construct implements ec2.IConnectable {
       description: `Aurora PostgreSQL ${this.node.path}`,
       allowAllOutbound: false,
     });
-    if (props.allowFromVpcCidr ?? true) {
-      this.allowFromVpcCidr(props.vpc, port);
-    }
 
     const result = variant.create(this, {
       masterUsername,
@@ -443,7 +505,8 @@ export class AuroraPostgres extends Construct implements ec2.IConnectable {
         vpc: props.vpc,
         vpcSubnets,
         securityGroups: [this.securityGroup, ...(props.extraSecurityGroups ?? [])],
-        ...this.instances(props.vpc, vpcSubnets, instanceType, count, props.autoMinorVersionUpgrade),
+        ...this.instances(props.vpc, vpcSubnets, instanceType, count, props.autoMinorVersionUpgrade,
+          monitoring.performanceInsightRetention),
         port,
         clusterIdentifier: props.clusterIdentifier,
         backup: { retention: backupRetention, preferredWindow: props.preferredBackupWindow },
@@ -459,13 +522,14 @@ export class AuroraPostgres extends Construct implements ec2.IConnectable {
         enablePerformanceInsights: true,
         performanceInsightEncryptionKey: this.encryptionKey,
         parameters: clusterParameters(this, props.requireTls ?? true, props.parameters),
+        ...monitoring,
       },
     });
     this.newCluster = result.cluster;
     this.acknowledgePinnedZones(result.cluster);
+    acknowledgeMonitoringRole(result.cluster);
     this.cluster = result.cluster;
     this.secret = result.secret;
-    this.connections = result.cluster.connections;
     this.globalClusterIdentifier = result.globalClusterIdentifier;
     this.generatedSecret = result.generatedSecret;
 
@@ -485,15 +549,53 @@ export class AuroraPostgres extends Construct implements ec2.IConnectable {
       });
     }
 
+    let host = result.host;
+    let linkPort = port;
+    let readerHost: string | undefined = result.cluster.clusterReadEndpoint.hostname;
+    if (props.proxy) {
+      validateProxyVariant(this, {
+        variantName: variant.name,
+        isGlobalSecondary: props.existingGlobalDatabaseId !== undefined,
+        hasSecret: result.secret !== undefined,
+      });
+      const proxy = createProxy(this, {
+        cluster: result.cluster,
+        secrets: [result.secret!],
+        vpc: props.vpc,
+        vpcSubnets,
+        hasReaders: count > 1,
+      });
+      this.proxy = proxy.proxy;
+      this.proxySecurityGroup = proxy.securityGroup;
+      // Applications connect to the proxy: `connections` admits them there.
+      this.connections = new ec2.Connections({ securityGroups: [proxy.securityGroup], defaultPort: ec2.Port.tcp(PROXY_PORT) });
+      host = proxy.proxy.endpoint;
+      linkPort = PROXY_PORT;
+      readerHost = proxy.readerHost;
+    } else {
+      this.connections = result.cluster.connections;
+    }
+    if (props.allowFromVpcCidr ?? true) {
+      this.allowFromVpcCidr(props.vpc, this.proxySecurityGroup ?? this.securityGroup, linkPort);
+    }
+
+    this.alarms = props.alarms === undefined ? [] : createAlarms(this, {
+      instanceIdentifiers: result.cluster.instanceIdentifiers,
+      serverless: instanceClass === SERVERLESS,
+      memoryGiB: instanceClass === SERVERLESS ? (serverless.serverlessV2MaxCapacity ?? 2) * 2 : instanceMemoryGiB(instanceClass),
+      maxConnectionsParameter: props.parameters?.max_connections,
+    }, props.alarms);
+
     this.link = DatabaseLink.fromValues({
-      host: result.host,
-      port,
+      host,
+      readerHost,
+      port: linkPort,
       username: result.username,
       databaseName: result.databaseName,
       password: result.password,
       secretArn: result.secretName ?? result.secret?.secretArn,
     });
-    this.addLinkOutputs(port, engineVersion);
+    this.addLinkOutputs(linkPort, engineVersion);
   }
 
   /**
@@ -535,12 +637,12 @@ export class AuroraPostgres extends Construct implements ec2.IConnectable {
    * Opta's rule: the PostgreSQL port from the VPC's CIDR block. The literal block is used when it is known
    * at synth (a VPC defined in the app, or looked up), so the template does not depend on the VPC resource.
    */
-  private allowFromVpcCidr(vpc: ec2.IVpc, port: number): void {
+  private allowFromVpcCidr(vpc: ec2.IVpc, securityGroup: ec2.ISecurityGroup, port: number): void {
     const cidr = literalCidrOf(vpc);
-    this.securityGroup.addIngressRule(ec2.Peer.ipv4(cidr ?? vpc.vpcCidrBlock), ec2.Port.tcp(port),
+    securityGroup.addIngressRule(ec2.Peer.ipv4(cidr ?? vpc.vpcCidrBlock), ec2.Port.tcp(port),
       'PostgreSQL from inside the VPC');
     if (cidr === undefined) {
-      Validations.of(this.securityGroup).acknowledge({
+      Validations.of(securityGroup).acknowledge({
         id: 'AwsSolutions-EC23',
         reason: 'The only CIDR ingress is the VPC\'s own CIDR block, a CloudFormation reference that cdk-nag cannot resolve (its rule throws); it is never 0.0.0.0/0 or ::/0.',
       });
@@ -556,12 +658,14 @@ export class AuroraPostgres extends Construct implements ec2.IConnectable {
 
   /** The writer and readers, spread over the subnets' Availability Zones when there is more than one. */
   private instances(vpc: ec2.IVpc, subnets: ec2.SubnetSelection, instanceType: ec2.InstanceType | undefined, count: number,
-    autoMinorVersionUpgrade: boolean | undefined): Pick<rds.DatabaseClusterProps, 'writer' | 'readers'> {
+    autoMinorVersionUpgrade: boolean | undefined,
+    performanceInsightRetention: rds.PerformanceInsightRetention | undefined): Pick<rds.DatabaseClusterProps, 'writer' | 'readers'> {
     const zones = count > 1 ? vpc.selectSubnets(subnets).availabilityZones : [];
     const options = (i: number): rds.ClusterInstanceOptions => ({
       publiclyAccessible: false,
       enablePerformanceInsights: true,
       performanceInsightEncryptionKey: this.encryptionKey,
+      performanceInsightRetention, // must equal the cluster's (15 months with Database Insights advanced mode)
       autoMinorVersionUpgrade,
       availabilityZone: zones.length > 1 ? zones[i % zones.length] : undefined,
     });
@@ -618,7 +722,9 @@ export class AuroraPostgres extends Construct implements ec2.IConnectable {
       });
     }
     const values: Record<LinkOutputField, [string, string]> = {
-      host: [this.link.host, 'Host of the database endpoint that applications connect to'],
+      host: [this.link.host, this.proxy
+        ? 'Host of the RDS Proxy endpoint that applications connect to (port 5432, TLS required)'
+        : 'Host of the database endpoint that applications connect to'],
       port: [String(port), 'PostgreSQL port'],
       databaseName: [this.link.databaseName ?? DatabaseLink.FROM_SECRET, 'Database name (FROM_SECRET: the secret\'s dbname key)'],
       username: [this.link.username ?? DatabaseLink.FROM_SECRET, 'Master user name (FROM_SECRET: the secret\'s username key)'],
@@ -627,6 +733,11 @@ export class AuroraPostgres extends Construct implements ec2.IConnectable {
     };
     for (const [field, [value, description]] of Object.entries(values) as [LinkOutputField, [string, string]][]) {
       this.addOutput(used, outputKey(this.moduleName, field), value, description);
+    }
+    if (this.link.readerHost !== undefined) {
+      this.addOutput(used, `${this.moduleName}${READER_HOST_SUFFIX}`, this.link.readerHost, this.proxy
+        ? 'Host of the RDS Proxy read-only endpoint, for read-only traffic'
+        : 'Host of the cluster reader endpoint, for read-only traffic');
     }
     this.addOutput(used, `${this.moduleName}EngineVersion`, engineVersion.auroraPostgresFullVersion,
       'Aurora PostgreSQL engine version (a global secondary must run the primary\'s)');

@@ -1,6 +1,6 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import { propErrorMessage } from './private/errors';
-import { LINK_OUTPUT_FIELDS, MODULE_NAME_PATTERN, outputKey } from './private/output-keys';
+import { LINK_OUTPUT_FIELDS, MODULE_NAME_PATTERN, READER_HOST_SUFFIX, outputKey } from './private/output-keys';
 
 /**
  * The values of a database link.
@@ -15,6 +15,14 @@ export interface DatabaseLinkProps {
    * The host name applications connect to (the writer endpoint; the reader endpoint of a global secondary).
    */
   readonly host: string;
+
+  /**
+   * The host name for read-only traffic: the cluster's reader endpoint, or the read-only endpoint of its RDS
+   * Proxy. Same port, database and credentials as `host`.
+   *
+   * @default - none: the database has no reader endpoint (a chart that asks for it is refused)
+   */
+  readonly readerHost?: string;
 
   /**
    * The PostgreSQL port.
@@ -110,6 +118,8 @@ export class DatabaseLink {
    * @param outputs the parsed outputs file: `{ "<stackName>": { "<outputKey>": "<value>" } }`
    * @param stackName the name of the stack that holds the database
    * @param moduleName the database's `moduleName` (by default the `AuroraPostgres` construct's id)
+   *
+   * The reader host (`<moduleName>DbReaderHost`) is optional: files written before it existed still work.
    */
   public static fromCdkOutputs(outputs: any, stackName: string, moduleName: string): DatabaseLink {
     const where = 'DatabaseLink.fromCdkOutputs';
@@ -165,8 +175,10 @@ export class DatabaseLink {
       return value === DatabaseLink.FROM_SECRET || value === DatabaseLink.NO_SECRET ? undefined : value;
     };
     const port = Number(read('port'));
+    const readerHost = stack[`${moduleName}${READER_HOST_SUFFIX}`];
     return new DatabaseLink({
       host: read('host')!,
+      readerHost: typeof readerHost === 'string' && readerHost !== '' ? readerHost : undefined,
       port: Number.isInteger(port) ? port : undefined,
       databaseName: read('databaseName'),
       username: read('username'),
@@ -177,6 +189,9 @@ export class DatabaseLink {
 
   /** The host name. */
   public readonly host: string;
+
+  /** The host name for read-only traffic, if the database has a reader endpoint. */
+  public readonly readerHost?: string;
 
   /** The port, as a string (env vars are strings). */
   public readonly port: string;
@@ -229,13 +244,14 @@ export class DatabaseLink {
       }));
     }
     this.host = props.host;
+    this.readerHost = props.readerHost || undefined; // an empty host is no host
     this.port = Token.isUnresolved(port) ? Token.asString(port) : String(port);
     this.databaseName = props.databaseName;
     this.username = props.username;
     this.password = props.password;
     this.secretArn = props.secretArn;
     this.rotationInterval = props.rotationInterval;
-    this.hasCdkTokens = [props.host, props.port, props.databaseName, props.username, props.password, props.secretArn]
+    this.hasCdkTokens = [props.host, props.readerHost, props.port, props.databaseName, props.username, props.password, props.secretArn]
       .some(v => v !== undefined && Token.isUnresolved(v));
   }
 

@@ -132,3 +132,25 @@ export function isBurstable(instanceClass: string): boolean | undefined {
   if (Token.isUnresolved(instanceClass)) return undefined;
   return /^db\.t\d/.test(instanceClass);
 }
+
+/** GiB of memory per size of the memory-optimized (r) families; x2g has twice as much, burstable classes less. */
+const R_MEMORY_GIB: Record<string, number> = {
+  'large': 16, 'xlarge': 32, '2xlarge': 64, '4xlarge': 128, '8xlarge': 256, '12xlarge': 384,
+  '16xlarge': 512, '24xlarge': 768, '32xlarge': 1024, '48xlarge': 1536,
+};
+const BURSTABLE_MEMORY_GIB: Record<string, number> = { medium: 4, large: 8 };
+
+/**
+ * The memory of a provisioned instance class in GiB (EC2's published sizes), or undefined for a token, an
+ * unknown family or Serverless v2.
+ */
+export function instanceMemoryGiB(instanceClass: string): number | undefined {
+  if (Token.isUnresolved(instanceClass)) return undefined;
+  const shape = /^db\.([a-z0-9]+)\.([a-z0-9]+)$/.exec(instanceClass);
+  if (!shape) return undefined;
+  const [, family, size] = shape;
+  if (/^t\d/.test(family)) return BURSTABLE_MEMORY_GIB[size];
+  if (!(family in AURORA_POSTGRES_FAMILIES)) return undefined;
+  const r = R_MEMORY_GIB[size];
+  return r === undefined ? undefined : family.startsWith('x2') ? r * 2 : r;
+}

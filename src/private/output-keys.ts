@@ -15,6 +15,13 @@ export type LinkOutputField = keyof typeof OUTPUT_SUFFIXES;
 
 export const LINK_OUTPUT_FIELDS = Object.keys(OUTPUT_SUFFIXES) as LinkOutputField[];
 
+/**
+ * The suffix of the optional reader host output (`<moduleName>DbReaderHost`). It is not one of the
+ * `LINK_OUTPUT_FIELDS`: outputs files written before it existed, or by a database without a reader endpoint,
+ * lack it and still make a complete link.
+ */
+export const READER_HOST_SUFFIX = 'DbReaderHost';
+
 /** The output key of one field of a module's link. */
 export function outputKey(moduleName: string, field: LinkOutputField): string {
   return `${moduleName}${OUTPUT_SUFFIXES[field]}`;
