@@ -135,8 +135,16 @@ export function isBurstable(instanceClass: string): boolean | undefined {
 
 /** GiB of memory per size of the memory-optimized (r) families; x2g has twice as much, burstable classes less. */
 const R_MEMORY_GIB: Record<string, number> = {
-  'large': 16, 'xlarge': 32, '2xlarge': 64, '4xlarge': 128, '8xlarge': 256, '12xlarge': 384,
-  '16xlarge': 512, '24xlarge': 768, '32xlarge': 1024, '48xlarge': 1536,
+  'large': 16,
+  'xlarge': 32,
+  '2xlarge': 64,
+  '4xlarge': 128,
+  '8xlarge': 256,
+  '12xlarge': 384,
+  '16xlarge': 512,
+  '24xlarge': 768,
+  '32xlarge': 1024,
+  '48xlarge': 1536,
 };
 const BURSTABLE_MEMORY_GIB: Record<string, number> = { medium: 4, large: 8 };
 
