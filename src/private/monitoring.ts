@@ -74,7 +74,7 @@ export function acknowledgeMonitoringRole(cluster: IConstruct): void {
   const role = cluster.node.tryFindChild('MonitoringRole');
   if (role) {
     Validations.of(role).acknowledge({
-      id: 'AwsSolutions-IAM4',
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole]',
       reason: 'Enhanced Monitoring\'s role uses AmazonRDSEnhancedMonitoringRole, the AWS managed policy RDS documents for exactly this role (it only writes the RDSOSMetrics log group).',
     });
   }
