@@ -1,0 +1,156 @@
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as rds from 'aws-cdk-lib/aws-rds';
+import { AuroraPostgres, AuroraPostgresProps } from '../src';
+import { nagFindings, testStack } from './util';
+
+const env = { account: '123456789012', region: 'us-east-1' };
+const SNAPSHOT = 'arn:aws:rds:us-east-1:123456789012:cluster-snapshot:before-migration';
+
+function synth(props: Partial<AuroraPostgresProps> = {}) {
+  const { app, stack, vpc } = testStack({ env });
+  const db = new AuroraPostgres(stack, 'rds', { vpc, ...props });
+  return { app, stack, vpc, db, template: Template.fromStack(stack) };
+}
+
+function outputs(template: Template): Record<string, any> {
+  return template.toJSON().Outputs;
+}
+
+/** The logical id of the only resource of a type whose id starts with a prefix. */
+function idOf(template: Template, type: string, prefix: string): string {
+  const ids = Object.keys(template.findResources(type)).filter(id => id.startsWith(prefix));
+  expect(ids).toHaveLength(1);
+  return ids[0];
+}
+
+describe('proxy: true on a standard cluster', () => {
+  const { template, db } = synth({ proxy: true });
+  const proxySg = idOf(template, 'AWS::EC2::SecurityGroup', 'rdsProxySecurityGroup');
+  const clusterSg = idOf(template, 'AWS::EC2::SecurityGroup', 'rdsSecurityGroup');
+
+  test('an RDS Proxy for PostgreSQL, TLS required, in the private subnets, logging in with the master secret', () => {
+    template.resourceCountIs('AWS::RDS::DBProxy', 1);
+    template.hasResourceProperties('AWS::RDS::DBProxy', {
+      EngineFamily: 'POSTGRESQL',
+      RequireTLS: true,
+      Auth: [{ AuthScheme: 'SECRETS', IAMAuth: 'DISABLED', SecretArn: { Ref: Match.stringLikeRegexp('^rdsSecretAttachment') } }],
+      VpcSubnetIds: [{ Ref: Match.stringLikeRegexp('^VpcPrivateSubnet1') }, { Ref: Match.stringLikeRegexp('^VpcPrivateSubnet2') }],
+      VpcSecurityGroupIds: [{ 'Fn::GetAtt': [proxySg, 'GroupId'] }],
+    });
+    template.hasResourceProperties('AWS::RDS::DBProxyTargetGroup', {
+      DBClusterIdentifiers: [{ Ref: Match.stringLikeRegexp('^rdsCluster') }],
+    });
+    expect(db.proxy).toBeDefined();
+  });
+
+  test('the VPC-CIDR rule moves to the proxy; the cluster admits the proxy only', () => {
+    const groups = template.findResources('AWS::EC2::SecurityGroup');
+    expect(groups[proxySg].Properties.SecurityGroupIngress).toEqual([
+      expect.objectContaining({ CidrIp: '10.0.0.0/16', FromPort: 5432, ToPort: 5432, IpProtocol: 'tcp' }),
+    ]);
+    expect(groups[clusterSg].Properties.SecurityGroupIngress).toBeUndefined();
+    template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+      GroupId: { 'Fn::GetAtt': [clusterSg, 'GroupId'] },
+      SourceSecurityGroupId: { 'Fn::GetAtt': [proxySg, 'GroupId'] },
+      FromPort: { 'Fn::GetAtt': [Match.stringLikeRegexp('^rdsCluster'), 'Endpoint.Port'] },
+    });
+    // The proxy's only way out is to the cluster.
+    expect(groups[proxySg].Properties.SecurityGroupEgress).toBeUndefined(); // no allow-all rule
+    template.resourceCountIs('AWS::EC2::SecurityGroupEgress', 1);
+    template.hasResourceProperties('AWS::EC2::SecurityGroupEgress', {
+      GroupId: { 'Fn::GetAtt': [proxySg, 'GroupId'] },
+      DestinationSecurityGroupId: { 'Fn::GetAtt': [clusterSg, 'GroupId'] },
+    });
+  });
+
+  test('the link and the outputs point at the proxy endpoint, port 5432; one instance: no reader host', () => {
+    const out = outputs(template);
+    expect(out.rdsDbHost.Value['Fn::GetAtt'][0]).toMatch(/^rdsProxy[0-9A-F]{8}$/);
+    expect(out.rdsDbHost.Value['Fn::GetAtt'][1]).toBe('Endpoint');
+    expect(out.rdsDbHost.Description).toMatch(/RDS Proxy endpoint/);
+    expect(out.rdsDbPort.Value).toBe('5432');
+    expect(out.rdsDbReaderHost).toBeUndefined();
+    expect(db.link.readerHost).toBeUndefined();
+    template.resourceCountIs('AWS::RDS::DBProxyEndpoint', 0);
+  });
+
+  test('connections admit applications to the proxy', () => {
+    const { stack, vpc } = testStack({ env });
+    const d = new AuroraPostgres(stack, 'rds', { vpc, proxy: true });
+    d.connections.allowDefaultPortFrom(new ec2.SecurityGroup(stack, 'App', { vpc }));
+    const t = Template.fromStack(stack);
+    t.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+      GroupId: { 'Fn::GetAtt': [idOf(t, 'AWS::EC2::SecurityGroup', 'rdsProxySecurityGroup'), 'GroupId'] },
+      SourceSecurityGroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^App'), 'GroupId'] },
+      FromPort: 5432,
+    });
+  });
+});
+
+describe('proxy with readers', () => {
+  const { template, db } = synth({ proxy: true, multiAz: true });
+
+  test('a read-only proxy endpoint in the proxy\'s subnets and security group is the reader host', () => {
+    const proxySg = idOf(template, 'AWS::EC2::SecurityGroup', 'rdsProxySecurityGroup');
+    template.hasResourceProperties('AWS::RDS::DBProxyEndpoint', {
+      TargetRole: 'READ_ONLY',
+      VpcSecurityGroupIds: [{ 'Fn::GetAtt': [proxySg, 'GroupId'] }],
+      VpcSubnetIds: [{ Ref: Match.stringLikeRegexp('^VpcPrivateSubnet1') }, { Ref: Match.stringLikeRegexp('^VpcPrivateSubnet2') }],
+    });
+    const endpoint = idOf(template, 'AWS::RDS::DBProxyEndpoint', 'rdsProxyReadOnlyEndpoint');
+    expect(outputs(template).rdsDbReaderHost).toEqual({
+      Description: expect.stringMatching(/RDS Proxy read-only endpoint/),
+      Value: { 'Fn::GetAtt': [endpoint, 'Endpoint'] },
+    });
+    expect(db.link.readerHost).toBeDefined();
+  });
+});
+
+describe('proxy on every variant it applies to', () => {
+  test.each<[string, Partial<AuroraPostgresProps>]>([
+    ['serverless', { instanceClass: 'serverless' }],
+    ['restored with snapshotUsername', { restoreFromSnapshot: SNAPSHOT, snapshotUsername: 'postgres', engineVersion: rds.AuroraPostgresEngineVersion.VER_16_6 }],
+    ['global primary', { createGlobalDatabase: true, globalDatabaseId: 'orders-global', engineVersion: rds.AuroraPostgresEngineVersion.VER_17_9, multiAz: true }],
+  ])('%s: the proxy logs in with the generated secret, and cdk-nag finds nothing', (_, props) => {
+    const { app, template } = synth({ ...props, proxy: true });
+    template.hasResourceProperties('AWS::RDS::DBProxy', {
+      Auth: [Match.objectLike({ SecretArn: Match.anyValue() })],
+      RequireTLS: true,
+    });
+    // The secret the proxy reads is the one the cluster uses (no second secret).
+    template.resourceCountIs('AWS::SecretsManager::Secret', 1);
+    expect(nagFindings(app)).toEqual([]);
+  });
+
+  test('a cluster port other than 5432: the cluster admits the proxy on its port, the link says 5432', () => {
+    const { template, db } = synth({ proxy: true, port: 6000 });
+    template.hasResourceProperties('AWS::RDS::DBCluster', { Port: 6000 });
+    template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+      SourceSecurityGroupId: { 'Fn::GetAtt': [idOf(template, 'AWS::EC2::SecurityGroup', 'rdsProxySecurityGroup'), 'GroupId'] },
+      FromPort: { 'Fn::GetAtt': [Match.stringLikeRegexp('^rdsCluster'), 'Endpoint.Port'] },
+    });
+    expect(db.link.port).toBe('5432');
+  });
+});
+
+describe('reader host without a proxy', () => {
+  test('the cluster reader endpoint, in the link and in <moduleName>DbReaderHost', () => {
+    const { template, db } = synth();
+    expect(outputs(template).rdsDbReaderHost.Description).toBe('rds: Host of the cluster reader endpoint, for read-only traffic');
+    expect(outputs(template).rdsDbReaderHost.Value['Fn::GetAtt']).toEqual([expect.stringMatching(/^rdsCluster[0-9A-F]{8}$/), 'ReadEndpoint.Address']);
+    expect(db.link.readerHost).toBeDefined();
+    template.resourceCountIs('AWS::RDS::DBProxy', 0);
+  });
+});
+
+describe('proxy errors', () => {
+  test('on a global secondary', () => {
+    expect(() => synth({ proxy: true, existingGlobalDatabaseId: 'orders-global', engineVersion: rds.AuroraPostgresEngineVersion.VER_17_9 }))
+      .toThrow(/invalid proxy true\. Allowed: only on a cluster with a writer .*global secondary.*Fix: put the proxy in the primary's stack/);
+  });
+  test('on a restore without snapshotUsername (no secret)', () => {
+    expect(() => synth({ proxy: true, restoreFromSnapshot: SNAPSHOT, engineVersion: rds.AuroraPostgresEngineVersion.VER_16_6 }))
+      .toThrow(/invalid proxy true\. Allowed: only on a database with a credentials secret .*restored from a snapshot without one\. Fix: set snapshotUsername/);
+  });
+});
