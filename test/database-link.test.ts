@@ -10,6 +10,7 @@ const outputs = {
     rdsDbUser: 'postgres',
     rdsDbPassword: 'FROM_SECRET',
     rdsDbSecretArn: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:rds-AbCdEf',
+    rdsDbReaderHost: 'orders.cluster-ro-abc.us-east-1.rds.amazonaws.com',
     otherDbHost: 'x',
     otherDbPort: '5432',
     otherDbName: 'FROM_SECRET',
@@ -40,6 +41,13 @@ describe('DatabaseLink.fromCdkOutputs', () => {
     expect(link.secretKeyOf('password')).toBe('password');
     expect(link.secretKeyOf('username')).toBeUndefined();
     expect(link.readsSecret).toBe(true);
+  });
+
+  test('reads the reader host when the file has it; an older file without it still makes a link, without a reader host', () => {
+    expect(DatabaseLink.fromCdkOutputs(outputs, 'OrdersDb', 'rds').readerHost).toBe(outputs.OrdersDb.rdsDbReaderHost);
+    const older = DatabaseLink.fromCdkOutputs(outputs, 'OrdersDb', 'other');
+    expect(older.host).toBe('x');
+    expect(older.readerHost).toBeUndefined();
   });
 
   test('FROM_SECRET fields are read from the secret', () => {
@@ -89,6 +97,18 @@ describe('DatabaseLink.fromValues', () => {
   test('literal values, default port', () => {
     const link = DatabaseLink.fromValues({ host: 'localhost', databaseName: 'app', username: 'u', password: 'p' });
     expect(link).toMatchObject({ host: 'localhost', port: '5432', password: 'p', hasCdkTokens: false, readsSecret: false });
+  });
+
+  test('a reader host is kept; an empty one is none', () => {
+    const values = { host: 'w', databaseName: 'app', username: 'u', password: 'p' };
+    expect(DatabaseLink.fromValues({ ...values, readerHost: 'r' }).readerHost).toBe('r');
+    expect(DatabaseLink.fromValues({ ...values, readerHost: '' }).readerHost).toBeUndefined();
+    expect(DatabaseLink.fromValues(values).readerHost).toBeUndefined();
+  });
+
+  test('a reader host that is a CDK token makes the link hold tokens', () => {
+    const link = DatabaseLink.fromValues({ host: 'w', readerHost: Lazy.string({ produce: () => 'r' }), databaseName: 'd', username: 'u', password: 'p' });
+    expect(link.hasCdkTokens).toBe(true);
   });
 
   test('CDK tokens are detected', () => {
