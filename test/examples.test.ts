@@ -35,12 +35,27 @@ describe('the example CDK app, synthesized by the real cdk CLI', () => {
   test('writes a template per stack', () => {
     expect(templates().map(t => t.name).sort()).toEqual([
       'Network.template.json', 'NetworkWest.template.json', 'OrdersDb.template.json',
-      'OrdersGlobalPrimary.template.json', 'OrdersGlobalSecondary.template.json', 'OrdersRestored.template.json',
+      'OrdersGlobalPrimary.template.json', 'OrdersGlobalSecondary.template.json', 'OrdersProduction.template.json', 'OrdersRestored.template.json',
     ]);
   });
 
   test('the built-in CloudFormation validator and cdk-nag report nothing', () => {
     expect(findingsIn(outdir)).toEqual([]);
+  });
+
+  test('the production stack has every production option on', () => {
+    const t = templates().find(x => x.name === 'OrdersProduction.template.json')!.template;
+    const of = (type: string) => Object.values<any>(t.Resources).filter(r => r.Type === type).map(r => r.Properties);
+    expect(of('AWS::RDS::DBProxy')).toEqual([expect.objectContaining({ RequireTLS: true, EngineFamily: 'POSTGRESQL' })]);
+    expect(of('AWS::RDS::DBProxyEndpoint')).toEqual([expect.objectContaining({ TargetRole: 'READ_ONLY' })]);
+    expect(of('AWS::RDS::DBCluster')).toEqual([expect.objectContaining({
+      StorageType: 'aurora-iopt1', DatabaseInsightsMode: 'advanced', PerformanceInsightsRetentionPeriod: 465,
+    })]);
+    expect(of('AWS::RDS::DBInstance').map(i => i.MonitoringInterval)).toEqual([60, 60]);
+    const alarms = of('AWS::CloudWatch::Alarm');
+    expect(alarms).toHaveLength(12);
+    for (const a of alarms) expect(a.AlarmActions).toEqual([{ Ref: expect.stringMatching(/^DbAlarms/) }]);
+    expect(Object.keys(t.Outputs)).toEqual(expect.arrayContaining(['rdsDbHost', 'rdsDbReaderHost']));
   });
 
   test('no literal password anywhere in any template', () => {

@@ -1,8 +1,11 @@
 // The example CDK app: `npx projen example` synthesizes it with the real `cdk` CLI, offline.
 // In your own app, import from 'cdk-aurora-postgres' instead of '../../src'.
-import { App, Stack, StackProps, Validations } from 'aws-cdk-lib';
+import { App, Duration, Stack, StackProps, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as rds from 'aws-cdk-lib/aws-rds';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { Construct } from 'constructs';
 import { AuroraPostgres } from '../../src';
@@ -86,12 +89,40 @@ export class GlobalSecondaryStack extends Stack {
   }
 }
 
+/**
+ * Every production option on: RDS Proxy (with a read-only endpoint, as there are readers), I/O-Optimized storage,
+ * Database Insights advanced mode, Enhanced Monitoring and alarms that notify an encrypted SNS topic.
+ */
+export class ProductionDbStack extends Stack {
+  constructor(scope: Construct, id: string, props: OrdersDbStackProps) {
+    super(scope, id, props);
+    const alarmKey = new kms.Key(this, 'AlarmTopicKey', { enableKeyRotation: true });
+    // CloudWatch must be allowed to use the topic's key to publish.
+    alarmKey.grantEncryptDecrypt(new iam.ServicePrincipal('cloudwatch.amazonaws.com'));
+    const topic = new sns.Topic(this, 'DbAlarms', { masterKey: alarmKey, enforceSSL: true });
+    const db = new AuroraPostgres(this, 'rds', {
+      vpc: props.vpc,
+      instanceClass: 'db.r6g.large',
+      multiAz: true,
+      databaseName: 'orders',
+      proxy: true,
+      storageType: rds.DBClusterStorageType.AURORA_IOPT1,
+      databaseInsightsMode: rds.DatabaseInsightsMode.ADVANCED,
+      monitoringInterval: Duration.seconds(60),
+      alarms: { topic },
+    });
+    const app = new ec2.SecurityGroup(this, 'AppNodes', { vpc: props.vpc, description: 'Application nodes' });
+    db.connections.allowDefaultPortFrom(app, 'orders service, through the proxy');
+  }
+}
+
 export function buildApp(app: App = new App()): App {
   const env = { account: '123456789012', region: 'us-east-1' };
   const west = { account: '123456789012', region: 'us-west-2' };
   const network = new NetworkStack(app, 'Network', { env });
   new OrdersDbStack(app, 'OrdersDb', { env, vpc: network.vpc });
   new RestoredDbStack(app, 'OrdersRestored', { env, vpc: network.vpc });
+  new ProductionDbStack(app, 'OrdersProduction', { env, vpc: network.vpc });
   new GlobalPrimaryStack(app, 'OrdersGlobalPrimary', { env, vpc: network.vpc, secondaryRegion: west.region });
   // The two regions deploy separately (as in Opta): deploy the primary first, then the secondary.
   const westNetwork = new NetworkStack(app, 'NetworkWest', { env: west });
