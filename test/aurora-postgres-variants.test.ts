@@ -57,6 +57,7 @@ describe('restore from a snapshot without snapshotUsername', () => {
     const unknown = DatabaseLink.UNKNOWN_SEE_ORIGINAL_DB;
     expect(outputs(template)).toEqual({
       rdsDbHost: { 'Fn::GetAtt': [expect.stringMatching(/^rdsCluster/), 'Endpoint.Address'] },
+      rdsDbReaderHost: { 'Fn::GetAtt': [expect.stringMatching(/^rdsCluster/), 'ReadEndpoint.Address'] },
       rdsDbPort: '5432',
       rdsDbName: unknown,
       rdsDbUser: unknown,
@@ -226,6 +227,7 @@ describe('global database secondary', () => {
   test('with primarySecretName the link reads user, password and dbname from the replica; the host is the reader endpoint', () => {
     expect(outputs(withSecret.template)).toEqual({
       rdsDbHost: { 'Fn::GetAtt': [expect.stringMatching(/^rdsCluster/), 'ReadEndpoint.Address'] },
+      rdsDbReaderHost: { 'Fn::GetAtt': [expect.stringMatching(/^rdsCluster/), 'ReadEndpoint.Address'] },
       rdsDbPort: '5432',
       rdsDbName: DatabaseLink.FROM_SECRET,
       rdsDbUser: DatabaseLink.FROM_SECRET,

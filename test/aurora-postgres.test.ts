@@ -95,7 +95,7 @@ describe('AuroraPostgres defaults', () => {
   test('link outputs have stable keys and carry no password', () => {
     const outputs = template.toJSON().Outputs;
     expect(Object.keys(outputs).sort()).toEqual(
-      ['rdsDbHost', 'rdsDbName', 'rdsDbPassword', 'rdsDbPort', 'rdsDbSecretArn', 'rdsDbUser', 'rdsEngineVersion']);
+      ['rdsDbHost', 'rdsDbName', 'rdsDbPassword', 'rdsDbPort', 'rdsDbReaderHost', 'rdsDbSecretArn', 'rdsDbUser', 'rdsEngineVersion']);
     expect(outputs.rdsEngineVersion.Value).toBe('17.9');
     expect(outputs.rdsDbHost.Value).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^rdsCluster/), 'Endpoint.Address'] });
     expect(outputs.rdsDbPort.Value).toBe('5432');
