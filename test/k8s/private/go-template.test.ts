@@ -1,6 +1,6 @@
 import { escapeGoTemplateLiteral, goTemplateReference } from '../../../src/k8s/private/go-template';
-import { HOSTILE_PASSWORD } from '../fixtures';
 import { goAvailable, renderGoTemplates } from '../eso-template';
+import { HOSTILE_PASSWORD } from '../fixtures';
 
 const LITERALS = ['plain', '{{', '}}', '{{{', '{{{{', 'a{{b}}c', '{{ .x }}', '{{- "x" -}}', '{', '}', '{ {', '`{{`', HOSTILE_PASSWORD];
 
