@@ -1,6 +1,6 @@
 import * as path from 'path';
 import { Token } from 'aws-cdk-lib';
-import { ApiObject, Chart, Duration, JsonPatch } from 'cdk8s';
+import { ApiObject, Chart, Duration, JsonPatch, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { DatabaseLink } from '../database-link';
@@ -9,9 +9,10 @@ import { PostgresLink } from './postgres-link';
 import { throwPropError } from '../private/errors';
 import { EXTERNAL_SECRET_API_VERSION, externalSecretSpec } from './private/external-secret';
 import { goDuration } from './private/go-duration';
-import { PLACEHOLDERS, ResolvedLink, literalOf, resolveLinks } from './private/link-variables';
+import { PLACEHOLDERS, ResolvedLink, TokenResolver, hasToken, literalOf, resolveLinks } from './private/link-variables';
 import { DNS_LABEL_RULE, DNS_SUBDOMAIN_RULE, isDnsLabel, isDnsSubdomain } from './private/names';
 import { rdsCaBundle } from './private/rds-ca';
+import { hasCustomResolvers, resolveTokenWithApp } from './private/token-resolution';
 import { SecretStoreKind } from './secret-store-kind';
 import { SslMode } from './ssl-mode';
 
@@ -306,7 +307,10 @@ export class PostgresLinkChart extends Chart {
       });
     }
 
-    checkTokens(this, links, mode, props.deployThroughEks ?? false);
+    // A cdk8s App with resolvers of its own (@cdk8s/awscdk-resolver's AwsCdkResolver) resolves CDK tokens at synth.
+    const resolvesTokens = hasCustomResolvers(this);
+    checkTokens(this, links, mode, props.deployThroughEks ?? false, resolvesTokens);
+    const tokens = links.some(l => l.tokenFields.length > 0);
     const readsSecret = links.some(l => l.database.readsSecret);
     if (mode === LinkSecretMode.PLAIN) {
       checkPlain(this, links);
@@ -321,20 +325,31 @@ export class PostgresLinkChart extends Chart {
       namespace.addJsonPatch(JsonPatch.remove('/metadata/namespace')); // a Namespace is not namespaced
     }
 
+    // With resolvers, tokens are resolved one by one when the chart is rendered, so that the URL is built (and its
+    // parts encoded) from the deployed values; without, they stay for CloudFormation (deployThroughEks).
+    const resolverFor = (object: () => ApiObject): TokenResolver | undefined => (resolvesTokens && tokens
+      ? (token, what) => resolveTokenWithApp(object(), [], token, `${this.describe()}: ${what}`)
+      : undefined);
     if (this.usesExternalSecret) {
-      new ApiObject(this, 'ExternalSecret', {
+      const spec = { secretName: this.secretName, storeName, storeKind, refreshInterval: refresh, links };
+      const resolveToken = resolverFor(() => externalSecret);
+      const externalSecret: ApiObject = new ApiObject(this, 'ExternalSecret', {
         apiVersion: EXTERNAL_SECRET_API_VERSION,
         kind: 'ExternalSecret',
         metadata: { name: this.secretName },
-        spec: externalSecretSpec({ secretName: this.secretName, storeName, storeKind, refreshInterval: refresh, links }),
+        spec: resolveToken ? Lazy.any({ produce: () => externalSecretSpec({ ...spec, resolveToken }) }) : externalSecretSpec(spec),
       });
       this.secret = kplus.Secret.fromSecretName(this, 'Secret', this.secretName);
     } else {
+      const resolveToken = resolverFor(() => ApiObject.of(secret));
       const stringData: Record<string, string> = {};
       for (const link of links) {
-        for (const v of link.variables) stringData[v.envName] = literalOf(v)!;
+        for (const v of link.variables) {
+          stringData[v.envName] = resolveToken && hasToken(v) ? Lazy.any({ produce: () => literalOf(v, resolveToken) }) : literalOf(v)!;
+        }
       }
-      this.secret = new kplus.Secret(this, 'Secret', { metadata: { name: this.secretName }, type: 'Opaque', stringData });
+      const secret = new kplus.Secret(this, 'Secret', { metadata: { name: this.secretName }, type: 'Opaque', stringData });
+      this.secret = secret;
     }
 
     if (this.caConfigMapName !== undefined && this.caBundlePath !== undefined) {
@@ -364,7 +379,7 @@ export class PostgresLinkChart extends Chart {
     }
 
     const tokenLinks = links.filter(l => l.tokenFields.length > 0);
-    if (tokenLinks.length > 0) {
+    if (tokenLinks.length > 0 && !resolvesTokens) {
       // Both cdk8s App.synth() and addCdk8sChart (chart.toJson()) validate the whole cdk8s app; only a
       // validation that runs inside this chart's own toJson() comes from addCdk8sChart (or Testing.synth).
       const message = `${this.describe()} holds CDK tokens (${describeTokens(tokenLinks)}) that only CloudFormation can fill in; `
@@ -481,7 +496,7 @@ function describeTokens(links: ResolvedLink[]): string {
 }
 
 /** Links with CDK tokens need deployThroughEks; PLAIN never takes a token password. */
-function checkTokens(scope: Chart, links: ResolvedLink[], mode: LinkSecretMode, deployThroughEks: boolean): void {
+function checkTokens(scope: Chart, links: ResolvedLink[], mode: LinkSecretMode, deployThroughEks: boolean, resolvesTokens: boolean): void {
   if (mode === LinkSecretMode.PLAIN) {
     const tokenPassword = links.find(l => l.tokenFields.includes('password'));
     if (tokenPassword) {
@@ -494,12 +509,12 @@ function checkTokens(scope: Chart, links: ResolvedLink[], mode: LinkSecretMode, 
     }
   }
   const tokenLink = links.find(l => l.tokenFields.length > 0);
-  if (tokenLink && !deployThroughEks) {
+  if (tokenLink && !deployThroughEks && !resolvesTokens) {
     throwPropError(scope, {
       prop: `links[${tokenLink.index}].database`,
       value: `a link with CDK tokens (${tokenLink.tokenFields.join(', ')})`,
-      allowed: 'CDK tokens only in a chart deployed through eks.Cluster.addCdk8sChart in the same CDK app (deployThroughEks: true); a cdk8s app synthesized on its own would write the unresolved tokens',
-      fix: 'set deployThroughEks: true and pass the chart to eksCluster.addCdk8sChart(...), or for a separate cdk8s pipeline read the link with DatabaseLink.fromCdkOutputs(outputs, stackName, moduleName) after `cdk deploy --outputs-file`',
+      allowed: 'CDK tokens only in a chart deployed through eks.Cluster.addCdk8sChart in the same CDK app (deployThroughEks: true), or in a cdk8s App with a resolver for them (resolvers: [new AwsCdkResolver()] from @cdk8s/awscdk-resolver); a cdk8s app synthesized on its own would write the unresolved tokens',
+      fix: 'set deployThroughEks: true and pass the chart to eksCluster.addCdk8sChart(...), or give the cdk8s App resolvers: [new AwsCdkResolver()], or for a separate cdk8s pipeline read the link with DatabaseLink.fromCdkOutputs(outputs, stackName, moduleName) after `cdk deploy --outputs-file`',
     });
   }
 }

@@ -1,6 +1,7 @@
+import { Token } from 'aws-cdk-lib';
 import { GO_URL_ENCODE } from './connection-url';
 import { escapeGoTemplateLiteral, goTemplateReference } from './go-template';
-import { ResolvedLink } from './link-variables';
+import { ResolvedLink, TokenResolver, renderLiteral } from './link-variables';
 
 /**
  * The API version of the ExternalSecret this library renders. External Secrets Operator v0.16.0 is the first
@@ -15,6 +16,8 @@ export interface ExternalSecretSpecOptions {
   readonly storeKind: string;
   readonly refreshInterval: string;
   readonly links: ResolvedLink[];
+  /** Resolves CDK tokens (a cdk8s App with resolvers); without it they stay as they are (for CloudFormation). */
+  readonly resolveToken?: TokenResolver;
 }
 
 /**
@@ -30,12 +33,14 @@ export function externalSecretSpec(options: ExternalSecretSpecOptions): Record<s
   for (const link of options.links) {
     for (const v of link.variables) {
       template[v.envName] = v.parts.map(part => {
-        if ('literal' in part) return escapeGoTemplateLiteral(part.literal);
+        if ('literal' in part) return escapeGoTemplateLiteral(renderLiteral(part, v.envName, options.resolveToken));
         // camelCase keys, as ESO recommends: a Go identifier usable as `{{ .key }}`. One entry per value read.
         const secretKey = `link${link.index}${part.secretProperty.charAt(0).toUpperCase()}${part.secretProperty.slice(1)}`;
         if (!keys.has(secretKey)) {
           keys.set(secretKey, part.secretProperty);
-          data.push({ secretKey, remoteRef: { key: link.database.secretArn!, property: part.secretProperty } });
+          const arn = link.database.secretArn!;
+          const key = options.resolveToken && Token.isUnresolved(arn) ? options.resolveToken(arn, `links[${link.index}].database.secretArn`) : arn;
+          data.push({ secretKey, remoteRef: { key, property: part.secretProperty } });
         }
         return part.urlEncoded ? `{{ .${secretKey} | ${GO_URL_ENCODE} }}` : goTemplateReference(secretKey);
       }).join('');

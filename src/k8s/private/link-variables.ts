@@ -53,7 +53,23 @@ export const PLACEHOLDERS: readonly string[] = [DatabaseLink.UNKNOWN_SEE_ORIGINA
  * One piece of a variable's value: a literal, or a value read from the credentials secret (`secretProperty` is
  * its JSON key), percent-encoded when it goes into the connection URL.
  */
-export type ValuePart = { readonly literal: string } | { readonly secretProperty: string; readonly urlEncoded: boolean };
+export type ValuePart = LiteralPart | { readonly secretProperty: string; readonly urlEncoded: boolean };
+
+/** A literal piece; a CDK token is a piece of its own, percent-encoded once resolved when `encodeWhenResolved`. */
+export interface LiteralPart {
+  readonly literal: string;
+  readonly encodeWhenResolved?: boolean;
+}
+
+/** Resolves a CDK token to its value (cdk8s App resolvers), naming the variable in its errors. */
+export type TokenResolver = (token: string, envName: string) => string;
+
+/** A literal piece as written: a token resolved (and encoded) when a resolver is given. */
+export function renderLiteral(part: LiteralPart, envName: string, resolve?: TokenResolver): string {
+  if (resolve === undefined || !Token.isUnresolved(part.literal)) return part.literal;
+  const value = resolve(part.literal, envName);
+  return part.encodeWhenResolved ? percentEncode(value) : value;
+}
 
 /** One environment variable of a link. */
 export interface LinkVariable {
@@ -64,13 +80,18 @@ export interface LinkVariable {
 }
 
 /** The value when every piece is a literal (host, port, a given credential, a placeholder, a URL without secrets). */
-export function literalOf(variable: LinkVariable): string | undefined {
+export function literalOf(variable: LinkVariable, resolve?: TokenResolver): string | undefined {
   let value = '';
   for (const part of variable.parts) {
     if (!('literal' in part)) return undefined;
-    value += part.literal;
+    value += renderLiteral(part, variable.envName, resolve);
   }
   return value;
+}
+
+/** Whether a variable holds a CDK token. */
+export function hasToken(variable: LinkVariable): boolean {
+  return variable.parts.some(p => 'literal' in p && Token.isUnresolved(p.literal));
 }
 
 /** The secret's JSON keys a variable reads. */
@@ -165,14 +186,18 @@ function resolveLink(scope: IConstruct, link: PostgresLink, index: number, tls: 
     const property = database.secretKeyOf(field);
     if (property !== undefined) return { secretProperty: property, urlEncoded };
     const value = database[field]!;
-    // A CDK token (filled in by CloudFormation) cannot be encoded here; RDS names are letters, digits and _.
-    return { literal: urlEncoded && !Token.isUnresolved(value) ? percentEncode(value) : value };
+    if (!Token.isUnresolved(value)) return { literal: urlEncoded ? percentEncode(value) : value };
+    // A CDK token: encoded once a cdk8s resolver resolves it; CloudFormation (deployThroughEks) writes it as it
+    // is, which is safe for what RDS allows in a user or database name (letters, digits, _).
+    return { literal: value, encodeWhenResolved: urlEncoded };
   };
   const host = database.host.includes(':') && !Token.isUnresolved(database.host) ? `[${database.host}]` : database.host;
   const query = `?sslmode=${tls.sslMode}${tls.caBundlePath !== undefined ? `&sslrootcert=${percentEncodePath(tls.caBundlePath)}` : ''}`;
+  // Each value that may be a CDK token is a piece of its own, so that a resolver sees the token alone.
   const url: ValuePart[] = [
     { literal: 'postgresql://' }, credential('username', true), { literal: ':' }, credential('password', true),
-    { literal: `@${host}:${database.port}/` }, credential('databaseName', true), { literal: query },
+    { literal: '@' }, { literal: host }, { literal: ':' }, { literal: database.port }, { literal: '/' },
+    credential('databaseName', true), { literal: query },
   ];
   const partsOf = (field: LinkField): ValuePart[] | undefined => {
     switch (field) {
