@@ -86,12 +86,13 @@ export interface PostgresLinkChartProps {
   readonly createNamespace?: boolean;
 
   /**
-   * Whether this chart is deployed by `eks.Cluster.addCdk8sChart` in the same CDK app. Only then may its links
-   * hold CDK tokens (`AuroraPostgres.link`): CloudFormation fills them in when it applies the manifest. Such a
-   * chart can only be rendered by `chart.toJson()` (what `addCdk8sChart` calls); cdk8s `App.synth()` of its
-   * app fails validation, so give it a cdk8s App of its own.
+   * Whether this chart is deployed by `eks.Cluster.addCdk8sChart` in the same CDK app. Then its links may hold
+   * CDK tokens (`AuroraPostgres.link`): CloudFormation fills them in when it applies the manifest. Such a chart
+   * can only be rendered by `chart.toJson()` (what `addCdk8sChart` calls); cdk8s `App.synth()` of its app fails
+   * validation, so give it a cdk8s App of its own. (A chart in a cdk8s App with resolvers of its own, such as
+   * `@cdk8s/awscdk-resolver`'s `AwsCdkResolver`, takes token links without this: they are resolved at synth.)
    *
-   * @default false - links with CDK tokens are refused
+   * @default false - links with CDK tokens are refused, unless the cdk8s App has resolvers
    */
   readonly deployThroughEks?: boolean;
 
