@@ -407,6 +407,7 @@ export class PostgresLinkChart extends Chart {
   /**
    * Links a container of a workload in this chart: every link's environment variables (each a `secretKeyRef`
    * into the chart's Secret) and, with a verifying `sslMode`, the CA bundle mounted read-only at `caBundlePath`.
+   * Linking a container twice changes nothing.
    *
    * @param container a container of a Deployment, StatefulSet, DaemonSet, Job, CronJob or Pod in this chart
    */
@@ -422,7 +423,7 @@ export class PostgresLinkChart extends Chart {
       });
     }
     for (const [name, value] of Object.entries(this.envVariables)) container.env.addVariable(name, value);
-    if (this.caVolume && this.caBundlePath) {
+    if (this.caVolume && this.caBundlePath && !container.mounts.some(m => m.volume === this.caVolume)) {
       container.mount(path.posix.dirname(this.caBundlePath), this.caVolume, { readOnly: true });
     }
   }

@@ -154,6 +154,7 @@ describe('linkContainer', () => {
     const deployment = new kplus.Deployment(chart, 'api', { containers: [{ image: 'orders:1' }, { image: 'sidecar:1' }] });
     deployment.addInitContainer({ image: 'migrate:1' });
     chart.linkContainer(deployment.containers[0]);
+    chart.linkContainer(deployment.containers[0]); // twice: no second mount
     chart.linkContainer(deployment.initContainers[0]);
     const pod = find(objectsOf(chart), 'Deployment').spec.template.spec;
     for (const container of [pod.containers[0], pod.initContainers[0]]) {
