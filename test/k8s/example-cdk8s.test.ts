@@ -38,7 +38,11 @@ describe('the example cdk8s app, synthesized by the real cdk8s CLI from the samp
     const spec = find(objects, 'ExternalSecret').spec;
     expect(spec.data).toEqual([{ secretKey: 'link0Password', remoteRef: { key: SAMPLE.rdsDbSecretArn, property: 'password' } }]);
     expect(spec.target.template.data).toEqual({
-      rds_db_user: 'postgres', rds_db_password: '{{ .link0Password }}', rds_db_name: 'orders', rds_db_host: SAMPLE.rdsDbHost, rds_db_port: '5432',
+      rds_db_user: 'postgres',
+      rds_db_password: '{{ .link0Password }}',
+      rds_db_name: 'orders',
+      rds_db_host: SAMPLE.rdsDbHost,
+      rds_db_port: '5432',
       rds_db_url: `postgresql://postgres:{{ .link0Password | urlquery | replace "+" "%20" }}@${SAMPLE.rdsDbHost}:5432/orders?sslmode=verify-full&sslrootcert=/etc/rds-ca/ca.pem`,
     });
   });
