@@ -1,4 +1,4 @@
-import { CustomResource, Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
+import { CustomResource, Duration, RemovalPolicy, Token, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -213,6 +213,11 @@ export class DatabaseUser extends Construct {
       });
       // Secrets Manager rotates at once when the schedule is created: the role must exist by then.
       this.secret.node.findChild('RotationSchedule').node.addDependency(resource);
+    } else {
+      Validations.of(secret).acknowledge({
+        id: 'AwsSolutions-SMG4',
+        reason: 'Rotation of this database user was turned off explicitly (rotation: false).',
+      });
     }
 
     this.link = DatabaseLink.fromValues({

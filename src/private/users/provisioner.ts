@@ -1,4 +1,4 @@
-import { Duration, Validations } from 'aws-cdk-lib';
+import { CfnElement, Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -70,17 +70,16 @@ export class UserProvisioner extends Construct {
   }
 
   private acknowledge(provider: cr.Provider): void {
-    Validations.of(this.function).acknowledge({
-      id: 'AwsSolutions-IAM4',
-      reason: 'AWSLambdaVPCAccessExecutionRole and AWSLambdaBasicExecutionRole: the AWS-managed minimum for a function in a VPC (ENIs, its own logs).',
-    });
+    const managed = (name: string) => `AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/${name}]`;
+    Validations.of(this.function).acknowledge(
+      { id: managed('AWSLambdaBasicExecutionRole'), reason: 'The AWS-managed minimum for a function: its own logs.' },
+      { id: managed('AWSLambdaVPCAccessExecutionRole'), reason: 'The AWS-managed minimum for a function in a VPC: its network interfaces.' },
+    );
+    const fn = Stack.of(this).getLogicalId(this.function.node.defaultChild as CfnElement);
     Validations.of(provider).acknowledge(
+      { id: managed('AWSLambdaBasicExecutionRole'), reason: 'The CDK provider framework\'s function: its own logs only.' },
       {
-        id: 'AwsSolutions-IAM4',
-        reason: 'The CDK provider framework\'s function uses AWSLambdaBasicExecutionRole (its own logs only).',
-      },
-      {
-        id: 'AwsSolutions-IAM5',
+        id: `AwsSolutions-IAM5[Resource::<${fn}.Arn>:*]`,
         reason: 'The CDK provider framework may invoke the provisioning function and its versions (<function arn>:*), nothing else.',
       },
     );
