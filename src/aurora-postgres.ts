@@ -13,11 +13,11 @@ import { throwPropError } from './private/errors';
 import { addLinkOutputs, OutputValue } from './private/link-outputs';
 import { LinkOutputField, MODULE_NAME_PATTERN } from './private/output-keys';
 import { SERVERLESS, serverlessScaling } from './private/serverless';
+import { UserHost } from './private/users/user-host';
 import {
   instanceCount, instanceTypeOf, isBurstable, privateSubnetsOf, validateBackupRetention,
   validateDatabaseName, validatePort, validateUsername,
 } from './private/validate';
-import { UserHost } from './private/users/user-host';
 import { selectVariant } from './private/variant-selection';
 
 /** aws-cdk-lib feature flag: no unused generated secret on a cluster restored without snapshot credentials. */

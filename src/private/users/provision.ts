@@ -70,6 +70,8 @@ export interface ProvisionDeps {
   randomPassword(): string;
   /** Progress lines; never given a secret. */
   log?(message: string): void;
+  /** Waits before another master login attempt (default: setTimeout). */
+  sleep?(ms: number): Promise<void>;
 }
 
 /** The answer to the provider framework. */
@@ -150,6 +152,43 @@ async function withClient<T>(deps: ProvisionDeps, options: ConnectOptions, run: 
   }
 }
 
+/** How often, and how far apart, a refused master login is retried with the secret read again. */
+const MASTER_ATTEMPTS = 6;
+const MASTER_RETRY_MS = 10_000;
+
+type MasterSession = <T>(database: string, run: (c: SqlClient) => Promise<T>) => Promise<T>;
+
+/**
+ * Runs statements as the master user. The master secret is read for every connection, and a refused login is
+ * retried with the secret read again: the master's own rotation may be changing the password at that moment.
+ */
+function masterSession(p: UserResourceProperties, deps: ProvisionDeps, log: (m: string) => void): MasterSession {
+  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>(resolve => setTimeout(resolve, ms)));
+  return async (database, run) => {
+    for (let attempt = 1; ; attempt++) {
+      const master = credentialsOf(await deps.getSecret(p.MasterSecretArn), 'master');
+      let client: SqlClient;
+      try {
+        client = await deps.connect({ host: p.Host, port: Number(p.Port), user: master.username, password: master.password, database });
+      } catch (e) {
+        if ((e as { code?: string }).code !== '28P01' || attempt >= MASTER_ATTEMPTS) throw e;
+        log(`the master login was refused (attempt ${attempt} of ${MASTER_ATTEMPTS}); reading the master secret again`);
+        await sleep(MASTER_RETRY_MS);
+        continue;
+      }
+      try {
+        return await run(client);
+      } finally {
+        await client.end();
+      }
+    }
+  };
+}
+
+async function currentUser(c: SqlClient): Promise<string> {
+  return (await c.query('SELECT current_user AS u')).rows[0].u;
+}
+
 async function roleExists(c: SqlClient, role: string): Promise<boolean> {
   return (await c.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [role])).rows.length > 0;
 }
@@ -183,21 +222,19 @@ function literal(text: string): string {
 
 async function ensureUser(p: UserResourceProperties, old: UserResourceProperties | undefined, deps: ProvisionDeps,
   log: (m: string) => void): Promise<void> {
-  const master = credentialsOf(await deps.getSecret(p.MasterSecretArn), 'master');
   const user = credentialsOf(await deps.getSecret(p.UserSecretArn), 'user');
   const u = p.Username;
   const clone = cloneOf(u);
   const owner = ownerRoleOf(p.DatabaseName);
-  const at = { host: p.Host, port: Number(p.Port) };
-  const asMaster = (database: string) => ({ ...at, user: master.username, password: master.password, database });
+  const asMaster = masterSession(p, deps, log);
 
   let created = false;
-  await withClient(deps, asMaster('postgres'), async (c) => {
+  await asMaster('postgres', async (c) => {
     if (!await roleExists(c, owner)) {
       await c.query(`CREATE ROLE ${ident(owner)} NOLOGIN`);
       log(`created role ${owner}`);
     }
-    if (!await isMember(c, owner, master.username)) await c.query(`GRANT ${ident(owner)} TO ${ident(master.username)}`);
+    if (!await isMember(c, owner, await currentUser(c))) await c.query(`GRANT ${ident(owner)} TO CURRENT_USER`);
     if (!await roleExists(c, u)) {
       await execFormat(c, 'CREATE ROLE %I LOGIN PASSWORD %L', u, user.password);
       created = true;
@@ -228,9 +265,9 @@ async function ensureUser(p: UserResourceProperties, old: UserResourceProperties
   });
 
   if (old && old.DatabaseName !== p.DatabaseName) {
-    await withClient(deps, asMaster(old.DatabaseName), c => revokeAll(c, old, u, clone));
+    await asMaster(old.DatabaseName, c => revokeAll(c, old, u, clone));
   }
-  await withClient(deps, asMaster(p.DatabaseName), async (c) => {
+  await asMaster(p.DatabaseName, async (c) => {
     const version = Number((await c.query('SHOW server_version_num')).rows[0].server_version_num);
     if (version < 150000) await c.query('REVOKE CREATE ON SCHEMA public FROM PUBLIC');
     for (const s of p.Schemas) await c.query(`CREATE SCHEMA IF NOT EXISTS ${ident(s)} AUTHORIZATION ${ident(owner)}`);
@@ -248,15 +285,16 @@ async function ensureUser(p: UserResourceProperties, old: UserResourceProperties
  * (the user was removed with RETAIN and added again with a new secret): then the secret wins.
  */
 async function repairPassword(p: UserResourceProperties, user: Credentials, deps: ProvisionDeps,
-  asMaster: (db: string) => ConnectOptions, log: (m: string) => void): Promise<void> {
+  asMaster: MasterSession, log: (m: string) => void): Promise<void> {
   if (user.username !== p.Username && user.username !== cloneOf(p.Username)) {
     throw new Error(`the user secret names ${user.username}, neither ${p.Username} nor ${cloneOf(p.Username)}`);
   }
   try {
-    await withClient(deps, { ...asMaster(p.DatabaseName), user: user.username, password: user.password }, async () => undefined);
+    const login = { host: p.Host, port: Number(p.Port), user: user.username, password: user.password, database: p.DatabaseName };
+    await withClient(deps, login, async () => undefined);
   } catch (e) {
     if ((e as { code?: string }).code !== '28P01') throw e;
-    await withClient(deps, asMaster('postgres'), c => execFormat(c, 'ALTER ROLE %I PASSWORD %L', user.username, user.password));
+    await asMaster('postgres', c => execFormat(c, 'ALTER ROLE %I PASSWORD %L', user.username, user.password));
     log(`reset the password of ${user.username} to the secret's (it did not log in)`);
   }
 }
@@ -324,12 +362,11 @@ async function grant(c: SqlClient, p: UserResourceProperties, u: string, clone: 
 
 /** Drops the user and its clone; refuses while either owns anything (its data would go with it). */
 async function dropUser(p: UserResourceProperties, deps: ProvisionDeps, log: (m: string) => void): Promise<void> {
-  const master = credentialsOf(await deps.getSecret(p.MasterSecretArn), 'master');
+  const asMaster = masterSession(p, deps, log);
   const u = p.Username;
   const clone = cloneOf(u);
-  const at = { host: p.Host, port: Number(p.Port), user: master.username, password: master.password };
   const roles = [u, clone];
-  const databases = await withClient(deps, { ...at, database: 'postgres' }, async (c) => {
+  const databases = await asMaster('postgres', async (c) => {
     const existing = (await c.query('SELECT rolname FROM pg_roles WHERE rolname = ANY($1)', [roles])).rows.map(r => r.rolname as string);
     if (existing.length === 0) return undefined;
     const owned = await c.query(
@@ -342,8 +379,9 @@ async function dropUser(p: UserResourceProperties, deps: ProvisionDeps, log: (m:
         + 'in those databases (as the master user), or keep the user (removalPolicy RETAIN).');
     }
     // DROP OWNED needs the privileges of the roles it cleans up.
+    const me = await currentUser(c);
     for (const role of existing) {
-      if (!await isMember(c, role, master.username)) await c.query(`GRANT ${ident(role)} TO ${ident(master.username)}`);
+      if (!await isMember(c, role, me)) await c.query(`GRANT ${ident(role)} TO CURRENT_USER`);
     }
     const rows = await c.query(
       `SELECT DISTINCT d.datname FROM pg_shdepend s JOIN pg_roles r ON r.oid = s.refobjid JOIN pg_database d ON d.oid = s.dbid
@@ -357,12 +395,12 @@ async function dropUser(p: UserResourceProperties, deps: ProvisionDeps, log: (m:
   const list = databases.existing.map(ident).join(', ');
   for (const db of new Set([...databases.names, p.DatabaseName])) {
     try {
-      await withClient(deps, { ...at, database: db }, c => c.query(`DROP OWNED BY ${list}`));
+      await asMaster(db, c => c.query(`DROP OWNED BY ${list}`));
     } catch (e) {
       if ((e as { code?: string }).code !== '3D000') throw e; // the database is gone
     }
   }
-  await withClient(deps, { ...at, database: 'postgres' }, async (c) => {
+  await asMaster('postgres', async (c) => {
     await c.query(`DROP OWNED BY ${list}`); // privileges on shared objects (databases)
     for (const role of [clone, u]) await c.query(`DROP ROLE IF EXISTS ${ident(role)}`);
   });

@@ -217,6 +217,36 @@ describe('updates', () => {
   });
 });
 
+describe('the master password changing under the provisioning (its own rotation)', () => {
+  test('a refused master login is retried with the secret read again', async () => {
+    const real = secrets.get(MASTER_ARN)!;
+    let reads = 0;
+    const waits: number[] = [];
+    const rotating: ProvisionDeps = {
+      ...deps,
+      // The first read still has the old password; the rotation has finished by the second.
+      getSecret: async (arn) => (arn === MASTER_ARN && reads++ === 0 ? { ...real, password: 'the-password-before-rotation' } : deps.getSecret(arn)),
+      sleep: async (ms) => { waits.push(ms); },
+    };
+    const props = user('patient', 'READ_ONLY', 'orders');
+    await provision({ RequestType: 'Create', ResourceProperties: props }, rotating);
+    expect(waits).toEqual([10_000]);
+    expect(await sql(current('patient'), 'orders', 'SELECT current_user AS u')).toEqual([{ u: 'patient' }]);
+  });
+
+  test('a master password that stays wrong fails after six attempts', async () => {
+    let reads = 0;
+    const wrong: ProvisionDeps = {
+      ...deps,
+      getSecret: async (arn) => (arn === MASTER_ARN ? (reads++, { ...MASTER, password: 'wrong' }) : deps.getSecret(arn)),
+      sleep: async () => undefined,
+    };
+    await expect(provision({ RequestType: 'Create', ResourceProperties: user('never', 'READ_ONLY') }, wrong))
+      .rejects.toThrow(/password authentication failed for user "rdsmaster"/);
+    expect(reads).toBe(6);
+  });
+});
+
 describe('delete', () => {
   const roleNames = (prefix: string) => pg.asSuperuser('postgres', async c =>
     (await c.query('SELECT rolname FROM pg_roles WHERE rolname LIKE $1 ORDER BY 1', [`${prefix}%`])).rows.map(r => r.rolname));
