@@ -201,7 +201,8 @@ export class DatabaseUser extends Construct {
       },
     });
     // The cluster and its instances must be up (and the master's rotation configured) before the SQL runs.
-    resource.node.addDependency(host.cluster.node.defaultChild!, ...host.cluster.node.children.filter(c => c.node.defaultChild instanceof rds.CfnDBInstance));
+    const instances = host.cluster.node.children.filter(c => c.node.defaultChild instanceof rds.CfnDBInstance);
+    resource.node.addDependency(host.cluster.node.defaultChild!, ...instances);
     const masterRotation = host.masterSecret?.node.tryFindChild('RotationSchedule');
     if (masterRotation) resource.node.addDependency(masterRotation);
     resource.node.addDependency(this.secret.node.defaultChild!); // the host in the secret
