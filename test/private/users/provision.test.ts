@@ -1,5 +1,6 @@
 import { randomBytes } from 'crypto';
 import { Client } from 'pg';
+import { rotateLikeAws } from './aws-rotation';
 import { TestPostgres } from './postgres';
 import { provision, ProvisionDeps, ProvisionEvent, UserResourceProperties } from '../../../src/private/users/provision';
 
@@ -282,42 +283,8 @@ describe('delete', () => {
   });
 });
 
-/**
- * AWS's multi-user rotation for PostgreSQL, step by step as its documented scheme (and its published function)
- * does it: createSecret puts the other login (`<u>` <-> `<u>_clone`) with a new password as AWSPENDING; setSecret
- * logs in as the master and creates the clone (`CREATE ROLE ... LOGIN PASSWORD`, `GRANT <u> TO <u>_clone`) when it
- * is missing, else changes its password; testSecret logs in with AWSPENDING; finishSecret makes it AWSCURRENT.
- */
-async function rotate(username: string): Promise<void> {
-  const arn = userArn(username);
-  const currentSecret = secrets.get(arn)!;
-  const currentUser = currentSecret.username as string;
-  const pending: Record<string, unknown> & Creds = {
-    ...currentSecret,
-    username: currentUser.endsWith('_clone') ? currentUser.slice(0, -'_clone'.length) : `${currentUser}_clone`,
-    password: randomBytes(16).toString('hex'),
-  };
-  // setSecret
-  const loggedIn = await sql(pending, pending.dbname as string, 'SELECT 1').then(() => true, () => false);
-  if (!loggedIn) {
-    await sql(current(username), currentSecret.dbname as string, 'SELECT 1'); // the current credentials must work
-    const m = await pg.connect(MASTER.username, MASTER.password, pending.dbname as string);
-    try {
-      const exists = (await m.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [pending.username])).rows.length > 0;
-      if (!exists) {
-        await m.query(`CREATE ROLE ${m.escapeIdentifier(pending.username)} WITH LOGIN PASSWORD ${m.escapeLiteral(pending.password)}`);
-        await m.query(`GRANT ${m.escapeIdentifier(currentUser)} TO ${m.escapeIdentifier(pending.username)}`);
-      } else {
-        await m.query(`ALTER USER ${m.escapeIdentifier(pending.username)} WITH PASSWORD ${m.escapeLiteral(pending.password)}`);
-      }
-    } finally {
-      await m.end();
-    }
-  }
-  // testSecret
-  await sql(pending, pending.dbname as string, 'SELECT NOW()');
-  // finishSecret
-  secrets.set(arn, pending);
+function rotate(username: string): Promise<void> {
+  return rotateLikeAws(pg, secrets, userArn(username), MASTER);
 }
 
 describe('multi-user rotation never breaks a running pod', () => {
