@@ -206,6 +206,10 @@ export class DatabaseUser extends Construct {
     const masterRotation = host.masterSecret?.node.tryFindChild('RotationSchedule');
     if (masterRotation) resource.node.addDependency(masterRotation);
     resource.node.addDependency(this.secret.node.defaultChild!); // the host in the secret
+    // One user at a time: concurrent CREATE ROLE / ALTER DEFAULT PRIVILEGES on one cluster can fail each other.
+    const previous = lastUserResource.get(host);
+    if (previous) resource.node.addDependency(previous);
+    lastUserResource.set(host, resource);
 
     if (valid.rotationInterval) {
       host.cluster.addRotationMultiUser(`${this.moduleName}Rotation`, {
@@ -266,6 +270,9 @@ export class DatabaseUser extends Construct {
     return name;
   }
 }
+
+/** The last user resource of each cluster: the next one waits for it. */
+const lastUserResource = new WeakMap<object, CustomResource>();
 
 /** The name of a global primary user's secret, and so of its replicas. */
 function userSecretName(globalClusterIdentifier: string, username: string): string {

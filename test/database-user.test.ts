@@ -166,6 +166,11 @@ describe('options', () => {
       { username: 'reporting', access: DatabaseAccess.READ_ONLY, databaseName: 'orders', rotationInterval: Duration.days(7) });
     template.resourceCountIs('AWS::Lambda::Function', 2);
     template.resourceCountIs('Custom::PostgresUser', 2);
+    // One at a time: the second waits for the first.
+    template.hasResource('Custom::PostgresUser', {
+      Properties: { Username: 'reporting' },
+      DependsOn: Match.arrayWith([Match.stringLikeRegexp('^rdsmigrator[A-F0-9]{8}$')]),
+    });
     template.hasResourceProperties('Custom::PostgresUser', { Username: 'migrator', Access: 'OWNER', Schemas: ['public', 'sales'], RemovalPolicy: 'destroy' });
     template.hasResourceProperties('Custom::PostgresUser', { Username: 'reporting', Access: 'READ_ONLY' });
     template.hasResourceProperties('AWS::SecretsManager::RotationSchedule', { RotationRules: { ScheduleExpression: 'rate(7 days)' } });
