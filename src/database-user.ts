@@ -206,6 +206,7 @@ export class DatabaseUser extends Construct {
     const masterRotation = host.masterSecret?.node.tryFindChild('RotationSchedule');
     if (masterRotation) resource.node.addDependency(masterRotation);
     resource.node.addDependency(this.secret.node.defaultChild!); // the host in the secret
+    resource.node.addDependency(provisioner.function); // which waits for the cluster to admit it
     // One user at a time: concurrent CREATE ROLE / ALTER DEFAULT PRIVILEGES on one cluster can fail each other.
     const previous = lastUserResource.get(host);
     if (previous) resource.node.addDependency(previous);

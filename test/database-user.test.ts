@@ -55,10 +55,18 @@ describe('a READ_WRITE user on a standard cluster', () => {
         SecurityGroupIds: [{ 'Fn::GetAtt': [Match.stringLikeRegexp('^rdsUserProvisionerSecurityGroup'), 'GroupId'] }],
       },
     });
-    template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
-      GroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^rdsSecurityGroup'), 'GroupId'] },
-      SourceSecurityGroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^rdsUserProvisionerSecurityGroup'), 'GroupId'] },
-      Description: 'PostgreSQL user provisioning function',
+    const ingress = template.findResources('AWS::EC2::SecurityGroupIngress', {
+      Properties: {
+        GroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^rdsSecurityGroup'), 'GroupId'] },
+        SourceSecurityGroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^rdsUserProvisionerSecurityGroup'), 'GroupId'] },
+        Description: 'PostgreSQL user provisioning function',
+      },
+    });
+    expect(Object.keys(ingress)).toHaveLength(1);
+    // The function (and so the custom resource, through the provider framework) waits for the rule.
+    template.hasResource('AWS::Lambda::Function', {
+      Properties: { VpcConfig: Match.anyValue() },
+      DependsOn: Match.arrayWith([Object.keys(ingress)[0]]),
     });
     const policies = template.findResources('AWS::IAM::Policy', {
       Properties: { Roles: [{ Ref: Match.stringLikeRegexp('^rdsUserProvisionerFunctionServiceRole') }] },

@@ -43,7 +43,10 @@ export class UserProvisioner extends Construct {
       // PostgreSQL and the Secrets Manager API (through NAT or a VPC endpoint), like the rotation functions.
       allowAllOutbound: true,
     });
+    const groups = props.cluster.connections.securityGroups;
+    const before = new Set(groups.flatMap(g => g.node.children));
     props.cluster.connections.allowDefaultPortFrom(this.securityGroup, 'PostgreSQL user provisioning function');
+    const ingressRules = groups.flatMap(g => g.node.children).filter(c => !before.has(c));
 
     this.function = new ProviderFunction(this, 'Function', {
       description: `Creates and grants the PostgreSQL users of ${scope.node.path} (cdk-aurora-postgres)`,
@@ -53,6 +56,8 @@ export class UserProvisioner extends Construct {
       timeout: Duration.minutes(5),
       memorySize: 256,
     });
+    // The function must reach the cluster when it runs (and still when it drops users on stack deletion).
+    this.function.node.addDependency(...ingressRules);
     this.allowReading(props.masterSecret);
 
     const provider = new cr.Provider(this, 'Provider', { onEventHandler: this.function });
