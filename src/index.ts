@@ -1,4 +1,6 @@
 export * from './aurora-postgres';
+export * from './database-access';
 export * from './database-link';
 export * from './external-secrets-operator';
+export * from './database-user';
 export * from './k8s';
