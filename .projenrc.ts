@@ -124,6 +124,9 @@ const typecheck = project.addTask('typecheck', {
   exec: 'tsc -p tsconfig.check.json',
 });
 project.testTask.prependSpawn(typecheck);
+// The user provisioning function's bundle (assets/, not committed) must exist before anything synthesizes a
+// DatabaseUser: the tests and the example run on their own too, not only after `compile`.
+project.testTask.prependSpawn(project.tasks.tryFind('bundle')!);
 
 // The example CDK app is run by the real `cdk` CLI, offline: no notices, no telemetry, no version check.
 new JsonFile(project, 'examples/cdk/cdk.json', {
@@ -158,6 +161,7 @@ project.addTask('example', {
     CDK_DISABLE_VERSION_CHECK: 'true',
   },
   steps: [
+    { spawn: 'bundle' },
     { cwd: 'examples/cdk', exec: 'cdk synth --no-notices --no-version-reporting --quiet --output cdk.out' },
     { say: 'CloudFormation templates written to examples/cdk/cdk.out' },
     { cwd: 'examples/cdk8s', exec: 'cdk8s synth --no-check-upgrade --output dist' },

@@ -2,9 +2,9 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as cdk8s from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Client } from 'pg';
-import { AuroraPostgres, DatabaseAccess, DatabaseLink, LinkSecretMode, PostgresLinkChart } from '../src';
+import { AuroraPostgres, DatabaseAccess, DatabaseLink, LinkSecretMode, PostgresLinkChart, SslMode } from '../src';
 import { find, K8sObject, objectsOf, resolveContainerEnv } from './k8s/fixtures';
-import { kubectlAvailable, renderGoTemplates } from './k8s/go-template-renderer';
+import { goAvailable, renderGoTemplates } from './k8s/eso-template';
 import { rotateLikeAws } from './private/users/aws-rotation';
 import { TestPostgres } from './private/users/postgres';
 import { testStack } from './util';
@@ -12,7 +12,7 @@ import { provision, UserResourceProperties } from '../src/private/users/provisio
 
 // End to end: AuroraPostgres.addDatabaseUser -> the template's custom resource properties, run by the provisioning
 // core against a real PostgreSQL -> the user's outputs -> DatabaseLink.fromCdkOutputs -> PostgresLinkChart ->
-// ExternalSecret -> External Secrets Operator's template engine (Go's, through kubectl) -> the pod's env -> a
+// ExternalSecret -> External Secrets Operator's template engine (Go text/template with sprig, as the operator runs it) -> the pod's env -> a
 // connection as the user, with exactly its rights; and again after Secrets Manager's multi-user rotation.
 
 const MASTER = { username: 'rdsmaster', password: 'master-pw-only-for-this-test' };
@@ -106,20 +106,16 @@ function podEnv(): { env: Record<string, string>; yaml: string } {
   const app = new cdk8s.App();
   const chart = new PostgresLinkChart(app, 'orders', {
     namespace: 'orders', links: [{ moduleName: 'orders', database: local }], secretMode: LinkSecretMode.EXTERNAL_SECRET,
+    sslMode: SslMode.DISABLE, // this test server has no TLS; test/k8s/tls-e2e.test.ts proves the verified path
   });
   new kplus.Deployment(chart, 'api', { containers: [{ image: 'orders:1.0.0', envVariables: chart.envVariables }] });
   const objects = objectsOf(chart);
   return { env: resolveContainerEnv([...objects, simulateEso(find(objects, 'ExternalSecret'))]), yaml: app.synthYaml() };
 }
 
+/** A pod that connects with nothing but its connection URL. */
 async function asPod(env: Record<string, string>, sql: string): Promise<any[]> {
-  const c = new Client({
-    host: env.orders_db_host,
-    port: Number(env.orders_db_port),
-    database: env.orders_db_name,
-    user: env.orders_db_user,
-    password: env.orders_db_password,
-  });
+  const c = new Client({ connectionString: env.orders_db_url });
   await c.connect();
   try {
     return (await c.query(sql)).rows;
@@ -128,10 +124,13 @@ async function asPod(env: Record<string, string>, sql: string): Promise<any[]> {
   }
 }
 
-(kubectlAvailable ? describe : describe.skip)('orders.link -> chart -> ExternalSecret -> pod env -> PostgreSQL', () => {
+(goAvailable ? describe : describe.skip)('orders.link -> chart -> ExternalSecret -> pod env -> PostgreSQL', () => {
   test('the pod connects as orders and has exactly READ_WRITE rights; no password in manifests or template', async () => {
     const { env, yaml } = podEnv();
-    expect(env).toEqual({ orders_db_user: 'orders', orders_db_password: HOSTILE, orders_db_name: 'orders', orders_db_host: '127.0.0.1', orders_db_port: String(pg.port) });
+    expect(env).toEqual({
+      orders_db_user: 'orders', orders_db_password: HOSTILE, orders_db_name: 'orders', orders_db_host: '127.0.0.1', orders_db_port: String(pg.port),
+      orders_db_url: `postgresql://orders:p%40ss%3A%2F%3F%23%27%22word%201@127.0.0.1:${pg.port}/orders?sslmode=disable`,
+    });
     expect(yaml).not.toContain(HOSTILE);
     expect(templateJson).not.toContain(HOSTILE);
     await asPod(env, "INSERT INTO orders (item) VALUES ('book')");
@@ -145,6 +144,7 @@ async function asPod(env: Record<string, string>, sql: string): Promise<any[]> {
     await rotateLikeAws(pg, secrets, ARN.orders, MASTER);
     const after = podEnv().env;
     expect(after.orders_db_user).toBe('orders_clone');
+    expect(after.orders_db_url).toMatch(/^postgresql:\/\/orders_clone:/);
     await asPod(after, "INSERT INTO orders (item) VALUES ('pen')");
     await asPod(before, "INSERT INTO orders (item) VALUES ('ink')");
     expect(await asPod(after, 'SELECT count(*)::int AS n FROM orders')).toEqual([{ n: 3 }]);
