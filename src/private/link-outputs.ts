@@ -10,8 +10,9 @@ export type OutputValue = [value: string, description: string];
 
 /**
  * Writes the outputs that `DatabaseLink.fromCdkOutputs` reads (`<moduleName>DbHost`, ...), plus any extra ones,
- * as children of `scope` (construct id `Output<key>`, logical id `<key>`). Calls `onTaken` when the module's
- * keys are already used in the stack.
+ * as children of `scope` whose construct id and logical id are both `<key>`: tools that look an output up by its
+ * construct id (the cdk8s AWS CDK resolver, `@cdk8s/awscdk-resolver`) then ask CloudFormation for the right key.
+ * Calls `onTaken` when the module's keys are already used in the stack.
  */
 export function addLinkOutputs(scope: Construct, moduleName: string, values: Record<LinkOutputField, OutputValue>,
   onTaken: () => never, extra: Record<string, OutputValue> = {}): void {
@@ -25,7 +26,7 @@ export function addLinkOutputs(scope: Construct, moduleName: string, values: Rec
   ];
   for (const [key, [value, description]] of all) {
     used.add(key);
-    const output = new CfnOutput(scope, `Output${key}`, { value, description: `${moduleName}: ${description}` });
+    const output = new CfnOutput(scope, key, { value, description: `${moduleName}: ${description}` });
     output.overrideLogicalId(key);
   }
 }

@@ -111,11 +111,14 @@ describe('a database cluster of the same CDK app, its values in stack outputs', 
 });
 
 describe('AuroraPostgres.link', () => {
-  test("its outputs are found, but fetched under their construct ids (OutputrdsDbSecretArn), not their output keys (rdsDbSecretArn): synth stops with the resolver's message", () => {
+  test('its outputs carry their keys as construct ids, so the resolver fetches rdsDbHost and rdsDbSecretArn and synth writes the deployed values', () => {
     const { stack, vpc } = testStack({ env: { account: '123456789012', region: 'us-east-1' } });
     const db = new AuroraPostgres(stack, 'rds', { vpc, databaseName: 'orders' });
     const deployed = { [stack.stackName]: { rdsDbHost: HOST, rdsDbSecretArn: ARN } }; // what DescribeStacks reports
-    expect(() => synth(app => new PostgresLinkChart(app, 'orders-db', { namespace: 'orders', links: [{ moduleName: 'rds', database: db.link }] }), deployed))
-      .toThrow(/could not read the deployed value: Failed fetching value for output TestStack\/rds\/OutputrdsDbSecretArn: Error: Unable to find output OutputrdsDbSecretArn in stack TestStack/);
+    const objects = synth(app => new PostgresLinkChart(app, 'orders-db', { namespace: 'orders', links: [{ moduleName: 'rds', database: db.link }] }), deployed);
+    const spec = find(objects, 'ExternalSecret').spec;
+    expect(spec.data).toEqual([{ secretKey: 'link0Password', remoteRef: { key: ARN, property: 'password' } }]);
+    expect(spec.target.template.data).toMatchObject({ rds_db_host: HOST, rds_db_user: 'postgres', rds_db_name: 'orders' });
+    expect(JSON.stringify(objects)).not.toMatch(/\$\{Token\[|Failed fetching/);
   });
 });
