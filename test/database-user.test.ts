@@ -1,8 +1,12 @@
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as rds from 'aws-cdk-lib/aws-rds';
 import { AuroraPostgres, AuroraPostgresProps, DatabaseAccess, DatabaseLink, DatabaseUser, DatabaseUserOptions } from '../src';
 import { nagFindings, testStack } from './util';
+
+/** Restores and global members must pin their engine version. */
+const VERSION = rds.AuroraPostgresEngineVersion.VER_17_9;
 
 const SNAPSHOT = 'arn:aws:rds:us-east-1:123456789012:cluster-snapshot:before-migration';
 const env = { account: '123456789012', region: 'us-east-1' };
@@ -196,19 +200,19 @@ describe('options', () => {
   });
 
   test('restored with snapshotUsername and a known database name', () => {
-    const { template } = withUsers({ restoreFromSnapshot: SNAPSHOT, snapshotUsername: 'postgres', databaseName: 'orders' }, { username: 'orders' });
+    const { template } = withUsers({ restoreFromSnapshot: SNAPSHOT, snapshotUsername: 'postgres', databaseName: 'orders', engineVersion: VERSION }, { username: 'orders' });
     template.hasResourceProperties('Custom::PostgresUser', { Username: 'orders', DatabaseName: 'orders' });
   });
 
   test('global primary: the user\'s secret has a deterministic name and is replicated; a secondary links through its own endpoint', () => {
-    const { template } = withUsers({ createGlobalDatabase: true, globalDatabaseId: 'orders-global', secretReplicaRegions: ['us-west-2'] }, { username: 'orders' });
+    const { template } = withUsers({ createGlobalDatabase: true, globalDatabaseId: 'orders-global', secretReplicaRegions: ['us-west-2'], engineVersion: VERSION }, { username: 'orders' });
     template.hasResourceProperties('AWS::SecretsManager::Secret', {
       Name: 'orders-global-orders-credentials',
       ReplicaRegions: [{ Region: 'us-west-2' }],
     });
 
     const { stack, vpc } = testStack({ env: { account: '123456789012', region: 'us-west-2' } });
-    const secondary = new AuroraPostgres(stack, 'rds', { vpc, existingGlobalDatabaseId: 'orders-global', primarySecretName: 'orders-global-credentials' });
+    const secondary = new AuroraPostgres(stack, 'rds', { vpc, existingGlobalDatabaseId: 'orders-global', primarySecretName: 'orders-global-credentials', engineVersion: VERSION });
     const link = DatabaseUser.linkOnSecondary(secondary, 'orders');
     expect(link.secretArn).toBe('orders-global-orders-credentials');
     expect(stack.resolve(link.host)).toEqual(stack.resolve(secondary.link.host));
@@ -230,7 +234,7 @@ describe('cdk-nag AwsSolutions', () => {
 
   test('global primary with a user', () => {
     const { app, stack, vpc } = testStack({ env });
-    const db = new AuroraPostgres(stack, 'rds', { vpc, createGlobalDatabase: true, secretReplicaRegions: ['us-west-2'] });
+    const db = new AuroraPostgres(stack, 'rds', { vpc, createGlobalDatabase: true, globalDatabaseId: 'orders-global', secretReplicaRegions: ['us-west-2'], engineVersion: VERSION });
     db.addDatabaseUser('orders', { username: 'orders' });
     expect(nagFindings(app)).toEqual([]);
   });
@@ -273,17 +277,17 @@ describe('bad input', () => {
   });
 
   test('on a global secondary', () => {
-    expect(() => add({ username: 'orders' }, { existingGlobalDatabaseId: 'orders-global' }))
+    expect(() => add({ username: 'orders' }, { existingGlobalDatabaseId: 'orders-global', engineVersion: VERSION }))
       .toThrow("invalid existingGlobalDatabaseId 'orders-global'. Allowed: users only on a cluster that can write");
   });
 
   test('on a restore without snapshotUsername', () => {
-    expect(() => add({ username: 'orders' }, { restoreFromSnapshot: SNAPSHOT }))
+    expect(() => add({ username: 'orders' }, { restoreFromSnapshot: SNAPSHOT, engineVersion: VERSION }))
       .toThrow("invalid snapshotUsername 'undefined'. Allowed: users only on a restored cluster whose master credentials this stack knows");
   });
 
   test('on a restore whose database name is unknown, without databaseName', () => {
-    expect(() => add({ username: 'orders' }, { restoreFromSnapshot: SNAPSHOT, snapshotUsername: 'postgres' }))
+    expect(() => add({ username: 'orders' }, { restoreFromSnapshot: SNAPSHOT, snapshotUsername: 'postgres', engineVersion: VERSION }))
       .toThrow("invalid databaseName 'undefined'. Allowed: a database name: this restored cluster's database is the snapshot's");
   });
 
