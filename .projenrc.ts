@@ -93,7 +93,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
 
   docgen: true,
   npmignoreEnabled: true,
-  gitignore: ['.jsii.tabl.json', 'examples/**/cdk.out', 'examples/**/dist', 'bench/results/*.tmp'],
+  gitignore: ['.jsii.tabl.json', '/doc-samples/', 'examples/**/cdk.out', 'examples/**/dist', 'bench/results/*.tmp'],
 });
 
 // Type-check-only tsconfigs for the other TypeScript folders (eslint's project service and ts-node pick the
@@ -108,20 +108,30 @@ for (const dir of ['examples', 'bench']) {
   });
 }
 
-project.npmignore?.exclude('examples', 'bench', 'docs', '.ci', 'scripts', 'cdk.out', 'test-reports', 'coverage');
+project.npmignore?.exclude('doc-samples', 'examples', 'bench', 'docs', '.ci', 'scripts', 'cdk.out', 'test-reports', 'coverage');
 
 // One type check of everything TypeScript that jsii does not compile (tests, examples, bench), in one program:
 // jest (ts-jest with isolatedModules) and the example CLIs (ts-node --transpile-only) only transpile.
 new javascript.TypescriptConfig(project, {
   fileName: 'tsconfig.check.json',
-  include: ['src/**/*.ts', 'test/**/*.ts', 'examples/**/*.ts', 'bench/**/*.ts'],
+  include: ['src/**/*.ts', 'test/**/*.ts', 'examples/**/*.ts', 'bench/**/*.ts', 'doc-samples/**/*.ts'],
   exclude: ['node_modules', '**/cdk.out'],
-  compilerOptions: { noEmit: true, rootDir: '.', isolatedModules: true },
+  compilerOptions: {
+    noEmit: true,
+    rootDir: '.',
+    isolatedModules: true,
+    // The docs' samples import the package by name (scripts/extract-doc-samples.js).
+    baseUrl: '.',
+    paths: { 'cdk-aurora-postgres': ['src/index.ts'] },
+  },
   extends: javascript.TypescriptConfigExtends.fromTypescriptConfigs([project.tsconfig!]),
 });
 const typecheck = project.addTask('typecheck', {
-  description: 'Type-check the tests, examples and benchmarks (jest and the example CLIs only transpile)',
-  exec: 'tsc -p tsconfig.check.json',
+  description: 'Type-check the tests, examples, benchmarks and the docs\' TypeScript samples (jest and the example CLIs only transpile)',
+  steps: [
+    { exec: 'node scripts/extract-doc-samples.js' },
+    { exec: 'tsc -p tsconfig.check.json' },
+  ],
 });
 project.testTask.prependSpawn(typecheck);
 // The user provisioning function's bundle (assets/, not committed) must exist before anything synthesizes a
