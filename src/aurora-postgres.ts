@@ -198,11 +198,12 @@ export interface AuroraPostgresProps {
    * Whether Secrets Manager rotates the master password (single-user rotation, by a Lambda function in the
    * cluster's subnets, which must reach the Secrets Manager API through NAT or a VPC endpoint).
    *
-   * Off by default: Kubernetes pods read env vars once at start, so a rotated password reaches them only
-   * after a rollout, and until then they fail to open new connections. Turn it on together with a rollout on
-   * secret change (e.g. the External Secrets refresh plus a reloader).
+   * Off by default while services may log in as the master user: Kubernetes pods read env vars once at start,
+   * so a rotated password reaches them only after a rollout, and until then they fail to open new connections.
+   * Once the cluster has a database user (`addDatabaseUser`), nothing in Kubernetes needs the master password,
+   * and the default turns to on. Set it explicitly to decide either way.
    *
-   * @default false
+   * @default - false; true once `addDatabaseUser` has added a user
    */
   readonly rotation?: boolean;
 
