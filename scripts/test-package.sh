@@ -44,7 +44,7 @@ node -e '
   console.log("package test: the README Install app synthesized with the real cdk CLI (" + types.length + " resources)");
 '
 
-for f in lib/index.js lib/index.d.ts .jsii README.md LICENSE API.md; do
+for f in lib/index.js lib/index.d.ts .jsii README.md LICENSE API.md assets/private/users/provider.lambda/index.js; do
   [ -e "node_modules/cdk-aurora-postgres/$f" ] || { echo "the package lacks $f" >&2; exit 1; }
 done
 for f in src test examples bench .projenrc.ts tsconfig.json; do
@@ -61,8 +61,11 @@ const { AuroraPostgres, DatabaseLink, PostgresLinkChart } = require('cdk-aurora-
 const app = new cdk.App({ outdir: 'cdk.out.js' });
 const stack = new cdk.Stack(app, 'OrdersDb');
 const vpc = new ec2.Vpc(stack, 'Vpc');
-new AuroraPostgres(stack, 'rds', { vpc, instanceClass: 'db.r6g.large', multiAz: true });
-const template = app.synth().getStackByName('OrdersDb').template;
+const db = new AuroraPostgres(stack, 'rds', { vpc, instanceClass: 'db.r6g.large', multiAz: true });
+db.addDatabaseUser('orders', { username: 'orders' }); // the bundled provisioning function ships in the package
+const assembly = app.synth();
+const template = assembly.getStackByName('OrdersDb').template;
+assert.ok(Object.values(template.Resources).some(r => r.Type === 'Custom::PostgresUser'), 'no database user');
 assert.ok(Object.values(template.Resources).some(r => r.Type === 'AWS::RDS::DBCluster'), 'no DB cluster');
 assert.strictEqual(template.Outputs.rdsDbUser.Value, 'postgres');
 

@@ -1,4 +1,4 @@
-import { Annotations, CfnOutput, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Annotations, Duration, RemovalPolicy, Token, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -9,15 +9,18 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { AuroraPostgresAlarmOptions } from './aurora-postgres-alarms';
 import { DatabaseLink } from './database-link';
+import { DatabaseUser, DatabaseUserOptions } from './database-user';
 import { createAlarms } from './private/alarms';
 import { NewCluster } from './private/cluster-variant';
 import { throwPropError } from './private/errors';
 import { instanceMemoryGiB, isBurstable, validInstanceClass } from './private/instance-class';
+import { addLinkOutputs, OutputValue } from './private/link-outputs';
 import { acknowledgeMonitoringRole, monitoringProps } from './private/monitoring';
-import { LinkOutputField, MODULE_NAME_PATTERN, READER_HOST_SUFFIX, outputKey } from './private/output-keys';
-import { createProxy, PROXY_PORT, validateProxyVariant } from './private/proxy';
+import { LinkOutputField, MODULE_NAME_PATTERN, READER_HOST_SUFFIX } from './private/output-keys';
+import { createProxy, PROXY_PORT, ProxyResult, validateProxyVariant } from './private/proxy';
 import { SERVERLESS, serverlessScaling } from './private/serverless';
 import { clusterParameters } from './private/tls';
+import { UserHost } from './private/users/user-host';
 import {
   instanceCount, privateSubnetsOf, validateBackupRetention, validateDatabaseName, validatePort, validateSubnetZones,
   validateUsername,
@@ -200,11 +203,12 @@ export interface AuroraPostgresProps {
    * Whether Secrets Manager rotates the master password (single-user rotation, by a Lambda function in the
    * cluster's subnets, which must reach the Secrets Manager API through NAT or a VPC endpoint).
    *
-   * Off by default: Kubernetes pods read env vars once at start, so a rotated password reaches them only
-   * after a rollout, and until then they fail to open new connections. Turn it on together with a rollout on
-   * secret change (e.g. the External Secrets refresh plus a reloader).
+   * Off by default while services may log in as the master user: Kubernetes pods read env vars once at start,
+   * so a rotated password reaches them only after a rollout, and until then they fail to open new connections.
+   * Once the cluster has a database user (`addDatabaseUser`), nothing in Kubernetes needs the master password,
+   * and the default turns to on. Set it explicitly to decide either way.
    *
-   * @default false
+   * @default - false; true once `addDatabaseUser` has added a user
    */
   readonly rotation?: boolean;
 
@@ -395,9 +399,6 @@ function literalCidrOf(vpc: ec2.IVpc): string | undefined {
   return undefined;
 }
 
-/** Stack -> output keys already used in it, so that two databases cannot claim the same keys. */
-const usedOutputKeys = new WeakMap<Stack, Set<string>>();
-
 /**
  * An Aurora PostgreSQL cluster with safe defaults: private subnets, encrypted storage (a KMS key with
  * rotation), 7 days of backups, deletion protection, a final snapshot on removal, Performance Insights,
@@ -444,9 +445,17 @@ export class AuroraPostgres extends Construct implements ec2.IConnectable {
    */
   public readonly link: DatabaseLink;
 
+  /**
+   * What `DatabaseUser` needs to know about this cluster.
+   *
+   * @internal
+   */
+  public readonly _userHost: UserHost;
+
   private readonly newCluster: NewCluster;
   private readonly proxySecurityGroup?: ec2.ISecurityGroup;
   private readonly generatedSecret?: secretsmanager.ISecret;
+  private masterRotating = false;
 
   constructor(scope: Construct, id: string, props: AuroraPostgresProps) {
     super(scope, id);
@@ -552,13 +561,14 @@ export class AuroraPostgres extends Construct implements ec2.IConnectable {
     let host = result.host;
     let linkPort = port;
     let readerHost: string | undefined = result.cluster.clusterReadEndpoint.hostname;
+    let proxyResult: ProxyResult | undefined;
     if (props.proxy) {
       validateProxyVariant(this, {
         variantName: variant.name,
         isGlobalSecondary: props.existingGlobalDatabaseId !== undefined,
         hasSecret: result.secret !== undefined,
       });
-      const proxy = createProxy(this, {
+      const proxy = proxyResult = createProxy(this, {
         cluster: result.cluster,
         secrets: [result.secret!],
         vpc: props.vpc,
@@ -596,6 +606,19 @@ export class AuroraPostgres extends Construct implements ec2.IConnectable {
       secretArn: result.secretName ?? result.secret?.secretArn,
     });
     this.addLinkOutputs(linkPort, engineVersion);
+    this._userHost = this.userHost(props, result.cluster, vpcSubnets, result.host, port, masterUsername, databaseName,
+      proxyResult);
+  }
+
+  /**
+   * Adds a PostgreSQL user of its own for one service (see `DatabaseUser`): created and granted at deploy time
+   * inside AWS, with its own secret, rotated by default with alternating users.
+   *
+   * @param id the construct id of the user (a child of this construct)
+   * @param options the user's name, access, database and rotation
+   */
+  public addDatabaseUser(id: string, options: DatabaseUserOptions): DatabaseUser {
+    return new DatabaseUser(this, id, { ...options, database: this });
   }
 
   /**
@@ -696,6 +719,45 @@ export class AuroraPostgres extends Construct implements ec2.IConnectable {
     }
   }
 
+  private userHost(props: AuroraPostgresProps, cluster: NewCluster, vpcSubnets: ec2.SubnetSelection, host: string,
+    port: number, masterUsername: string, databaseName: string, proxy: ProxyResult | undefined): UserHost {
+    const restored = props.restoreFromSnapshot !== undefined;
+    const refusal = props.existingGlobalDatabaseId !== undefined ? {
+      prop: 'existingGlobalDatabaseId',
+      value: props.existingGlobalDatabaseId,
+      allowed: 'users only on a cluster that can write: a secondary is read-only and gets its roles from the primary',
+      fix: 'add the user to the primary\'s AuroraPostgres, and link to it here with DatabaseUser.linkOnSecondary(secondary, username)',
+    } : restored && props.snapshotUsername === undefined ? {
+      prop: 'snapshotUsername',
+      value: 'undefined',
+      allowed: 'users only on a restored cluster whose master credentials this stack knows',
+      fix: 'set snapshotUsername to the master user of the snapshot\'s source cluster',
+    } : undefined;
+    return {
+      refusal,
+      cluster,
+      masterSecret: this.secret,
+      masterUsername: restored ? props.snapshotUsername : masterUsername,
+      databaseName: restored && props.databaseName === undefined ? undefined : databaseName,
+      vpc: props.vpc,
+      vpcSubnets,
+      host,
+      port,
+      // Users' links go where the master's goes: through the proxy when there is one.
+      linkHost: this.link.host,
+      linkPort: Number(this.link.port),
+      linkReaderHost: this.link.readerHost,
+      registerWithProxy: proxy ? secret => proxy.registerSecret(secret) : undefined,
+      moduleName: this.moduleName,
+      globalClusterIdentifier: props.createGlobalDatabase ? this.globalClusterIdentifier : undefined,
+      secretReplicaRegions: props.secretReplicaRegions,
+      // With users, nothing in Kubernetes needs the master password: rotate it unless the rotation prop says no.
+      onUserAdded: () => {
+        if (props.rotation === undefined && !this.masterRotating) this.addRotation(Duration.days(30));
+      },
+    };
+  }
+
   private addRotation(interval: Duration): void {
     if (!this.generatedSecret) {
       throwPropError(this, {
@@ -706,22 +768,12 @@ export class AuroraPostgres extends Construct implements ec2.IConnectable {
       });
     }
     this.newCluster.addRotationSingleUser({ automaticallyAfter: interval });
+    this.masterRotating = true;
   }
 
   /** The outputs that `DatabaseLink.fromCdkOutputs` reads; keys are stable and documented. */
   private addLinkOutputs(port: number, engineVersion: rds.AuroraPostgresEngineVersion): void {
-    const stack = Stack.of(this);
-    const used = usedOutputKeys.get(stack) ?? new Set<string>();
-    usedOutputKeys.set(stack, used);
-    if (used.has(outputKey(this.moduleName, 'host'))) {
-      throwPropError(this, {
-        prop: 'moduleName',
-        value: this.moduleName,
-        allowed: 'a module name not used by another AuroraPostgres in the same stack (it prefixes the output keys)',
-        fix: 'give each database in the stack its own moduleName',
-      });
-    }
-    const values: Record<LinkOutputField, [string, string]> = {
+    const values: Record<LinkOutputField, OutputValue> = {
       host: [this.link.host, this.proxy
         ? 'Host of the RDS Proxy endpoint that applications connect to (port 5432, TLS required)'
         : 'Host of the database endpoint that applications connect to'],
@@ -731,24 +783,22 @@ export class AuroraPostgres extends Construct implements ec2.IConnectable {
       password: [this.link.password ?? DatabaseLink.FROM_SECRET, 'Never a password: FROM_SECRET (the secret\'s password key) or a placeholder'],
       secretArn: [this.link.secretArn ?? DatabaseLink.NO_SECRET, 'ARN of the Secrets Manager secret holding the credentials'],
     };
-    for (const [field, [value, description]] of Object.entries(values) as [LinkOutputField, [string, string]][]) {
-      this.addOutput(used, outputKey(this.moduleName, field), value, description);
-    }
+    const extra: Record<string, OutputValue> = {};
     if (this.link.readerHost !== undefined) {
-      this.addOutput(used, `${this.moduleName}${READER_HOST_SUFFIX}`, this.link.readerHost, this.proxy
+      extra[`${this.moduleName}${READER_HOST_SUFFIX}`] = [this.link.readerHost, this.proxy
         ? 'Host of the RDS Proxy read-only endpoint, for read-only traffic'
-        : 'Host of the cluster reader endpoint, for read-only traffic');
+        : 'Host of the cluster reader endpoint, for read-only traffic'];
     }
-    this.addOutput(used, `${this.moduleName}EngineVersion`, engineVersion.auroraPostgresFullVersion,
-      'Aurora PostgreSQL engine version (a global secondary must run the primary\'s)');
+    extra[`${this.moduleName}EngineVersion`] = [engineVersion.auroraPostgresFullVersion,
+      'Aurora PostgreSQL engine version (a global secondary must run the primary\'s)'];
     if (this.globalClusterIdentifier !== undefined) {
-      this.addOutput(used, `${this.moduleName}GlobalDatabaseId`, this.globalClusterIdentifier, 'Aurora Global Database identifier');
+      extra[`${this.moduleName}GlobalDatabaseId`] = [this.globalClusterIdentifier, 'Aurora Global Database identifier'];
     }
-  }
-
-  private addOutput(used: Set<string>, key: string, value: string, description: string): void {
-    used.add(key);
-    const output = new CfnOutput(this, `Output${key}`, { value, description: `${this.moduleName}: ${description}` });
-    output.overrideLogicalId(key);
+    addLinkOutputs(this, this.moduleName, values, () => throwPropError(this, {
+      prop: 'moduleName',
+      value: this.moduleName,
+      allowed: 'a module name not used by another AuroraPostgres in the same stack (it prefixes the output keys)',
+      fix: 'give each database in the stack its own moduleName',
+    }), extra);
   }
 }

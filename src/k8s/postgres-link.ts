@@ -5,7 +5,7 @@ import { DatabaseLink } from '../database-link';
  * `links: [{ db: [{ db_user: A, db_host: B, db_name: C, db_password: D }] }]`.
  *
  * A rename must name all four of Opta's fields (`dbUser`, `dbPassword`, `dbName`, `dbHost`); a missing one is
- * an error that names it. Each name must be a valid environment variable name (`[A-Za-z_][A-Za-z0-9_]*`).
+ * an error that names it; `dbPort` and `dbUrl` are optional. Each name must be a valid environment variable name (`[A-Za-z_][A-Za-z0-9_]*`).
  * The fields are optional in the type only so that a missing one gets that clear error.
  */
 export interface PostgresLinkRename {
@@ -43,6 +43,14 @@ export interface PostgresLinkRename {
    * @default `<moduleName>_db_port`
    */
   readonly dbPort?: string;
+
+  /**
+   * The name of the connection URL variable (`postgresql://user:password@host:port/db?sslmode=...`), e.g.
+   * `DATABASE_URL`.
+   *
+   * @default `<moduleName>_db_url`
+   */
+  readonly dbUrl?: string;
 }
 
 /**
@@ -52,8 +60,8 @@ export interface PostgresLinkRename {
 export interface PostgresLink {
   /**
    * The prefix of the environment variables, used as it is (no case change), as Opta's module name was:
-   * `<moduleName>_db_user`, `<moduleName>_db_password`, `<moduleName>_db_name`, `<moduleName>_db_host` and
-   * `<moduleName>_db_port`. A letter or `_`, then letters, digits or `_`.
+   * `<moduleName>_db_user`, `<moduleName>_db_password`, `<moduleName>_db_name`, `<moduleName>_db_host`,
+   * `<moduleName>_db_port` and `<moduleName>_db_url`. A letter or `_`, then letters, digits or `_`.
    */
   readonly moduleName: string;
 
@@ -67,7 +75,16 @@ export interface PostgresLink {
    * Other names for the environment variables.
    *
    * @default - `<moduleName>_db_user`, `<moduleName>_db_password`, `<moduleName>_db_name`,
-   * `<moduleName>_db_host`, `<moduleName>_db_port`
+   * `<moduleName>_db_host`, `<moduleName>_db_port`, `<moduleName>_db_url`
    */
   readonly rename?: PostgresLinkRename;
+
+  /**
+   * Also give this link under libpq's own names, which `psql` and every libpq-based client read without
+   * configuration: `PGHOST`, `PGPORT`, `PGUSER`, `PGPASSWORD`, `PGDATABASE`, `PGSSLMODE`, and `PGSSLROOTCERT`
+   * (the chart's CA bundle, with a verifying `sslMode`). At most one link of a chart.
+   *
+   * @default false
+   */
+  readonly libpqVariables?: boolean;
 }

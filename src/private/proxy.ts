@@ -1,4 +1,6 @@
+import { Lazy } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
@@ -24,6 +26,8 @@ export interface ProxyResult {
   readonly securityGroup: ec2.SecurityGroup;
   /** The read-only endpoint's host, when the cluster has readers. */
   readonly readerHost?: string;
+  /** Registers one more secret (a database user's) with the proxy, and lets the proxy read it. */
+  readonly registerSecret: (secret: secretsmanager.ISecret) => void;
 }
 
 /** Why `proxy: true` is refused on a variant, or undefined when it is allowed. */
@@ -68,10 +72,15 @@ export function createProxy(scope: Construct, parts: ProxyParts): ProxyResult {
     description: `RDS Proxy of Aurora PostgreSQL ${scope.node.path}`,
     allowAllOutbound: false,
   });
+  const role = new iam.Role(scope, 'ProxyRole', {
+    assumedBy: new iam.ServicePrincipal('rds.amazonaws.com'),
+    description: `Reads the database secrets of the RDS Proxy of ${scope.node.path}`,
+  });
   // ProxyTarget.fromCluster makes the cluster admit the proxy (and, as outbound is closed, the proxy reach it).
   const proxy = new rds.DatabaseProxy(scope, 'Proxy', {
     proxyTarget: rds.ProxyTarget.fromCluster(parts.cluster),
     secrets: parts.secrets,
+    role,
     vpc: parts.vpc,
     vpcSubnets: parts.vpcSubnets,
     securityGroups: [securityGroup],
@@ -88,5 +97,16 @@ export function createProxy(scope: Construct, parts: ProxyParts): ProxyResult {
       targetRole: rds.ProxyEndpointTargetRole.READ_ONLY,
     })
     : undefined;
-  return { proxy, securityGroup, readerHost: reader?.endpoint };
+  // Database users are added after the proxy exists: their secrets join the proxy's auth list lazily.
+  const secrets = [...parts.secrets];
+  const cfn = proxy.node.defaultChild as rds.CfnDBProxy;
+  cfn.auth = Lazy.any({
+    produce: () => secrets.map(s => ({ authScheme: 'SECRETS', iamAuth: 'DISABLED', secretArn: s.secretArn })),
+  }) as any;
+  const registerSecret = (secret: secretsmanager.ISecret) => {
+    secrets.push(secret);
+    secret.grantRead(role);
+    secret.encryptionKey?.grantDecrypt(role);
+  };
+  return { proxy, securityGroup, readerHost: reader?.endpoint, registerSecret };
 }

@@ -122,7 +122,7 @@ describe('a real eks.Cluster.addCdk8sChart stack, the chart linking AuroraPostgr
 
   test('its ExternalSecret gets the host from Fn::GetAtt and the secret ARN from a Ref', () => {
     const objects = JSON.parse(joinWithMarkers(manifests[0]));
-    expect(objects.map((o: any) => o.kind)).toEqual(['ExternalSecret', 'Role', 'RoleBinding']);
+    expect(objects.map((o: any) => o.kind)).toEqual(['ExternalSecret', 'ConfigMap', 'Role', 'RoleBinding']);
     const spec = objects[0].spec;
     expect(Stack.of(stack).resolve(db.link.host)).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^rdsCluster/), 'Endpoint.Address'] });
     expect(Stack.of(stack).resolve(db.link.secretArn)).toEqual({ Ref: expect.stringMatching(/^rds.*Attachment/) });
@@ -132,6 +132,7 @@ describe('a real eks.Cluster.addCdk8sChart stack, the chart linking AuroraPostgr
       rds_db_name: 'orders',
       rds_db_host: marker(db.link.host),
       rds_db_port: '5432',
+      rds_db_url: `postgresql://postgres:{{ .link0Password | urlquery | replace "+" "%20" }}@${marker(db.link.host)}:5432/orders?sslmode=verify-full&sslrootcert=/etc/rds-ca/ca.pem`,
     });
     expect(spec.data).toEqual([{ secretKey: 'link0Password', remoteRef: { key: marker(db.link.secretArn!), property: 'password' } }]);
   });

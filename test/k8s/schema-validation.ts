@@ -2,7 +2,7 @@
 import Ajv from 'ajv';
 import { Deployment } from 'kubernetes-models/apps/v1';
 import { Role, RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1';
-import { Namespace, Secret, Service, ServiceAccount } from 'kubernetes-models/v1';
+import { ConfigMap, Namespace, Pod, Secret, Service, ServiceAccount } from 'kubernetes-models/v1';
 import { K8sObject } from './fixtures';
 
 // kubernetes-models 4.3.x: the Kubernetes 1.27 OpenAPI schemas with an ajv validator. Each schema is registered
@@ -17,7 +17,9 @@ validateModule.register = (id: string, schema: any) => {
 };
 
 const MODELS: Record<string, new (data: any) => { validate(): void }> = {
+  'v1/ConfigMap': ConfigMap,
   'v1/Namespace': Namespace,
+  'v1/Pod': Pod,
   'v1/Secret': Secret,
   'v1/Service': Service,
   'v1/ServiceAccount': ServiceAccount,

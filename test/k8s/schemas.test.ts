@@ -25,7 +25,7 @@ test('every rendered object is valid: Kubernetes 1.27 schemas, and the ExternalS
   });
   expect(failures).toEqual([]);
   expect([...new Set(objects.map(o => o.kind))].sort())
-    .toEqual(['Deployment', 'ExternalSecret', 'Namespace', 'Role', 'RoleBinding', 'Secret', 'ServiceAccount']);
+    .toEqual(['ConfigMap', 'Deployment', 'ExternalSecret', 'Namespace', 'Role', 'RoleBinding', 'Secret', 'ServiceAccount']);
 });
 
 describe('the validation can fail', () => {
@@ -34,6 +34,13 @@ describe('the validation can fail', () => {
   const plainSecret = () => JSON.parse(JSON.stringify(objectsOf(fullChart(LinkSecretMode.PLAIN)).find(o => o.kind === 'Secret')));
 
   test.each<[string, () => K8sObject, RegExp]>([
+    ['a ConfigMap value that is not a string', () => ({ ...pick('ConfigMap'), data: { 'ca.pem': 1 } }), /ConfigMap 'orders-db-rds-ca': .*data\/ca\.pem must be string/],
+    ['a ConfigMap with a misspelt field', () => { const c = pick('ConfigMap'); c.dta = c.data; delete c.data; return c; }, /unknown fields \.dta/],
+    ['a CA mount with an unknown field', () => {
+      const d = pick('Deployment');
+      d.spec.template.spec.containers[0].volumeMounts[0].readonly = true;
+      return d;
+    }, /unknown fields \.spec\.template\.spec\.containers\[0\]\.volumeMounts\[0\]\.readonly/],
     ['a Secret value that is not a string', () => ({ ...plainSecret(), stringData: { A: 5432 } }), /Secret 'orders-db-links': .*stringData\/A must be string/],
     ['a Secret with a misspelt field', () => { const s = plainSecret(); s.stringDta = s.stringData; delete s.stringData; return s; }, /unknown fields \.stringDta/],
     ['a Role whose verbs are not a list', () => ({ ...pick('Role'), rules: [{ apiGroups: [''], resources: ['secrets'], verbs: 'get' }] }), /rules\/0\/verbs must be array/],

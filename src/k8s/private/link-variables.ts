@@ -3,10 +3,14 @@ import { IConstruct } from 'constructs';
 import { DatabaseLink } from '../../database-link';
 import { throwPropError } from '../../private/errors';
 import { PostgresLink, PostgresLinkRename } from '../postgres-link';
+import { percentEncode, percentEncodePath } from './connection-url';
 import { ENV_NAME_RULE, isEnvName } from './names';
 
 /** A value of a link that becomes one environment variable. */
-export type LinkField = 'username' | 'password' | 'databaseName' | 'host' | 'port';
+export type LinkField = 'username' | 'password' | 'databaseName' | 'host' | 'port' | 'url' | 'sslMode' | 'sslRootCert';
+
+/** The fields read from the link itself. */
+type CredentialField = 'username' | 'password' | 'databaseName';
 
 interface FieldSpec {
   readonly field: LinkField;
@@ -17,29 +21,82 @@ interface FieldSpec {
   readonly renameRequired: boolean;
 }
 
-/** Opta's four fields in Opta's order, then the port. */
+/** Opta's four fields in Opta's order, then the port and the connection URL. */
 const FIELDS: readonly FieldSpec[] = [
   { field: 'username', suffix: 'db_user', renameKey: 'dbUser', renameRequired: true },
   { field: 'password', suffix: 'db_password', renameKey: 'dbPassword', renameRequired: true },
   { field: 'databaseName', suffix: 'db_name', renameKey: 'dbName', renameRequired: true },
   { field: 'host', suffix: 'db_host', renameKey: 'dbHost', renameRequired: true },
   { field: 'port', suffix: 'db_port', renameKey: 'dbPort', renameRequired: false },
+  { field: 'url', suffix: 'db_url', renameKey: 'dbUrl', renameRequired: false },
+];
+
+/** libpq's own variables (`libpqVariables: true`); PGSSLROOTCERT only when the chart has a CA bundle. */
+const LIBPQ: ReadonlyArray<readonly [string, LinkField]> = [
+  ['PGHOST', 'host'],
+  ['PGPORT', 'port'],
+  ['PGUSER', 'username'],
+  ['PGPASSWORD', 'password'],
+  ['PGDATABASE', 'databaseName'],
+  ['PGSSLMODE', 'sslMode'],
+  ['PGSSLROOTCERT', 'sslRootCert'],
 ];
 
 const RENAME_KEYS = FIELDS.map(f => f.renameKey as string);
 const REQUIRED_RENAME_KEYS = FIELDS.filter(f => f.renameRequired).map(f => f.renameKey as string);
+const OPTIONAL_RENAME_KEYS = FIELDS.filter(f => !f.renameRequired).map(f => f.renameKey as string);
 
 /** The values that stand for credentials nobody knows here; they pass through as these strings. */
 export const PLACEHOLDERS: readonly string[] = [DatabaseLink.UNKNOWN_SEE_ORIGINAL_DB, DatabaseLink.UNKNOWN_SEE_PRIMARY_DB];
+
+/**
+ * One piece of a variable's value: a literal, or a value read from the credentials secret (`secretProperty` is
+ * its JSON key), percent-encoded when it goes into the connection URL.
+ */
+export type ValuePart = LiteralPart | { readonly secretProperty: string; readonly urlEncoded: boolean };
+
+/** A literal piece; a CDK token is a piece of its own, percent-encoded once resolved when `encodeWhenResolved`. */
+export interface LiteralPart {
+  readonly literal: string;
+  readonly encodeWhenResolved?: boolean;
+}
+
+/** Resolves a CDK token to its value (cdk8s App resolvers), naming the variable in its errors. */
+export type TokenResolver = (token: string, envName: string) => string;
+
+/** A literal piece as written: a token resolved (and encoded) when a resolver is given. */
+export function renderLiteral(part: LiteralPart, envName: string, resolve?: TokenResolver): string {
+  if (resolve === undefined || !Token.isUnresolved(part.literal)) return part.literal;
+  const value = resolve(part.literal, envName);
+  return part.encodeWhenResolved ? percentEncode(value) : value;
+}
 
 /** One environment variable of a link. */
 export interface LinkVariable {
   readonly envName: string;
   readonly field: LinkField;
-  /** The value as it is written (host, port, a given credential or a placeholder); undefined when read from the secret. */
-  readonly literal?: string;
-  /** The JSON key of the credentials secret the value is read from, when it is. */
-  readonly secretProperty?: string;
+  /** The value, in pieces (one for every variable but the URL). */
+  readonly parts: ValuePart[];
+}
+
+/** The value when every piece is a literal (host, port, a given credential, a placeholder, a URL without secrets). */
+export function literalOf(variable: LinkVariable, resolve?: TokenResolver): string | undefined {
+  let value = '';
+  for (const part of variable.parts) {
+    if (!('literal' in part)) return undefined;
+    value += renderLiteral(part, variable.envName, resolve);
+  }
+  return value;
+}
+
+/** Whether a variable holds a CDK token. */
+export function hasToken(variable: LinkVariable): boolean {
+  return variable.parts.some(p => 'literal' in p && Token.isUnresolved(p.literal));
+}
+
+/** The secret's JSON keys a variable reads. */
+export function secretPropertiesOf(variable: LinkVariable): string[] {
+  return variable.parts.flatMap(p => ('secretProperty' in p ? [p.secretProperty] : []));
 }
 
 /** A link, checked, with its variables. */
@@ -52,8 +109,14 @@ export interface ResolvedLink {
   readonly tokenFields: string[];
 }
 
-/** Checks every link (module name, rename, no env var name twice) and works out its variables. */
-export function resolveLinks(scope: IConstruct, links: PostgresLink[]): ResolvedLink[] {
+/** How the links connect: libpq's sslmode, and the CA bundle file in the container (verifying modes only). */
+export interface TlsOptions {
+  readonly sslMode: string;
+  readonly caBundlePath?: string;
+}
+
+/** Checks every link (module name, rename, libpq variables, no env var name twice) and works out its variables. */
+export function resolveLinks(scope: IConstruct, links: PostgresLink[], tls: TlsOptions): ResolvedLink[] {
   if (!Array.isArray(links) || links.length === 0) {
     throwPropError(scope, {
       prop: 'links',
@@ -62,7 +125,17 @@ export function resolveLinks(scope: IConstruct, links: PostgresLink[]): Resolved
       fix: "give the database(s) the service uses, e.g. links: [{ moduleName: 'rds', database: DatabaseLink.fromCdkOutputs(outputs, 'OrdersDb', 'rds') }]",
     });
   }
-  const resolved = links.map((link, index) => resolveLink(scope, link, index));
+  const resolved = links.map((link, index) => resolveLink(scope, link, index, tls));
+
+  const libpq = links.map((l, i) => (l && l.libpqVariables ? i : -1)).filter(i => i >= 0);
+  if (libpq.length > 1) {
+    throwPropError(scope, {
+      prop: `links[${libpq[1]}].libpqVariables`,
+      value: true,
+      allowed: `libpqVariables on at most one link of a chart: PGHOST, PGUSER, PGPASSWORD... name one database per container, and links[${libpq[0]}] already takes them`,
+      fix: `drop libpqVariables from links[${libpq[1]}] (it keeps its <moduleName>_db_* variables and <moduleName>_db_url), or give it a chart of its own`,
+    });
+  }
 
   const seen = new Map<string, string>();
   for (const link of resolved) {
@@ -74,7 +147,7 @@ export function resolveLinks(scope: IConstruct, links: PostgresLink[]): Resolved
           prop: `links[${link.index}]`,
           value: v.envName,
           allowed: `each environment variable name once per chart; ${first} already produces '${v.envName}'`,
-          fix: `give ${where} another moduleName, or rename its variables with rename: { dbUser, dbPassword, dbName, dbHost, dbPort }`,
+          fix: `give ${where} another moduleName, or rename its variables with rename: { dbUser, dbPassword, dbName, dbHost, dbPort, dbUrl }`,
         });
       }
       seen.set(v.envName, where);
@@ -83,11 +156,11 @@ export function resolveLinks(scope: IConstruct, links: PostgresLink[]): Resolved
   return resolved;
 }
 
-function resolveLink(scope: IConstruct, link: PostgresLink, index: number): ResolvedLink {
+function resolveLink(scope: IConstruct, link: PostgresLink, index: number, tls: TlsOptions): ResolvedLink {
   const at = `links[${index}]`;
   if (!link || typeof link !== 'object') {
     throwPropError(scope, {
-      prop: at, value: String(link), allowed: '{ moduleName, database, rename? }', fix: 'give a link object',
+      prop: at, value: String(link), allowed: '{ moduleName, database, rename?, libpqVariables? }', fix: 'give a link object',
     });
   }
   const { moduleName, database, rename } = link;
@@ -108,14 +181,41 @@ function resolveLink(scope: IConstruct, link: PostgresLink, index: number): Reso
     });
   }
   const names = envNames(scope, at, moduleName, rename);
-  const variables: LinkVariable[] = FIELDS.map(({ field }) => {
-    const envName = names[field];
-    if (field === 'host' || field === 'port') return { envName, field, literal: database[field] };
+
+  const credential = (field: CredentialField, urlEncoded: boolean): ValuePart => {
     const property = database.secretKeyOf(field);
-    return property === undefined
-      ? { envName, field, literal: database[field] }
-      : { envName, field, secretProperty: property };
-  });
+    if (property !== undefined) return { secretProperty: property, urlEncoded };
+    const value = database[field]!;
+    if (!Token.isUnresolved(value)) return { literal: urlEncoded ? percentEncode(value) : value };
+    // A CDK token: encoded once a cdk8s resolver resolves it; CloudFormation (deployThroughEks) writes it as it
+    // is, which is safe for what RDS allows in a user or database name (letters, digits, _).
+    return { literal: value, encodeWhenResolved: urlEncoded };
+  };
+  const host = database.host.includes(':') && !Token.isUnresolved(database.host) ? `[${database.host}]` : database.host;
+  const query = `?sslmode=${tls.sslMode}${tls.caBundlePath !== undefined ? `&sslrootcert=${percentEncodePath(tls.caBundlePath)}` : ''}`;
+  // Each value that may be a CDK token is a piece of its own, so that a resolver sees the token alone.
+  const url: ValuePart[] = [
+    { literal: 'postgresql://' }, credential('username', true), { literal: ':' }, credential('password', true),
+    { literal: '@' }, { literal: host }, { literal: ':' }, { literal: database.port }, { literal: '/' },
+    credential('databaseName', true), { literal: query },
+  ];
+  const partsOf = (field: LinkField): ValuePart[] | undefined => {
+    switch (field) {
+      case 'username': case 'password': case 'databaseName': return [credential(field, false)];
+      case 'host': return [{ literal: database.host }];
+      case 'port': return [{ literal: database.port }];
+      case 'url': return url;
+      case 'sslMode': return [{ literal: tls.sslMode }];
+      case 'sslRootCert': return tls.caBundlePath === undefined ? undefined : [{ literal: tls.caBundlePath }];
+    }
+  };
+  const variables: LinkVariable[] = FIELDS.map(({ field }) => ({ envName: names[field], field, parts: partsOf(field)! }));
+  if (link.libpqVariables) {
+    for (const [envName, field] of LIBPQ) {
+      const parts = partsOf(field);
+      if (parts !== undefined) variables.push({ envName, field, parts });
+    }
+  }
   const values: Record<string, string | undefined> = {
     host: database.host,
     port: database.port,
@@ -134,7 +234,7 @@ function envNames(scope: IConstruct, at: string, moduleName: string, rename: Pos
   }
   if (rename === null || typeof rename !== 'object') {
     throwPropError(scope, {
-      prop: `${at}.rename`, value: String(rename), allowed: '{ dbUser, dbPassword, dbName, dbHost, dbPort? }', fix: 'give an object, or drop rename',
+      prop: `${at}.rename`, value: String(rename), allowed: '{ dbUser, dbPassword, dbName, dbHost, dbPort?, dbUrl? }', fix: 'give an object, or drop rename',
     });
   }
   const given = rename as Record<string, unknown>;
@@ -152,7 +252,7 @@ function envNames(scope: IConstruct, at: string, moduleName: string, rename: Pos
     throwPropError(scope, {
       prop: `${at}.rename`,
       value: given,
-      allowed: `To rename db variables you must provide aliases for these fields: ${REQUIRED_RENAME_KEYS.join(', ')} (dbPort is optional); missing: ${missing.join(', ')}`,
+      allowed: `To rename db variables you must provide aliases for these fields: ${REQUIRED_RENAME_KEYS.join(', ')} (${OPTIONAL_RENAME_KEYS.join(' and ')} are optional); missing: ${missing.join(', ')}`,
       fix: `add ${missing.map(k => `${k}: '<NAME>'`).join(', ')} to the rename, or drop rename to keep the names ${moduleName}_db_*`,
     });
   }

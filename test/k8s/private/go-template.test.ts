@@ -1,6 +1,6 @@
 import { escapeGoTemplateLiteral, goTemplateReference } from '../../../src/k8s/private/go-template';
+import { goAvailable, renderGoTemplates } from '../eso-template';
 import { HOSTILE_PASSWORD } from '../fixtures';
-import { kubectlAvailable, renderGoTemplates } from '../go-template-renderer';
 
 const LITERALS = ['plain', '{{', '}}', '{{{', '{{{{', 'a{{b}}c', '{{ .x }}', '{{- "x" -}}', '{', '}', '{ {', '`{{`', HOSTILE_PASSWORD];
 
@@ -12,12 +12,19 @@ test('escaping replaces every {{ with an action that prints it', () => {
 });
 
 // The real engine: what Go's text/template makes of the escaped literals and of a reference.
-(kubectlAvailable ? test : test.skip)('Go text/template prints escaped literals as they were, and referenced values verbatim', () => {
+(goAvailable ? test : test.skip)('Go text/template prints escaped literals as they were, and referenced values verbatim', () => {
   const templates = [...LITERALS.map(escapeGoTemplateLiteral), goTemplateReference('link0Password')];
   const rendered = renderGoTemplates(templates, { link0Password: HOSTILE_PASSWORD });
   expect(rendered).toEqual([...LITERALS, HOSTILE_PASSWORD]);
 });
 
-(kubectlAvailable ? test : test.skip)('the renderer is live: an unescaped literal is not printed as it was', () => {
+(goAvailable ? test : test.skip)('the renderer is live: an unescaped literal is not printed as it was', () => {
   expect(renderGoTemplates(['a{{ "{{" }}b', 'a{{ .x }}b'], { x: 'X' })).toEqual(['a{{b', 'aXb']);
+});
+
+(goAvailable ? test : test.skip)('the engine is bound as ESO binds it: no env or expandenv, a missing key is an error', () => {
+  expect(() => renderGoTemplates(['{{ env "HOME" }}'], {})).toThrow(/function "env" not defined/);
+  expect(() => renderGoTemplates(['{{ expandenv "$HOME" }}'], {})).toThrow(/function "expandenv" not defined/);
+  expect(() => renderGoTemplates(['{{ .missing }}'], {})).toThrow(/map has no entry for key "missing"/);
+  expect(renderGoTemplates(['{{ "a b" | upper | replace " " "_" }}'], {})).toEqual(['A_B']); // sprig is there
 });

