@@ -156,3 +156,55 @@ describe('proxy errors', () => {
       .toThrow(/invalid proxy true\. Allowed: only on a database with a credentials secret .*restored from a snapshot without one\. Fix: set snapshotUsername/);
   });
 });
+
+describe('database users behind the proxy', () => {
+  function withUser(dbProps: Partial<AuroraPostgresProps>, rotation: boolean, nag = false) {
+    const { app, stack, vpc } = testStack({ env });
+    const db = new AuroraPostgres(stack, 'rds', { vpc, proxy: true, ...dbProps });
+    const user = db.addDatabaseUser('orders', { username: 'orders', databaseName: 'orders', rotation });
+    const findings = nag ? nagFindings(app) : undefined;
+    return { stack, db, user, findings, template: Template.fromStack(stack) };
+  }
+
+  const { stack, db, user, findings, template } = withUser({ multiAz: true }, false, true);
+  const ref = (secret: { node: { defaultChild?: unknown } }) => stack.resolve((secret.node.defaultChild as any).logicalId);
+
+  test('the proxy logs in with the master secret and the user\'s secret, and may read both', () => {
+    const auth = Object.values<any>(template.findResources('AWS::RDS::DBProxy'))[0].Properties.Auth;
+    expect(auth).toEqual([
+      { AuthScheme: 'SECRETS', IAMAuth: 'DISABLED', SecretArn: { Ref: expect.stringMatching(/^rdsSecretAttachment/) } },
+      { AuthScheme: 'SECRETS', IAMAuth: 'DISABLED', SecretArn: { Ref: expect.stringMatching(/^rdsordersSecretAttachment/) } },
+    ]);
+    const role = idOf(template, 'AWS::IAM::Role', 'rdsProxyRole');
+    const statements = Object.values<any>(template.findResources('AWS::IAM::Policy'))
+      .filter(p => p.Properties.Roles.some((r: any) => r.Ref === role))
+      .flatMap(p => p.Properties.PolicyDocument.Statement);
+    const readable = statements.filter(s => [s.Action].flat().includes('secretsmanager:GetSecretValue')).map(s => s.Resource);
+    expect(readable).toEqual(expect.arrayContaining([{ Ref: expect.stringMatching(/^rdsSecretAttachment/) }, { Ref: expect.stringMatching(/^rdsordersSecretAttachment/) }]));
+    expect(ref(user.secret)).toBeDefined();
+  });
+
+  test('the user\'s link and outputs go through the proxy (port 5432), reader host: the read-only proxy endpoint', () => {
+    expect(stack.resolve(user.link.host)).toEqual(stack.resolve(db.link.host));
+    expect(user.link.port).toBe('5432');
+    expect(stack.resolve(user.link.readerHost)).toEqual(stack.resolve(db.link.readerHost));
+    const out = outputs(template);
+    expect(out.rdsOrdersDbHost.Value).toEqual(out.rdsDbHost.Value);
+    expect(out.rdsOrdersDbHost.Description).toMatch(/RDS Proxy endpoint/);
+    expect(out.rdsOrdersDbReaderHost.Value).toEqual(out.rdsDbReaderHost.Value);
+  });
+
+  test('the provisioning function still connects to the writer endpoint, not the proxy', () => {
+    const resource = Object.values<any>(template.findResources('Custom::PostgresUser'))[0];
+    expect(resource.Properties.Host).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^rdsCluster/), 'Endpoint.Address'] });
+  });
+
+  test('cdk-nag finds nothing', () => {
+    expect(findings).toEqual([]);
+  });
+
+  test('a user rotated with alternating users is refused on a database with a proxy', () => {
+    expect(() => withUser({}, true)).toThrow(
+      /DatabaseUser at 'TestStack\/rds\/orders': invalid rotation true\. Allowed: false on a database with an RDS Proxy .*current version of each secret only.*Fix: set rotation: false on this user/);
+  });
+});
