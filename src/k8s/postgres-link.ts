@@ -51,6 +51,13 @@ export interface PostgresLinkRename {
    * @default `<moduleName>_db_url`
    */
   readonly dbUrl?: string;
+
+  /**
+   * The name of the reader host variable, with `readerHost: true`.
+   *
+   * @default `<moduleName>_db_reader_host`
+   */
+  readonly dbReaderHost?: string;
 }
 
 /**
@@ -87,4 +94,14 @@ export interface PostgresLink {
    * @default false
    */
   readonly libpqVariables?: boolean;
+
+  /**
+   * Also give the database's host for read-only traffic as `<moduleName>_db_reader_host` (or
+   * `rename.dbReaderHost`): the cluster reader endpoint, or its RDS Proxy's read-only endpoint
+   * (`DatabaseLink.readerHost`, from `AuroraPostgres.link` or the `<moduleName>DbReaderHost` output). Same port,
+   * user, password and database as the writer. A link whose database has no reader host is refused.
+   *
+   * @default false
+   */
+  readonly readerHost?: boolean;
 }

@@ -223,12 +223,12 @@ describe('bad input fails at construct time with prop, value, allowed and fix', 
 
   test('a rename missing fields names the missing ones', () => {
     expect(() => chartOf({ links: [{ moduleName: 'rds', database: standard(), rename: { dbUser: 'U', dbHost: 'H' } }] }))
-      .toThrow(/PostgresLinkChart at 'orders-db': invalid links\[0\]\.rename \{"dbUser":"U","dbHost":"H"\}\. Allowed: To rename db variables you must provide aliases for these fields: dbUser, dbPassword, dbName, dbHost \(dbPort and dbUrl are optional\); missing: dbPassword, dbName\. Fix: add dbPassword: '<NAME>', dbName: '<NAME>'/);
+      .toThrow(/PostgresLinkChart at 'orders-db': invalid links\[0\]\.rename \{"dbUser":"U","dbHost":"H"\}\. Allowed: To rename db variables you must provide aliases for these fields: dbUser, dbPassword, dbName, dbHost \(dbPort, dbUrl and dbReaderHost are optional\); missing: dbPassword, dbName\. Fix: add dbPassword: '<NAME>', dbName: '<NAME>'/);
   });
 
   test("a rename with Opta's snake_case keys", () => {
     expect(() => chartOf({ links: [{ moduleName: 'rds', database: standard(), rename: { ...fullRename, db_port: 'X' } as any }] }))
-      .toThrow(/invalid links\[0\]\.rename .*Allowed: the keys dbUser, dbPassword, dbName, dbHost, dbPort, dbUrl; unknown: db_port/);
+      .toThrow(/invalid links\[0\]\.rename .*Allowed: the keys dbUser, dbPassword, dbName, dbHost, dbPort, dbUrl, dbReaderHost; unknown: db_port/);
   });
 
   test('a rename to an invalid env var name', () => {
@@ -260,7 +260,7 @@ describe('bad input fails at construct time with prop, value, allowed and fix', 
   });
 
   test('a link that is not an object', () => {
-    expect(() => chartOf({ links: [null as any] })).toThrow(/invalid links\[0\] 'null'\. Allowed: \{ moduleName, database, rename\?, libpqVariables\? \}/);
+    expect(() => chartOf({ links: [null as any] })).toThrow(/invalid links\[0\] 'null'\. Allowed: \{ moduleName, database, rename\?, libpqVariables\?, readerHost\? \}/);
   });
 
   test('a rename that is not an object', () => {

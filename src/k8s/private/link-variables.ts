@@ -7,7 +7,7 @@ import { percentEncode, percentEncodePath } from './connection-url';
 import { ENV_NAME_RULE, isEnvName } from './names';
 
 /** A value of a link that becomes one environment variable. */
-export type LinkField = 'username' | 'password' | 'databaseName' | 'host' | 'port' | 'url' | 'sslMode' | 'sslRootCert';
+export type LinkField = 'username' | 'password' | 'databaseName' | 'host' | 'port' | 'url' | 'sslMode' | 'sslRootCert' | 'readerHost';
 
 /** The fields read from the link itself. */
 type CredentialField = 'username' | 'password' | 'databaseName';
@@ -42,9 +42,13 @@ const LIBPQ: ReadonlyArray<readonly [string, LinkField]> = [
   ['PGSSLROOTCERT', 'sslRootCert'],
 ];
 
-const RENAME_KEYS = FIELDS.map(f => f.renameKey as string);
+/** The reader host (`readerHost: true` only): not one of every link's variables. */
+const READER_HOST_SUFFIX = 'db_reader_host';
+const READER_HOST_RENAME_KEY = 'dbReaderHost';
+
+const RENAME_KEYS = [...FIELDS.map(f => f.renameKey as string), READER_HOST_RENAME_KEY];
 const REQUIRED_RENAME_KEYS = FIELDS.filter(f => f.renameRequired).map(f => f.renameKey as string);
-const OPTIONAL_RENAME_KEYS = FIELDS.filter(f => !f.renameRequired).map(f => f.renameKey as string);
+const OPTIONAL_RENAME_KEYS = [...FIELDS.filter(f => !f.renameRequired).map(f => f.renameKey as string), READER_HOST_RENAME_KEY];
 
 /** The values that stand for credentials nobody knows here; they pass through as these strings. */
 export const PLACEHOLDERS: readonly string[] = [DatabaseLink.UNKNOWN_SEE_ORIGINAL_DB, DatabaseLink.UNKNOWN_SEE_PRIMARY_DB];
@@ -160,7 +164,7 @@ function resolveLink(scope: IConstruct, link: PostgresLink, index: number, tls: 
   const at = `links[${index}]`;
   if (!link || typeof link !== 'object') {
     throwPropError(scope, {
-      prop: at, value: String(link), allowed: '{ moduleName, database, rename?, libpqVariables? }', fix: 'give a link object',
+      prop: at, value: String(link), allowed: '{ moduleName, database, rename?, libpqVariables?, readerHost? }', fix: 'give a link object',
     });
   }
   const { moduleName, database, rename } = link;
@@ -207,9 +211,21 @@ function resolveLink(scope: IConstruct, link: PostgresLink, index: number, tls: 
       case 'url': return url;
       case 'sslMode': return [{ literal: tls.sslMode }];
       case 'sslRootCert': return tls.caBundlePath === undefined ? undefined : [{ literal: tls.caBundlePath }];
+      case 'readerHost': return database.readerHost === undefined ? undefined : [{ literal: database.readerHost }];
     }
   };
   const variables: LinkVariable[] = FIELDS.map(({ field }) => ({ envName: names[field], field, parts: partsOf(field)! }));
+  if (link.readerHost) {
+    if (database.readerHost === undefined) {
+      throwPropError(scope, {
+        prop: `${at}.readerHost`,
+        value: true,
+        allowed: 'only for a database with a reader endpoint (DatabaseLink.readerHost); this link has none: a database behind an RDS Proxy with a single instance (no read-only proxy endpoint), an outputs file without <moduleName>DbReaderHost (from before it existed), or DatabaseLink.fromValues without readerHost',
+        fix: 'add a reader (instances: 2 or multiAz: true) and deploy again, read the link from a fresh outputs file, or give readerHost to DatabaseLink.fromValues; otherwise drop readerHost from the link',
+      });
+    }
+    variables.push({ envName: names.readerHost, field: 'readerHost', parts: partsOf('readerHost')! });
+  }
   if (link.libpqVariables) {
     for (const [envName, field] of LIBPQ) {
       const parts = partsOf(field);
@@ -218,6 +234,7 @@ function resolveLink(scope: IConstruct, link: PostgresLink, index: number, tls: 
   }
   const values: Record<string, string | undefined> = {
     host: database.host,
+    readerHost: link.readerHost ? database.readerHost : undefined,
     port: database.port,
     databaseName: database.databaseName,
     username: database.username,
@@ -229,8 +246,9 @@ function resolveLink(scope: IConstruct, link: PostgresLink, index: number, tls: 
 }
 
 function envNames(scope: IConstruct, at: string, moduleName: string, rename: PostgresLinkRename | undefined): Record<LinkField, string> {
+  const readerHost = `${moduleName}_${READER_HOST_SUFFIX}`;
   if (rename === undefined) {
-    return Object.fromEntries(FIELDS.map(f => [f.field, `${moduleName}_${f.suffix}`])) as Record<LinkField, string>;
+    return { ...Object.fromEntries(FIELDS.map(f => [f.field, `${moduleName}_${f.suffix}`])), readerHost } as Record<LinkField, string>;
   }
   if (rename === null || typeof rename !== 'object') {
     throwPropError(scope, {
@@ -252,12 +270,15 @@ function envNames(scope: IConstruct, at: string, moduleName: string, rename: Pos
     throwPropError(scope, {
       prop: `${at}.rename`,
       value: given,
-      allowed: `To rename db variables you must provide aliases for these fields: ${REQUIRED_RENAME_KEYS.join(', ')} (${OPTIONAL_RENAME_KEYS.join(' and ')} are optional); missing: ${missing.join(', ')}`,
+      allowed: `To rename db variables you must provide aliases for these fields: ${REQUIRED_RENAME_KEYS.join(', ')} (${OPTIONAL_RENAME_KEYS.slice(0, -1).join(', ')} and ${OPTIONAL_RENAME_KEYS[OPTIONAL_RENAME_KEYS.length - 1]} are optional); missing: ${missing.join(', ')}`,
       fix: `add ${missing.map(k => `${k}: '<NAME>'`).join(', ')} to the rename, or drop rename to keep the names ${moduleName}_db_*`,
     });
   }
   const names = {} as Record<LinkField, string>;
-  for (const f of FIELDS) {
+  const specs: Array<{ field: LinkField; suffix: string; renameKey: string }> = [
+    ...FIELDS, { field: 'readerHost', suffix: READER_HOST_SUFFIX, renameKey: READER_HOST_RENAME_KEY },
+  ];
+  for (const f of specs) {
     const name = given[f.renameKey];
     if (name === undefined) {
       names[f.field] = `${moduleName}_${f.suffix}`;
