@@ -113,3 +113,49 @@ describe('PLAIN: the service connects with the env vars the kubelet would give i
     await expect(queryWithEnv(env)).resolves.toEqual({ user: APP_USER, database: APP_DATABASE });
   });
 });
+
+describe('readerHost: a read-only service connects through <moduleName>_db_reader_host (the same server under another name)', () => {
+  // The writer is 127.0.0.1; the "reader endpoint" is localhost, the same server: what the test shows is that the
+  // variable carries the reader host and that, with the link's other variables, it makes a working connection.
+  const link = (secretArn?: string) => DatabaseLink.fromValues({
+    host: '127.0.0.1',
+    readerHost: 'localhost',
+    port,
+    databaseName: APP_DATABASE,
+    username: APP_USER,
+    ...(secretArn ? { secretArn } : { password: HOSTILE_PASSWORD }),
+  });
+  const chartWithReader = (app: cdk8s.App, database: DatabaseLink, secretMode: LinkSecretMode) => {
+    const chart = new PostgresLinkChart(app, 'orders-db', {
+      namespace: 'orders', links: [{ moduleName: 'rds', database, readerHost: true }], secretMode, sslMode: SslMode.DISABLE,
+    });
+    new kplus.Deployment(chart, 'api', { containers: [{ image: 'orders:1.0.0', envVariables: chart.envVariables }] });
+  };
+  const readOnlyQuery = async (env: Record<string, string>) => {
+    const client = new Client({
+      host: env.rds_db_reader_host, port: Number(env.rds_db_port), user: env.rds_db_user, password: env.rds_db_password, database: env.rds_db_name,
+    });
+    await client.connect();
+    try {
+      await client.query('SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY');
+      return (await client.query('SELECT current_user AS "user", current_database() AS database')).rows[0];
+    } finally {
+      await client.end();
+    }
+  };
+
+  test('PLAIN: the env has the reader host next to the writer host, and a read-only query through it succeeds', async () => {
+    const { objects } = synthToYaml(app => chartWithReader(app, link(), LinkSecretMode.PLAIN));
+    const env = resolveContainerEnv(objects);
+    expect([env.rds_db_host, env.rds_db_reader_host]).toEqual(['127.0.0.1', 'localhost']);
+    await expect(readOnlyQuery(env)).resolves.toEqual({ user: APP_USER, database: APP_DATABASE });
+  });
+
+  (goAvailable ? test : test.skip)('EXTERNAL_SECRET: the same after External Secrets Operator wrote the Secret', async () => {
+    const synth = synthToYaml(app => chartWithReader(app, link(ARN_EAST), LinkSecretMode.EXTERNAL_SECRET));
+    const secretsManager = { [ARN_EAST]: JSON.stringify({ username: APP_USER, password: HOSTILE_PASSWORD, dbname: APP_DATABASE, engine: 'postgres' }) };
+    const env = resolveContainerEnv([...synth.objects, simulateEso(find(synth.objects, 'ExternalSecret'), secretsManager)]);
+    expect(env.rds_db_reader_host).toBe('localhost');
+    await expect(readOnlyQuery(env)).resolves.toEqual({ user: APP_USER, database: APP_DATABASE });
+  });
+});
