@@ -1,3 +1,4 @@
+import { X509Certificate } from 'crypto';
 import { Testing } from 'cdk8s';
 import { ARN_EAST, VARIANT_OUTPUTS, find, localLink, objectsOf } from './fixtures';
 import { DatabaseLink, LinkSecretMode, PostgresLinkChart, PostgresLink } from '../../src';
@@ -54,5 +55,19 @@ describe('readerHost: true on a link', () => {
     expect(() => chartOf([{ moduleName: 'rds', database: older, readerHost: true }])).toThrow(
       /PostgresLinkChart at 'orders-db': invalid links\[0\]\.readerHost true\. Allowed: only for a database with a reader endpoint \(DatabaseLink\.readerHost\); this link has none.*Fix: add a reader/);
     expect(() => chartOf([{ moduleName: 'rds', database: localLink(), readerHost: false }], LinkSecretMode.PLAIN)).not.toThrow();
+  });
+});
+
+describe('the chart\'s CA bundle and RDS Proxy', () => {
+  test('holds the Amazon Trust Services roots that RDS Proxy certificates chain to, next to the RDS CAs', () => {
+    const database = DatabaseLink.fromCdkOutputs(OUTPUTS, 'OrdersDb', 'rds');
+    const configMap = find(objectsOf(chartOf([{ moduleName: 'rds', database }])), 'ConfigMap');
+    const pems = String(configMap.data['ca.pem']).match(/-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----/g)!;
+    const subjects = pems.map(pem => new X509Certificate(pem).subject.split('\n').find(l => l.startsWith('CN='))!);
+    expect(subjects).toEqual(expect.arrayContaining([
+      'CN=Amazon Root CA 1', 'CN=Amazon Root CA 2', 'CN=Amazon Root CA 3', 'CN=Amazon Root CA 4',
+      'CN=Starfield Services Root Certificate Authority - G2',
+    ]));
+    expect(subjects.some(s => /^CN=Amazon RDS us-east-1 Root CA/.test(s))).toBe(true);
   });
 });
