@@ -47,6 +47,7 @@ describe('the example CDK app, synthesized by the real cdk CLI', () => {
     const t = templates().find(x => x.name === 'OrdersProduction.template.json')!.template;
     const of = (type: string) => Object.values<any>(t.Resources).filter(r => r.Type === type).map(r => r.Properties);
     expect(of('AWS::RDS::DBProxy')).toEqual([expect.objectContaining({ RequireTLS: true, EngineFamily: 'POSTGRESQL' })]);
+    expect(of('AWS::RDS::DBProxy')[0].Auth).toHaveLength(2); // the master's secret and the orders user's
     expect(of('AWS::RDS::DBProxyEndpoint')).toEqual([expect.objectContaining({ TargetRole: 'READ_ONLY' })]);
     expect(of('AWS::RDS::DBCluster')).toEqual([expect.objectContaining({
       StorageType: 'aurora-iopt1', DatabaseInsightsMode: 'advanced', PerformanceInsightsRetentionPeriod: 465,
