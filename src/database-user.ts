@@ -129,6 +129,7 @@ export class DatabaseUser extends Construct {
     }
     return DatabaseLink.fromValues({
       host: secondary.link.host,
+      readerHost: secondary.link.readerHost,
       port: Token.isUnresolved(secondary.link.port) ? undefined : Number(secondary.link.port),
       secretArn: userSecretName(globalId, username),
       rotationInterval: options.rotationInterval ?? Duration.days(30),
