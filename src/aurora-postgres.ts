@@ -327,15 +327,18 @@ export interface AuroraPostgresProps {
   readonly primarySecretName?: string;
 
   /**
-   * Put an RDS Proxy in front of the cluster: in the cluster's subnets, TLS required, the master secret
-   * registered, with a security group of its own that the cluster admits. The VPC-CIDR rule
+   * Put an RDS Proxy in front of the cluster: in the cluster's subnets, TLS required (whatever `requireTls`
+   * says), the master secret and every database user's secret registered, with a security group of its own that
+   * the cluster admits. Database users then need `rotation: false`: the proxy cannot follow alternating-user
+   * rotation (it reads only the current version of a secret). The VPC-CIDR rule
    * (`allowFromVpcCidr`) then admits clients to the proxy instead of the cluster, `connections` is the
    * proxy's, and the link (and the `<moduleName>DbHost` output) points at the proxy's endpoint, port 5432
    * (the port RDS Proxy listens on for PostgreSQL). With readers, a read-only proxy endpoint is the link's
    * `readerHost`. Clients that verify the server (`sslmode=verify-full`) need the Amazon Trust Services roots:
    * the proxy's certificates are not signed by the RDS CA.
    *
-   * Cost: RDS Proxy bills per vCPU of the instances behind it (per ACU on Serverless v2, with a minimum).
+   * Cost: RDS Proxy bills per vCPU of the instances behind it (per ACU on Serverless v2, with a minimum of 8
+   * ACUs, so a proxy costs more than a paused development database).
    * Not on a global secondary, nor on a restore without `snapshotUsername` (no secret to log in with).
    *
    * @default false
