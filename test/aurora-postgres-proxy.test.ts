@@ -112,6 +112,7 @@ describe('proxy with readers', () => {
 describe('proxy on every variant it applies to', () => {
   test.each<[string, Partial<AuroraPostgresProps>]>([
     ['serverless', { instanceClass: 'serverless' }],
+    ['standard with the master\'s single-user rotation', { rotation: true, multiAz: true }],
     ['restored with snapshotUsername', { restoreFromSnapshot: SNAPSHOT, snapshotUsername: 'postgres', engineVersion: rds.AuroraPostgresEngineVersion.VER_16_6 }],
     ['global primary', { createGlobalDatabase: true, globalDatabaseId: 'orders-global', engineVersion: rds.AuroraPostgresEngineVersion.VER_17_9, multiAz: true }],
   ])('%s: the proxy logs in with the generated secret, and cdk-nag finds nothing', (_, props) => {
