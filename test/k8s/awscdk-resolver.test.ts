@@ -122,3 +122,20 @@ describe('AuroraPostgres.link', () => {
     expect(JSON.stringify(objects)).not.toMatch(/\$\{Token\[|Failed fetching/);
   });
 });
+
+describe('AuroraPostgres.link with readerHost: true', () => {
+  test('the resolver fetches rdsDbReaderHost (the proxy\'s read-only endpoint here) and synth writes it', () => {
+    const { stack, vpc } = testStack({ env: { account: '123456789012', region: 'us-east-1' } });
+    const db = new AuroraPostgres(stack, 'rds', { vpc, databaseName: 'orders', proxy: true, multiAz: true });
+    const proxyHost = 'rds-proxy.proxy-c1a2b3.us-east-1.rds.amazonaws.com';
+    const readerHost = 'rds-proxy-ro.endpoint.proxy-c1a2b3.us-east-1.rds.amazonaws.com';
+    const deployed = { [stack.stackName]: { rdsDbHost: proxyHost, rdsDbReaderHost: readerHost, rdsDbSecretArn: ARN } };
+    const objects = synth(app => new PostgresLinkChart(app, 'orders-db', {
+      namespace: 'orders', links: [{ moduleName: 'rds', database: db.link, readerHost: true }],
+    }), deployed);
+    expect(find(objects, 'ExternalSecret').spec.target.template.data).toMatchObject({
+      rds_db_host: proxyHost, rds_db_reader_host: readerHost, rds_db_port: '5432',
+    });
+    expect(JSON.stringify(objects)).not.toMatch(/\$\{Token\[|Failed fetching/);
+  });
+});
