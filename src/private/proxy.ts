@@ -102,7 +102,7 @@ export function createProxy(scope: Construct, parts: ProxyParts): ProxyResult {
   const cfn = proxy.node.defaultChild as rds.CfnDBProxy;
   cfn.auth = Lazy.any({
     produce: () => secrets.map(s => ({ authScheme: 'SECRETS', iamAuth: 'DISABLED', secretArn: s.secretArn })),
-  }) as any;
+  });
   const registerSecret = (secret: secretsmanager.ISecret) => {
     secrets.push(secret);
     secret.grantRead(role);
