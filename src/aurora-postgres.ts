@@ -748,7 +748,7 @@ export class AuroraPostgres extends Construct implements ec2.IConnectable {
       port,
       // Users' links go where the master's goes: through the proxy when there is one.
       linkHost: this.link.host,
-      linkPort: Number(this.link.port),
+      linkPort: proxy ? PROXY_PORT : port,
       linkReaderHost: this.link.readerHost,
       registerWithProxy: proxy ? secret => proxy.registerSecret(secret) : undefined,
       moduleName: this.moduleName,
