@@ -38,7 +38,11 @@ function handWritten(app: App, i: number): void {
           engineVersion: 'v2',
           type: 'Opaque',
           data: {
-            rds_db_user: 'postgres', rds_db_password: '{{ .link0Password }}', rds_db_name: 'app', rds_db_host: HOST, rds_db_port: '5432',
+            rds_db_user: 'postgres',
+            rds_db_password: '{{ .link0Password }}',
+            rds_db_name: 'app',
+            rds_db_host: HOST,
+            rds_db_port: '5432',
             rds_db_url: URL_TEMPLATE,
           },
         },

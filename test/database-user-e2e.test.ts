@@ -3,8 +3,8 @@ import * as cdk8s from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Client } from 'pg';
 import { AuroraPostgres, DatabaseAccess, DatabaseLink, LinkSecretMode, PostgresLinkChart, SslMode } from '../src';
-import { find, K8sObject, objectsOf, resolveContainerEnv } from './k8s/fixtures';
 import { goAvailable, renderGoTemplates } from './k8s/eso-template';
+import { find, K8sObject, objectsOf, resolveContainerEnv } from './k8s/fixtures';
 import { rotateLikeAws } from './private/users/aws-rotation';
 import { TestPostgres } from './private/users/postgres';
 import { testStack } from './util';
@@ -105,7 +105,9 @@ function podEnv(): { env: Record<string, string>; yaml: string } {
   const local = DatabaseLink.fromValues({ host: link.host, port: pg.port, databaseName: link.databaseName, secretArn: link.secretArn });
   const app = new cdk8s.App();
   const chart = new PostgresLinkChart(app, 'orders', {
-    namespace: 'orders', links: [{ moduleName: 'orders', database: local }], secretMode: LinkSecretMode.EXTERNAL_SECRET,
+    namespace: 'orders',
+    links: [{ moduleName: 'orders', database: local }],
+    secretMode: LinkSecretMode.EXTERNAL_SECRET,
     sslMode: SslMode.DISABLE, // this test server has no TLS; test/k8s/tls-e2e.test.ts proves the verified path
   });
   new kplus.Deployment(chart, 'api', { containers: [{ image: 'orders:1.0.0', envVariables: chart.envVariables }] });
@@ -128,7 +130,11 @@ async function asPod(env: Record<string, string>, sql: string): Promise<any[]> {
   test('the pod connects as orders and has exactly READ_WRITE rights; no password in manifests or template', async () => {
     const { env, yaml } = podEnv();
     expect(env).toEqual({
-      orders_db_user: 'orders', orders_db_password: HOSTILE, orders_db_name: 'orders', orders_db_host: '127.0.0.1', orders_db_port: String(pg.port),
+      orders_db_user: 'orders',
+      orders_db_password: HOSTILE,
+      orders_db_name: 'orders',
+      orders_db_host: '127.0.0.1',
+      orders_db_port: String(pg.port),
       orders_db_url: `postgresql://orders:p%40ss%3A%2F%3F%23%27%22word%201@127.0.0.1:${pg.port}/orders?sslmode=disable`,
     });
     expect(yaml).not.toContain(HOSTILE);
