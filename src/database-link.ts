@@ -1,6 +1,6 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import { propErrorMessage } from './private/errors';
-import { LINK_OUTPUT_FIELDS, MODULE_NAME_PATTERN, READER_HOST_SUFFIX, outputKey } from './private/output-keys';
+import { LINK_OUTPUT_FIELDS, MODULE_NAME_PATTERN, READER_HOST_SUFFIX, ROTATION_INTERVAL_SUFFIX, outputKey } from './private/output-keys';
 
 /**
  * The values of a database link.
@@ -176,7 +176,22 @@ export class DatabaseLink {
     };
     const port = Number(read('port'));
     const readerHost = stack[`${moduleName}${READER_HOST_SUFFIX}`];
+    const rotation = stack[`${moduleName}${ROTATION_INTERVAL_SUFFIX}`];
+    let rotationInterval: Duration | undefined;
+    if (typeof rotation === 'string' && rotation !== '') {
+      try {
+        rotationInterval = Duration.parse(rotation);
+      } catch {
+        throw new Error(propErrorMessage(where, {
+          prop: `outputs['${stackName}']['${moduleName}${ROTATION_INTERVAL_SUFFIX}']`,
+          value: rotation,
+          allowed: 'an ISO 8601 duration such as P30D, as cdk-aurora-postgres writes it',
+          fix: `deploy the stack again and read the file it writes: cdk deploy ${stackName} --outputs-file cdk-outputs.json`,
+        }));
+      }
+    }
     return new DatabaseLink({
+      rotationInterval,
       host: read('host')!,
       readerHost: typeof readerHost === 'string' && readerHost !== '' ? readerHost : undefined,
       port: Number.isInteger(port) ? port : undefined,

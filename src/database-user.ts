@@ -8,7 +8,7 @@ import { DatabaseAccess } from './database-access';
 import { DatabaseLink } from './database-link';
 import { PropErrorDetails, throwPropError } from './private/errors';
 import { addLinkOutputs } from './private/link-outputs';
-import { MODULE_NAME_PATTERN, READER_HOST_SUFFIX } from './private/output-keys';
+import { MODULE_NAME_PATTERN, READER_HOST_SUFFIX, ROTATION_INTERVAL_SUFFIX } from './private/output-keys';
 import { UserProvisioner } from './private/users/provisioner';
 import { validateUser } from './private/users/validate-user';
 
@@ -260,8 +260,14 @@ export class DatabaseUser extends Construct {
       value: this.moduleName,
       allowed: 'a module name not used by another database or user in the same stack (it prefixes the output keys)',
       fix: 'give the user its own moduleName',
-    }), this.link.readerHost === undefined ? {} : {
-      [`${this.moduleName}${READER_HOST_SUFFIX}`]: [this.link.readerHost, 'Host for read-only traffic (the reader endpoint, or the RDS Proxy\'s read-only endpoint)'],
+    }), {
+      ...this.link.readerHost === undefined ? {} : {
+        [`${this.moduleName}${READER_HOST_SUFFIX}`]: [this.link.readerHost, 'Host for read-only traffic (the reader endpoint, or the RDS Proxy\'s read-only endpoint)'],
+      },
+      ...valid.rotationInterval === undefined ? {} : {
+        [`${this.moduleName}${ROTATION_INTERVAL_SUFFIX}`]: [valid.rotationInterval.toIsoString(),
+          'How often the password rotates (alternating users): a chart checks its refresh interval against it'],
+      },
     });
   }
 

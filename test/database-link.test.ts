@@ -50,6 +50,18 @@ describe('DatabaseLink.fromCdkOutputs', () => {
     expect(older.readerHost).toBeUndefined();
   });
 
+  test('reads the rotation interval when the file has it (a database user\'s), so a chart checks its refresh against it', () => {
+    const withRotation = { S: { ...outputs.OrdersDb, rdsDbRotationInterval: 'P7D' } };
+    expect(DatabaseLink.fromCdkOutputs(withRotation, 'S', 'rds').rotationInterval?.toDays()).toBe(7);
+    expect(DatabaseLink.fromCdkOutputs(outputs, 'OrdersDb', 'rds').rotationInterval).toBeUndefined();
+  });
+
+  test('a rotation interval that is not an ISO 8601 duration', () => {
+    const bad = { S: { ...outputs.OrdersDb, rdsDbRotationInterval: '30 days' } };
+    expect(() => DatabaseLink.fromCdkOutputs(bad, 'S', 'rds')).toThrow(
+      "DatabaseLink.fromCdkOutputs: invalid outputs['S']['rdsDbRotationInterval'] '30 days'. Allowed: an ISO 8601 duration such as P30D, as cdk-aurora-postgres writes it. Fix: deploy the stack again and read the file it writes: cdk deploy S --outputs-file cdk-outputs.json");
+  });
+
   test('FROM_SECRET fields are read from the secret', () => {
     const link = DatabaseLink.fromCdkOutputs(outputs, 'OrdersDb', 'other');
     expect([link.secretKeyOf('username'), link.secretKeyOf('password'), link.secretKeyOf('databaseName')])

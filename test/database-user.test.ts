@@ -136,7 +136,8 @@ describe('a READ_WRITE user on a standard cluster', () => {
   test('outputs under the user\'s module name, which DatabaseLink.fromCdkOutputs reads', () => {
     const outputs = template.toJSON().Outputs;
     expect(Object.keys(outputs).filter(k => k.startsWith('rdsOrders')).sort())
-      .toEqual(['rdsOrdersDbHost', 'rdsOrdersDbName', 'rdsOrdersDbPassword', 'rdsOrdersDbPort', 'rdsOrdersDbReaderHost', 'rdsOrdersDbSecretArn', 'rdsOrdersDbUser']);
+      .toEqual(['rdsOrdersDbHost', 'rdsOrdersDbName', 'rdsOrdersDbPassword', 'rdsOrdersDbPort', 'rdsOrdersDbReaderHost', 'rdsOrdersDbRotationInterval', 'rdsOrdersDbSecretArn', 'rdsOrdersDbUser']);
+    expect(outputs.rdsOrdersDbRotationInterval.Value).toBe('P30D');
     // The user's reader host is the cluster's reader endpoint, like the master link's.
     expect(outputs.rdsOrdersDbReaderHost.Value).toEqual(outputs.rdsDbReaderHost.Value);
     expect(outputs.rdsOrdersDbSecretArn.Value).toEqual({ Ref: userSecret });
@@ -145,6 +146,7 @@ describe('a READ_WRITE user on a standard cluster', () => {
     const deployed = { S: Object.fromEntries(Object.keys(outputs).map(k => [k, typeof outputs[k].Value === 'string' ? outputs[k].Value : `value-of-${k}`])) };
     const link = DatabaseLink.fromCdkOutputs(deployed, 'S', 'rdsOrders');
     expect(link).toMatchObject({ host: 'value-of-rdsOrdersDbHost', databaseName: 'orders', secretArn: 'value-of-rdsOrdersDbSecretArn', username: undefined });
+    expect(link.rotationInterval?.toDays()).toBe(30); // so a chart built from the outputs file checks its refresh too
     // The cluster's own outputs are unchanged.
     expect(outputs.rdsDbUser.Value).toBe('postgres');
   });

@@ -22,6 +22,12 @@ export const LINK_OUTPUT_FIELDS = Object.keys(OUTPUT_SUFFIXES) as LinkOutputFiel
  */
 export const READER_HOST_SUFFIX = 'DbReaderHost';
 
+/**
+ * The optional output of how often the linked secret's password rotates (ISO 8601, e.g. `P30D`), so that a chart
+ * built from an outputs file checks its refresh interval against it too.
+ */
+export const ROTATION_INTERVAL_SUFFIX = 'DbRotationInterval';
+
 /** The output key of one field of a module's link. */
 export function outputKey(moduleName: string, field: LinkOutputField): string {
   return `${moduleName}${OUTPUT_SUFFIXES[field]}`;
