@@ -1,4 +1,5 @@
 export * from './aurora-postgres';
+export * from './aurora-postgres-props';
 export * from './aurora-postgres-alarms';
 export * from './database-access';
 export * from './database-link';
