@@ -10,6 +10,7 @@ import { throwPropError } from '../private/errors';
 import { EXTERNAL_SECRET_API_VERSION, externalSecretSpec } from './private/external-secret';
 import { goDuration } from './private/go-duration';
 import { PLACEHOLDERS, ResolvedLink, TokenResolver, hasToken, literalOf, resolveLinks } from './private/link-variables';
+import { LinkedContainerSpec, linkedContainerSpec, tlsEnvironment } from './private/linked-container';
 import { DNS_LABEL_RULE, DNS_SUBDOMAIN_RULE, isDnsLabel, isDnsSubdomain } from './private/names';
 import { rdsCaBundle } from './private/rds-ca';
 import { hasCustomResolvers, resolveTokenWithApp } from './private/token-resolution';
@@ -196,6 +197,14 @@ export class PostgresLinkChart extends Chart {
   public readonly envVariables: { [name: string]: kplus.EnvValue };
 
   /**
+   * The TLS settings that `linkContainer` sets on every linked container, as literal values (not credentials):
+   * `PGSSLMODE` (libpq, psycopg, Ruby pg, pgx, lib/pq, node-postgres), and with a verifying `sslMode`
+   * `PGSSLROOTCERT` and `NODE_EXTRA_CA_CERTS` naming `caBundlePath`. For wiring by hand with `envVariables`
+   * (then mount the CA ConfigMap at `caBundlePath` too).
+   */
+  public readonly tlsEnvVariables: { [name: string]: string };
+
+  /**
    * Whether the chart renders an ExternalSecret (false: a plain Secret, in `PLAIN` mode or when no link reads
    * a secret).
    */
@@ -203,6 +212,8 @@ export class PostgresLinkChart extends Chart {
 
   private rendering = false;
   private readonly caVolume?: kplus.Volume;
+  /** What every linked container gets (env and CA mount), computed once: linkContainer and linkWorkload use it. */
+  private readonly linked: LinkedContainerSpec;
 
   constructor(scope: Construct, id: string, props: PostgresLinkChartProps) {
     super(scope, id, { namespace: props.namespace, labels: props.labels });
@@ -353,13 +364,23 @@ export class PostgresLinkChart extends Chart {
       this.secret = secret;
     }
 
-    if (this.caConfigMapName !== undefined && this.caBundlePath !== undefined) {
+    this.linked = linkedContainerSpec({
+      secretName: this.secretName,
+      secretKeys: links.flatMap(l => l.variables.map(v => v.envName)),
+      sslMode: this.sslMode,
+      ca: this.caConfigMapName !== undefined && this.caBundlePath !== undefined
+        ? { bundlePath: this.caBundlePath, configMapName: this.caConfigMapName, configMapKey: caKey }
+        : undefined,
+    });
+    this.tlsEnvVariables = tlsEnvironment(this.sslMode, this.caBundlePath);
+    const caBundle = this.linked.caBundle;
+    if (caBundle !== undefined) {
       const configMap = this.rendersCaConfigMap
-        ? new kplus.ConfigMap(this, 'RdsCa', { metadata: { name: this.caConfigMapName }, data: { [caKey]: rdsCaBundle() } })
-        : kplus.ConfigMap.fromConfigMapName(this, 'CaConfigMap', this.caConfigMapName);
+        ? new kplus.ConfigMap(this, 'RdsCa', { metadata: { name: caBundle.volume.configMap.name }, data: { [caKey]: rdsCaBundle() } })
+        : kplus.ConfigMap.fromConfigMapName(this, 'CaConfigMap', caBundle.volume.configMap.name);
       this.caVolume = kplus.Volume.fromConfigMap(this, 'CaBundle', configMap, {
-        name: 'db-ca-bundle',
-        items: { [caKey]: { path: path.posix.basename(this.caBundlePath) } },
+        name: caBundle.volume.name,
+        items: Object.fromEntries(caBundle.volume.configMap.items.map(i => [i.key, { path: i.path }])),
       });
     }
 
@@ -406,7 +427,9 @@ export class PostgresLinkChart extends Chart {
 
   /**
    * Links a container of a workload in this chart: every link's environment variables (each a `secretKeyRef`
-   * into the chart's Secret) and, with a verifying `sslMode`, the CA bundle mounted read-only at `caBundlePath`.
+   * into the chart's Secret), the TLS settings of `tlsEnvVariables` (so that libpq, pgx, lib/pq and node-postgres
+   * verify the server without a code change) and, with a verifying `sslMode`, the CA bundle mounted read-only at
+   * `caBundlePath`.
    * Linking a container twice changes nothing.
    *
    * @param container a container of a Deployment, StatefulSet, DaemonSet, Job, CronJob or Pod in this chart
@@ -422,9 +445,14 @@ export class PostgresLinkChart extends Chart {
         fix: 'create the workload in this chart (new kplus.Deployment(chart, ...)), or call linkContainer on the chart that holds the workload',
       });
     }
-    for (const [name, value] of Object.entries(this.envVariables)) container.env.addVariable(name, value);
-    if (this.caVolume && this.caBundlePath && !container.mounts.some(m => m.volume === this.caVolume)) {
-      container.mount(path.posix.dirname(this.caBundlePath), this.caVolume, { readOnly: true });
+    for (const v of this.linked.env) {
+      container.env.addVariable(v.name, v.secretKeyRef
+        ? kplus.EnvValue.fromSecretValue({ secret: this.secret, key: v.secretKeyRef.key })
+        : kplus.EnvValue.fromValue(v.value!));
+    }
+    const caBundle = this.linked.caBundle;
+    if (this.caVolume && caBundle && !container.mounts.some(m => m.volume === this.caVolume)) {
+      container.mount(caBundle.mount.mountPath, this.caVolume, { readOnly: caBundle.mount.readOnly });
     }
   }
 

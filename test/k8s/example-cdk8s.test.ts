@@ -55,8 +55,11 @@ describe('the example cdk8s app, synthesized by the real cdk8s CLI from the samp
     expect(text).not.toMatch(/FROM_SECRET|stringData|kind: Secret\n/);
     const deployment = find(objects, 'Deployment');
     const container = deployment.spec.template.spec.containers[0];
-    expect(container.env.map((e: any) => [e.name, e.valueFrom.secretKeyRef.name]))
-      .toEqual(['rds_db_user', 'rds_db_password', 'rds_db_name', 'rds_db_host', 'rds_db_port', 'rds_db_url'].map(n => [n, 'orders-db-db-links']));
+    expect(container.env.map((e: any) => [e.name, e.valueFrom?.secretKeyRef.name ?? e.value]))
+      .toEqual([
+        ...['rds_db_user', 'rds_db_password', 'rds_db_name', 'rds_db_host', 'rds_db_port', 'rds_db_url'].map(n => [n, 'orders-db-db-links']),
+        ['PGSSLMODE', 'verify-full'], ['PGSSLROOTCERT', '/etc/rds-ca/ca.pem'], ['NODE_EXTRA_CA_CERTS', '/etc/rds-ca/ca.pem'],
+      ]);
     expect(container.volumeMounts).toEqual([{ mountPath: '/etc/rds-ca', name: 'db-ca-bundle', readOnly: true }]);
     expect(deployment.spec.template.spec.volumes).toEqual([
       { name: 'db-ca-bundle', configMap: { name: 'orders-db-rds-ca', items: [{ key: 'ca.pem', path: 'ca.pem' }] } },

@@ -149,7 +149,7 @@ describe('sslMode and the CA bundle', () => {
 });
 
 describe('linkContainer', () => {
-  test('one call: every variable as a secretKeyRef, and the CA bundle mounted read-only at caBundlePath', () => {
+  test('one call: every variable as a secretKeyRef, the TLS settings as values, and the CA bundle mounted read-only at caBundlePath', () => {
     const chart = plainChart();
     const deployment = new kplus.Deployment(chart, 'api', { containers: [{ image: 'orders:1' }, { image: 'sidecar:1' }] });
     deployment.addInitContainer({ image: 'migrate:1' });
@@ -158,8 +158,15 @@ describe('linkContainer', () => {
     chart.linkContainer(deployment.initContainers[0]);
     const pod = find(objectsOf(chart), 'Deployment').spec.template.spec;
     for (const container of [pod.containers[0], pod.initContainers[0]]) {
-      const refs = Object.keys(chart.envVariables).map(name => ({ name, valueFrom: { secretKeyRef: { name: chart.secretName, key: name } } }));
-      expect(container.env).toEqual(refs);
+      const refs = Object.keys(chart.envVariables).filter(name => !name.startsWith('PGSSL'))
+        .map(name => ({ name, valueFrom: { secretKeyRef: { name: chart.secretName, key: name } } }));
+      expect(container.env).toEqual([
+        ...refs,
+        // libpqVariables' PGSSLMODE and PGSSLROOTCERT hold the same values: a linked container gets them as values
+        { name: 'PGSSLMODE', value: 'verify-full' },
+        { name: 'PGSSLROOTCERT', value: '/etc/rds-ca/ca.pem' },
+        { name: 'NODE_EXTRA_CA_CERTS', value: '/etc/rds-ca/ca.pem' },
+      ]);
       expect(container.volumeMounts).toEqual([{ name: 'db-ca-bundle', mountPath: '/etc/rds-ca', readOnly: true }]);
     }
     expect(pod.containers[1].env).toBeUndefined();
@@ -172,7 +179,10 @@ describe('linkContainer', () => {
     chart.linkContainer(pod.containers[0]);
     const spec = find(objectsOf(chart), 'Pod').spec;
     expect(spec.containers[0].env.map((e: any) => e.name)).toContain('rds_db_url');
+    expect(spec.containers[0].env).toContainEqual({ name: 'PGSSLMODE', value: 'require' });
+    expect(spec.containers[0].env.map((e: any) => e.name)).not.toContain('NODE_EXTRA_CA_CERTS');
     expect(spec.containers[0].volumeMounts).toBeUndefined();
+    expect(chart.tlsEnvVariables).toEqual({ PGSSLMODE: 'require' });
   });
 });
 
