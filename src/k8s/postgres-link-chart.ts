@@ -142,7 +142,7 @@ export interface PostgresLinkChartProps {
 /**
  * A cdk8s chart that links Aurora PostgreSQL databases into a Kubernetes service the way Opta's `links` did:
  * one Secret in the service's namespace whose keys are the environment variable names
- * (`<moduleName>_db_user`, `_db_password`, `_db_name`, `_db_host`, `_db_port`, the connection URL `_db_url`,
+ * (`<moduleName>_db_user`, `_db_password`, `_db_name`, `_db_host`, `_db_port`, the connection URL `_db_url`, the JDBC URL `_db_jdbc_url`,
  * and optionally libpq's `PG*`), filled by External Secrets Operator from AWS Secrets Manager (default) or inline
  * for local development; a ConfigMap with the CA bundle that verifies the server (`sslMode` `VERIFY_FULL` by
  * default); and optionally a Role and RoleBinding that let one ServiceAccount read the Secret.

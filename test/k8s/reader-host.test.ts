@@ -39,7 +39,7 @@ describe('readerHost: true on a link', () => {
       readerHost: true,
       rename: { dbUser: 'U', dbPassword: 'P', dbName: 'N', dbHost: 'H', dbReaderHost: 'READ_HOST' },
     }]);
-    expect(Object.keys(chart.envVariables)).toEqual(['U', 'P', 'N', 'H', 'rds_db_port', 'rds_db_url', 'READ_HOST']);
+    expect(Object.keys(chart.envVariables)).toEqual(['U', 'P', 'N', 'H', 'rds_db_port', 'rds_db_url', 'rds_db_jdbc_url', 'READ_HOST']);
   });
 
   test('PLAIN mode writes it into the Secret', () => {

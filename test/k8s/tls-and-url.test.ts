@@ -75,7 +75,7 @@ describe('libpq variables', () => {
     const chart = plainChart();
     const secret = secretOf(objectsOf(chart));
     expect(Object.keys(chart.envVariables)).toEqual([
-      'rds_db_user', 'rds_db_password', 'rds_db_name', 'rds_db_host', 'rds_db_port', 'rds_db_url',
+      'rds_db_user', 'rds_db_password', 'rds_db_name', 'rds_db_host', 'rds_db_port', 'rds_db_url', 'rds_db_jdbc_url',
       'PGHOST', 'PGPORT', 'PGUSER', 'PGPASSWORD', 'PGDATABASE', 'PGSSLMODE', 'PGSSLROOTCERT',
     ]);
     expect(secret).toMatchObject({

@@ -7,7 +7,7 @@ import { percentEncode, percentEncodePath } from './connection-url';
 import { ENV_NAME_RULE, isEnvName } from './names';
 
 /** A value of a link that becomes one environment variable. */
-export type LinkField = 'username' | 'password' | 'databaseName' | 'host' | 'port' | 'url' | 'sslMode' | 'sslRootCert' | 'readerHost';
+export type LinkField = 'username' | 'password' | 'databaseName' | 'host' | 'port' | 'url' | 'jdbcUrl' | 'sslMode' | 'sslRootCert' | 'readerHost';
 
 /** The fields read from the link itself. */
 type CredentialField = 'username' | 'password' | 'databaseName';
@@ -21,7 +21,7 @@ interface FieldSpec {
   readonly renameRequired: boolean;
 }
 
-/** Opta's four fields in Opta's order, then the port and the connection URL. */
+/** Opta's four fields in Opta's order, then the port, the connection URL and the JDBC URL. */
 const FIELDS: readonly FieldSpec[] = [
   { field: 'username', suffix: 'db_user', renameKey: 'dbUser', renameRequired: true },
   { field: 'password', suffix: 'db_password', renameKey: 'dbPassword', renameRequired: true },
@@ -29,6 +29,7 @@ const FIELDS: readonly FieldSpec[] = [
   { field: 'host', suffix: 'db_host', renameKey: 'dbHost', renameRequired: true },
   { field: 'port', suffix: 'db_port', renameKey: 'dbPort', renameRequired: false },
   { field: 'url', suffix: 'db_url', renameKey: 'dbUrl', renameRequired: false },
+  { field: 'jdbcUrl', suffix: 'db_jdbc_url', renameKey: 'dbJdbcUrl', renameRequired: false },
 ];
 
 /** libpq's own variables (`libpqVariables: true`); PGSSLROOTCERT only when the chart has a CA bundle. */
@@ -203,12 +204,19 @@ function resolveLink(scope: IConstruct, link: PostgresLink, index: number, tls: 
     { literal: '@' }, { literal: host }, { literal: ':' }, { literal: database.port }, { literal: '/' },
     credential('databaseName', true), { literal: query },
   ];
+  // pgjdbc: no credentials in the URL (a DataSource takes user and password apart); it percent-decodes the
+  // database name and the query values, and reads a PEM bundle of several roots as sslrootcert.
+  const jdbcUrl: ValuePart[] = [
+    { literal: 'jdbc:postgresql://' }, { literal: host }, { literal: ':' }, { literal: database.port }, { literal: '/' },
+    credential('databaseName', true), { literal: query },
+  ];
   const partsOf = (field: LinkField): ValuePart[] | undefined => {
     switch (field) {
       case 'username': case 'password': case 'databaseName': return [credential(field, false)];
       case 'host': return [{ literal: database.host }];
       case 'port': return [{ literal: database.port }];
       case 'url': return url;
+      case 'jdbcUrl': return jdbcUrl;
       case 'sslMode': return [{ literal: tls.sslMode }];
       case 'sslRootCert': return tls.caBundlePath === undefined ? undefined : [{ literal: tls.caBundlePath }];
       case 'readerHost': return database.readerHost === undefined ? undefined : [{ literal: database.readerHost }];
