@@ -96,8 +96,10 @@ function run(cmd: string, args: string[], env: Record<string, string>, extra: Re
 const ok = (result: SpawnSyncReturns<string>) => ({ status: result.status, stdout: result.stdout.trim(), stderr: result.stderr.trim() });
 
 /** The env with another CA wherever the pod's names the mounted bundle. */
-const withOtherCa = (env: Record<string, string>, caBundlePath: string) =>
-  Object.fromEntries(Object.entries(env).map(([k, v]) => [k, v.split(encodeURI(caBundlePath)).join(otherCa.certFile).split(caBundlePath).join(otherCa.certFile)]));
+function withOtherCa(env: Record<string, string>, caBundlePath: string): Record<string, string> {
+  const replace = (value: string) => value.split(encodeURI(caBundlePath)).join(otherCa.certFile).split(caBundlePath).join(otherCa.certFile);
+  return Object.fromEntries(Object.entries(env).map(([k, v]) => [k, replace(v)]));
+}
 
 /** An Opta app on node-postgres: `new Client({ host, port, user, password, database })`, no ssl option. */
 const NODE_APP = `
