@@ -43,6 +43,9 @@ const LIBPQ: ReadonlyArray<readonly [string, LinkField]> = [
   ['PGSSLROOTCERT', 'sslRootCert'],
 ];
 
+/** The host name of an RDS Proxy endpoint you create (not the proxy's default endpoint). */
+const PROXY_CUSTOM_ENDPOINT = /\.endpoint\.proxy-[a-z0-9]+\.[a-z0-9-]+\.rds\.amazonaws\.com(\.cn)?\.?$/i;
+
 /** The reader host (`readerHost: true` only): not one of every link's variables. */
 const READER_HOST_SUFFIX = 'db_reader_host';
 const READER_HOST_RENAME_KEY = 'dbReaderHost';
@@ -230,6 +233,15 @@ function resolveLink(scope: IConstruct, link: PostgresLink, index: number, tls: 
         value: true,
         allowed: 'only for a database with a reader endpoint (DatabaseLink.readerHost); this link has none: a database behind an RDS Proxy with a single instance (no read-only proxy endpoint), an outputs file without <moduleName>DbReaderHost (from before it existed), or DatabaseLink.fromValues without readerHost',
         fix: 'add a reader (instances: 2 or multiAz: true) and deploy again, read the link from a fresh outputs file, or give readerHost to DatabaseLink.fromValues; otherwise drop readerHost from the link',
+      });
+    }
+    const reader = database.readerHost!;
+    if (tls.sslMode === 'verify-full' && !Token.isUnresolved(reader) && PROXY_CUSTOM_ENDPOINT.test(reader)) {
+      throwPropError(scope, {
+        prop: `${at}.database.readerHost`,
+        value: reader,
+        allowed: "with sslMode verify-full, a reader host whose certificate names it: an RDS Proxy endpoint you create (<name>.endpoint.proxy-...) is served with the proxy's certificate, which names only its default endpoint (*.proxy-...), so verify-full fails there (AWS's RDS Proxy documentation)",
+        fix: 'deploy the database again and read a fresh outputs file (AuroraPostgres now gives the cluster\'s reader endpoint as the reader host behind a proxy), or give DatabaseLink.fromValues the cluster\'s reader endpoint as readerHost',
       });
     }
     variables.push({ envName: names.readerHost, field: 'readerHost', parts: partsOf('readerHost')! });
