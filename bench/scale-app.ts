@@ -6,6 +6,7 @@ import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as cdk8s from 'cdk8s';
 import { AuroraPostgres, DatabaseUser, ExternalSecretsOperator, PostgresLinkChart } from '../src';
@@ -22,8 +23,20 @@ export interface ScaleApp {
 
 const env = { account: '123456789012', region: 'us-east-1' };
 
+/** Options of `scaleApp`. */
+export interface ScaleOptions {
+  /** The cloud assembly directory. */
+  readonly outdir?: string;
+  /**
+   * Charts mount a CA ConfigMap that exists already (`caConfigMapName`) instead of rendering the whole Amazon RDS
+   * CA bundle each: what a service costs without the bundle.
+   */
+  readonly sharedCa?: boolean;
+}
+
 /** Builds the app (nothing synthesized yet). */
-export function scaleApp(n: number, layout: Layout, outdir?: string): ScaleApp {
+export function scaleApp(n: number, layout: Layout, options: ScaleOptions = {}): ScaleApp {
+  const outdir = options.outdir;
   const app = new App({ builtinCloudFormationValidation: false, outdir });
   const platform = new Stack(app, 'Platform', { env });
   const vpc = new ec2.Vpc(platform, 'Vpc', { maxAzs: 2, natGateways: 1 });
@@ -43,12 +56,15 @@ export function scaleApp(n: number, layout: Layout, outdir?: string): ScaleApp {
     const scope = layout === 'one stack' ? platform : new Stack(app, `Service${i}`, { env });
     if (scope !== platform) services.push(scope);
     const user = new DatabaseUser(scope, `User${name}`, { database: db, username: name });
-    user.grantReadCredentials(eso);
+    // The operator reads the user's secret: in a service stack, through a policy of that stack attached to the
+    // operator's role (a statement in the role's own policy, in the platform stack, would name the service's secret).
+    user.grantReadCredentials(scope === platform ? eso : iam.Role.fromRoleArn(scope, 'EsoRole', eso.role.roleArn));
     users.push(user);
     const chart = new PostgresLinkChart(new cdk8s.App(), `${name}-db`, {
       namespace: name,
       links: [{ moduleName: 'rds', database: user.link }],
       deployThroughEks: true,
+      caConfigMapName: options.sharedCa ? 'rds-ca' : undefined,
     });
     if (scope === platform) {
       eso.addChart(name, chart);

@@ -13,15 +13,15 @@ import { AuroraPostgresAttributes, IAuroraPostgres } from './i-aurora-postgres';
 import { createAlarms } from './private/alarms';
 import { NewCluster } from './private/cluster-variant';
 import { throwPropError } from './private/errors';
+import { ImportedAuroraPostgres, validModuleName } from './private/imported-cluster';
 import { instanceMemoryGiB, isBurstable, validInstanceClass } from './private/instance-class';
 import { addLinkOutputs, OutputValue } from './private/link-outputs';
 import { acknowledgeMonitoringRole, monitoringProps } from './private/monitoring';
 import { LinkOutputField, READER_HOST_SUFFIX } from './private/output-keys';
 import { createProxy, PROXY_PORT, ProxyResult, validateProxyVariant } from './private/proxy';
 import { SERVERLESS, serverlessScaling } from './private/serverless';
-import { clusterParameters } from './private/tls';
-import { ImportedAuroraPostgres, validModuleName } from './private/imported-cluster';
 import { watchStackLimits } from './private/stack-limits';
+import { clusterParameters } from './private/tls';
 import { registerUserHost, UserHost } from './private/users/user-host';
 import {
   instanceCount, privateSubnetsOf, validateBackupRetention, validateDatabaseName, validatePort, validateSubnetZones,
@@ -119,7 +119,7 @@ export class AuroraPostgres extends Construct implements IAuroraPostgres {
     this.node.setContext(RDS_PREVENT_RENDERING_DEPRECATED_CREDENTIALS, true);
 
     this.moduleName = validModuleName(this, id, props.moduleName);
-    watchStackLimits(this);
+    watchStackLimits(this, 'cluster');
     const variant = selectVariant(this, props, this.moduleName);
 
     const { instanceClass, instanceType } = validInstanceClass(this, props.instanceClass ?? variant.defaultInstanceClass);

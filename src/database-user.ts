@@ -196,7 +196,7 @@ export class DatabaseUser extends Construct {
     this.databaseName = valid.databaseName;
     this.moduleName = this.validModuleName(props.moduleName ?? defaultModuleName(host.moduleName, props.username));
     host.onUserAdded();
-    watchStackLimits(this);
+    watchStackLimits(this, 'user');
 
     const masterSecret = host.masterSecret!;
     const secret = new rds.DatabaseSecret(this, 'Secret', {

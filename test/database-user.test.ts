@@ -153,8 +153,13 @@ describe('a READ_WRITE user on a standard cluster', () => {
     const link = DatabaseLink.fromCdkOutputs(deployed, 'TestStack', 'rdsOrders');
     // The host, port and reader host are the cluster's, like the user's token link.
     expect(link).toMatchObject({
-      host: 'value-of-rdsDbHost', readerHost: 'value-of-rdsDbReaderHost', port: '5432', databaseName: 'orders',
-      secretArn: 'value-of-rdsOrdersDbSecretArn', username: undefined, password: undefined,
+      host: 'value-of-rdsDbHost',
+      readerHost: 'value-of-rdsDbReaderHost',
+      port: '5432',
+      databaseName: 'orders',
+      secretArn: 'value-of-rdsOrdersDbSecretArn',
+      username: undefined,
+      password: undefined,
     });
     expect(link.rotationInterval?.toDays()).toBe(30); // so a chart built from the outputs file checks its refresh too
     // The cluster's own outputs are unchanged.

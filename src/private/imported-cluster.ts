@@ -39,7 +39,7 @@ export class ImportedAuroraPostgres extends Construct implements IAuroraPostgres
   constructor(scope: Construct, id: string, attrs: AuroraPostgresAttributes) {
     super(scope, id);
     this.moduleName = validModuleName(this, id, attrs.moduleName);
-    watchStackLimits(this);
+    watchStackLimits(this, 'cluster');
     const port = attrs.port ?? 5432;
     validatePort(this, port);
     this.vpc = attrs.vpc;

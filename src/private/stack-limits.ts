@@ -9,16 +9,23 @@ export const WARN_AT = 0.8;
 
 export const STACK_LIMITS_WARNING = 'cdk-aurora-postgres:stackLimits';
 
+/** One of the library's constructs in a stack. */
+interface Owner {
+  readonly construct: IConstruct;
+  readonly isUser: boolean;
+}
+
 /** Stack -> the library's constructs in it (clusters and users) whose resources count as the library's. */
-const watched = new WeakMap<Stack, IConstruct[]>();
+const watched = new WeakMap<Stack, Owner[]>();
 
 /**
  * Watches the stack of `owner` (an `AuroraPostgres` or a `DatabaseUser`): at synth, if the stack crosses 80% of a
  * CloudFormation limit (500 resources, 200 outputs, 1,000,000 template bytes), it gets one warning per limit,
  * naming the count, the library's share and the fix.
  */
-export function watchStackLimits(owner: IConstruct): void {
-  const stack = Stack.of(owner);
+export function watchStackLimits(construct: IConstruct, kind: 'cluster' | 'user'): void {
+  const stack = Stack.of(construct);
+  const owner = { construct, isUser: kind === 'user' };
   const owners = watched.get(stack);
   if (owners) {
     owners.push(owner);
@@ -29,12 +36,12 @@ export function watchStackLimits(owner: IConstruct): void {
   stack.node.addValidation({ validate: () => { check(stack, list); return []; } });
 }
 
-function check(stack: Stack, owners: IConstruct[]): void {
+function check(stack: Stack, owners: Owner[]): void {
   const resources = stack.node.findAll().filter(c => CfnResource.isCfnResource(c) && Stack.of(c) === stack);
   const outputs = stack.node.findAll().filter(c => c instanceof CfnOutput && Stack.of(c) === stack);
-  const ownerPaths = owners.map(o => `${o.node.path}/`);
+  const ownerPaths = owners.map(o => `${o.construct.node.path}/`);
   const ours = (c: IConstruct) => ownerPaths.some(p => `${c.node.path}/`.startsWith(p));
-  const users = owners.filter(o => o.node.tryFindChild('Secret') !== undefined).length;
+  const users = owners.filter(o => o.isUser).length;
   const fix = 'Fix: give each service a stack of its own for its DatabaseUser and its chart (new DatabaseUser(serviceStack, id, { database, ... }), and the chart applied from serviceStack); see docs/scale.md';
   const warn = (what: string, count: number, limit: number, share: string) => {
     Annotations.of(stack).addWarningV2(STACK_LIMITS_WARNING,
