@@ -1,4 +1,4 @@
-import { Annotations } from 'aws-cdk-lib';
+import { Annotations, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { IConstruct } from 'constructs';
 
@@ -16,7 +16,8 @@ function secretsManagerEndpointsOf(vpc: ec2.IVpc): ec2.CfnVPCEndpoint[] {
   return vpc.node.root.node.findAll().filter((c): c is ec2.CfnVPCEndpoint => c instanceof ec2.CfnVPCEndpoint
     && c.vpcId === vpc.vpcId
     && (c.vpcEndpointType ?? 'Gateway') === 'Interface'
-    && typeof c.serviceName === 'string' && /secretsmanager(-fips)?$/.test(c.serviceName));
+    // The service name holds tokens (com.amazonaws.<region>.secretsmanager<suffix>): look for the service's part.
+    && typeof c.serviceName === 'string' && /\.secretsmanager(-fips)?(\$\{Token\[[^\]]+\]\})?$/.test(c.serviceName));
 }
 
 /**
@@ -29,7 +30,8 @@ function secretsManagerEndpointsOf(vpc: ec2.IVpc): ec2.CfnVPCEndpoint[] {
  */
 export function ensureSecretsManagerEndpoint(scope: IConstruct, vpc: ec2.IVpc, subnets: ec2.SubnetSelection,
   create: boolean): void {
-  if (!(vpc.node.defaultChild instanceof ec2.CfnVPC) || !selectsIsolated(vpc, subnets)) return;
+  const cfnVpc = vpc.node.defaultChild;
+  if (!(cfnVpc instanceof ec2.CfnVPC) || !selectsIsolated(vpc, subnets)) return;
   if (secretsManagerEndpointsOf(vpc).length > 0) return;
   if (!create) {
     Annotations.of(scope).addWarningV2('cdk-aurora-postgres:noSecretsManagerRoute',
@@ -38,9 +40,14 @@ export function ensureSecretsManagerEndpoint(scope: IConstruct, vpc: ec2.IVpc, s
       + 'another route exists (a shared endpoint through a transit gateway, a proxy). Without one, they time out.');
     return;
   }
-  vpc.addInterfaceEndpoint(SECRETS_MANAGER_ENDPOINT_ID, {
+  const endpoint = vpc.addInterfaceEndpoint(SECRETS_MANAGER_ENDPOINT_ID, {
     service: ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER,
     subnets,
     privateDnsEnabled: true,
+    open: false,
   });
+  // HTTPS from inside the VPC, from its literal CIDR block (known for a VPC defined in the app; cdk-nag cannot
+  // check a reference).
+  const cidr = typeof cfnVpc.cidrBlock === 'string' && !Token.isUnresolved(cfnVpc.cidrBlock) ? cfnVpc.cidrBlock : vpc.vpcCidrBlock;
+  endpoint.connections.allowDefaultPortFrom(ec2.Peer.ipv4(cidr), 'HTTPS to Secrets Manager from inside the VPC');
 }
