@@ -1,5 +1,6 @@
 import { Duration, Size } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { AuroraPostgres, AuroraPostgresAlarmOptions, AuroraPostgresProps } from '../src';
@@ -292,4 +293,19 @@ test('alarm thresholds out of range are refused, naming the threshold', () => {
   for (const [alarms, message] of cases) {
     expect(() => synth({ alarms })).toThrow(message);
   }
+});
+
+test('an encrypted topic: RDS events may use its key to publish', () => {
+  const { stack, vpc } = testStack({ env });
+  const masterKey = new kms.Key(stack, 'TopicKey', { enableKeyRotation: true });
+  const topic = new sns.Topic(stack, 'Topic', { masterKey, enforceSSL: true });
+  new AuroraPostgres(stack, 'rds', { vpc, alarms: { topic } });
+  Template.fromStack(stack).hasResourceProperties('AWS::KMS::Key', {
+    KeyPolicy: {
+      Statement: Match.arrayWith([Match.objectLike({
+        Principal: { Service: 'events.rds.amazonaws.com' },
+        Action: ['kms:GenerateDataKey*', 'kms:Decrypt'],
+      })]),
+    },
+  });
 });

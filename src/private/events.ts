@@ -41,6 +41,8 @@ export function createEventSubscriptions(scope: Construct, topic: sns.ITopic, cl
       ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'rds', resource: 'es', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
     },
   }));
+  // An encrypted topic: RDS must be able to use its key to publish (a no-op for a key this app does not own).
+  topic.masterKey?.grant(new iam.ServicePrincipal('events.rds.amazonaws.com'), 'kms:GenerateDataKey*', 'kms:Decrypt');
   if (!added.statementAdded) {
     Annotations.of(scope).addWarningV2('cdk-aurora-postgres:eventTopicPolicy',
       'alarms.topic is imported: allow events.rds.amazonaws.com to sns:Publish to it (and to use its KMS key, if it is encrypted), or RDS events will not arrive.');
