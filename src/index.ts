@@ -7,3 +7,4 @@ export * from './external-secrets-operator';
 export * from './database-user';
 export * from './i-aurora-postgres';
 export * from './k8s';
+export * from './proxy-options';
