@@ -187,7 +187,7 @@ export class PostgresLinkChart extends Chart {
    * The regions whose Amazon RDS root CAs (rsa2048, rsa4096, ecc384 G1) the rendered CA ConfigMap holds, with the
    * Amazon Trust Services roots that RDS Proxy chains to. A link's region comes from its host name, the stack of a
    * CDK token host, or its secret ARN. Undefined when the chart renders no CA ConfigMap, or when some link's
-   * region is unknown at synth: then the ConfigMap holds every commercial region's roots (about 130 KiB, with a
+   * region is unknown at synth: then the ConfigMap holds every commercial region's roots (about 127 KiB, with a
    * warning). GovCloud, China and regions newer than the data are refused: give `caConfigMapName` there.
    */
   public readonly caBundleRegions?: string[];
