@@ -465,6 +465,16 @@ export class PostgresLinkChart extends Chart {
         fix: 'create the workload in this chart (new kplus.Deployment(chart, ...)), or call linkContainer on the chart that holds the workload',
       });
     }
+    const existing = container.env.variables;
+    const clash = this.linked.env.find(v => v.value !== undefined && existing[v.name] !== undefined && existing[v.name].value !== v.value);
+    if (clash !== undefined) {
+      throwPropError(this, {
+        prop: 'container',
+        value: `container '${container.name ?? '(unnamed)'}' with ${clash.name}=${existing[clash.name].value ?? '(from a source)'}`,
+        allowed: `a container that leaves ${Object.keys(this.tlsEnvVariables).join(', ')} to the chart: they make every driver verify the server (${clash.name}=${clash.value})`,
+        fix: `drop ${clash.name} from the container; for a CA of your own next to the RDS roots (e.g. a corporate proxy's), give caConfigMapName a ConfigMap that holds both, or use sslMode for the mode`,
+      });
+    }
     for (const v of this.linked.env) {
       container.env.addVariable(v.name, v.secretKeyRef
         ? kplus.EnvValue.fromSecretValue({ secret: this.secret, key: v.secretKeyRef.key })

@@ -254,6 +254,13 @@ describe('bad input fails at construct time with prop, value, allowed and fix', 
     expect(() => chartOf({ caBundlePath })).toThrow(/invalid caBundlePath .*Allowed: an absolute, normalized file path in a directory of its own/);
   });
 
+  test('linkContainer on a container that sets a TLS setting of its own', () => {
+    const chart = plainChart();
+    const deployment = new kplus.Deployment(chart, 'api', { containers: [{ image: 'orders:1', envVariables: { NODE_EXTRA_CA_CERTS: kplus.EnvValue.fromValue('/etc/corp/ca.pem') } }] });
+    expect(() => chart.linkContainer(deployment.containers[0])).toThrow(
+      /PostgresLinkChart at 'orders-db': invalid container 'container 'main' with NODE_EXTRA_CA_CERTS=\/etc\/corp\/ca\.pem'\. Allowed: a container that leaves PGSSLMODE, PGSSLROOTCERT, NODE_EXTRA_CA_CERTS to the chart.*Fix: drop NODE_EXTRA_CA_CERTS from the container; for a CA of your own next to the RDS roots/);
+  });
+
   test('linkContainer on a container of another chart', () => {
     const app = Testing.app();
     const chart = chartOf({}, app);
