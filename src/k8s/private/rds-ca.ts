@@ -1,7 +1,7 @@
 import { Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { RDS_CA_SOURCE, RDS_PROXY_ROOTS, RDS_REGION_ROOTS, RdsCaCertificate } from './rds-ca-data';
 import { throwPropError } from '../../private/errors';
+import { RDS_CA_SOURCE, RDS_PROXY_ROOTS, RDS_REGION_ROOTS, RdsCaCertificate } from '../../private/rds-ca-data';
 
 export { RDS_CA_SOURCE };
 
