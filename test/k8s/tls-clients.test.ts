@@ -17,8 +17,8 @@ import { TestCa, makeCa, makeServerCert } from './test-ca';
 // chains to a throwaway CA; a chart with Opta's renamed variables (DB_USER, DB_PASSWORD, DB_NAME, DB_HOST) whose CA
 // ConfigMap holds that CA; the container's env and CA mount resolved as the kubelet would; then real clients, each
 // run as a process of its own with nothing but that env (and an empty HOME): an Opta-style app with no TLS setting
-// in its code through node-postgres, psycopg2 (libpq), Go's lib/pq; psql and lib/pq with `<m>_db_url`; pgjdbc
-// with `<m>_db_jdbc_url`. With another CA each of them is refused.
+// in its code through node-postgres, psycopg2 (libpq), Go's lib/pq and pgx; psql, lib/pq and pgx with `<m>_db_url`;
+// pgjdbc with `<m>_db_jdbc_url`. With another CA each of them is refused.
 // (Opta had no port variable; the test server cannot listen on 5432, so the apps read DB_PORT: rename.dbPort.)
 
 const GOPATH = '/usr/share/gocode';
@@ -28,10 +28,11 @@ const PYTHON = '/usr/bin/python3'; // Debian's, where python3-psycopg2 is instal
 const have = (cmd: string, args: string[]) => spawnSync(cmd, args, { stdio: 'ignore' }).status === 0;
 const psycopg2Available = have(PYTHON, ['-c', 'import psycopg2']);
 const libpqGoAvailable = goAvailable && fs.existsSync(path.join(GOPATH, 'src', 'github.com', 'lib', 'pq'));
+const pgxAvailable = goAvailable && fs.existsSync(path.join(GOPATH, 'src', 'github.com', 'jackc', 'pgx', 'v4'));
 const javaAvailable = have('java', ['-version']) && have('javac', ['-version']) && fs.existsSync(PGJDBC);
 const psqlAvailable = have('psql', ['--version']);
-if (process.env.CI && !(psycopg2Available && libpqGoAvailable && javaAvailable && psqlAvailable)) {
-  throw new Error('the TLS client tests need, in CI: apt-get install -y python3-psycopg2 golang-go golang-github-lib-pq-dev default-jdk-headless libpostgresql-jdbc-java postgresql-client');
+if (process.env.CI && !(psycopg2Available && libpqGoAvailable && pgxAvailable && javaAvailable && psqlAvailable)) {
+  throw new Error('the TLS client tests need, in CI: apt-get install -y python3-psycopg2 golang-go golang-github-lib-pq-dev golang-github-jackc-pgx-v4-dev default-jdk-headless libpostgresql-jdbc-java postgresql-client');
 }
 
 const ADMIN_PASSWORD = 'admin-only-for-this-test';
@@ -123,12 +124,13 @@ ssl, user, db = cur.fetchone()
 print('%s|%s|%s' % (str(ssl).lower(), user, db))
 `;
 
-let goBinary: string | undefined;
-function goClient(): string {
-  if (goBinary) return goBinary;
-  const source = path.join(__dirname, 'tls-clients', 'main.go');
+const goBinaries: Record<string, string> = {};
+/** Builds a Go client of test/k8s/tls-clients/<name>/main.go once per source version (GOPATH mode, Debian's packages). */
+function goClient(name: 'libpq-go' | 'pgx'): string {
+  if (goBinaries[name]) return goBinaries[name];
+  const source = path.join(__dirname, 'tls-clients', name, 'main.go');
   const hash = createHash('sha256').update(fs.readFileSync(source)).digest('hex').slice(0, 16);
-  const target = path.join(os.tmpdir(), `cdk-aurora-postgres-tls-client-${hash}`);
+  const target = path.join(os.tmpdir(), `cdk-aurora-postgres-tls-client-${name}-${hash}`);
   if (!fs.existsSync(target)) {
     const partial = `${target}.${process.pid}.tmp`;
     const build = spawnSync('go', ['build', '-o', partial, source], {
@@ -139,7 +141,7 @@ function goClient(): string {
     if (build.status !== 0) throw new Error(`go build of ${source} failed: ${build.stderr}`);
     fs.renameSync(partial, target);
   }
-  goBinary = target;
+  goBinaries[name] = target;
   return target;
 }
 
@@ -214,17 +216,21 @@ describe.each(modes)('%s: what the chart renders, and nothing else', (mode) => {
     });
   });
 
-  (libpqGoAvailable ? describe : describe.skip)("Go's lib/pq", () => {
-    test('with rds_db_url alone: connects over verified TLS', () => {
-      expect(ok(run(goClient(), ['url', 'rds_db_url'], { rds_db_url: env.rds_db_url }))).toEqual({ status: 0, stdout: EXPECTED, stderr: '' });
+  describe.each([
+    ["Go's lib/pq", 'libpq-go', libpqGoAvailable, /x509: certificate signed by unknown authority/],
+    ["Go's pgx", 'pgx', pgxAvailable, /x509: certificate signed by unknown authority/],
+  ] as const)('%s', (_name, client, available, refusal) => {
+    const maybe = available ? test : test.skip;
+    maybe('with rds_db_url alone: connects over verified TLS', () => {
+      expect(ok(run(goClient(client), ['url', 'rds_db_url'], { rds_db_url: env.rds_db_url }))).toEqual({ status: 0, stdout: EXPECTED, stderr: '' });
     });
-    test('an Opta app (a URL built from DB_*, no sslmode): PGSSLMODE and PGSSLROOTCERT apply', () => {
-      expect(ok(run(goClient(), ['opta'], env))).toEqual({ status: 0, stdout: EXPECTED, stderr: '' });
+    maybe('an Opta app (a URL built from DB_*, no sslmode): PGSSLMODE and PGSSLROOTCERT apply', () => {
+      expect(ok(run(goClient(client), ['opta'], env))).toEqual({ status: 0, stdout: EXPECTED, stderr: '' });
     });
-    test.each(['url', 'opta'])('another CA (%s): refused', (how) => {
-      const result = ok(run(goClient(), how === 'url' ? ['url', 'rds_db_url'] : ['opta'], wrongCa));
+    maybe.each(['url', 'opta'])('another CA (%s): refused', (how) => {
+      const result = ok(run(goClient(client), how === 'url' ? ['url', 'rds_db_url'] : ['opta'], wrongCa));
       expect(result.status).toBe(1);
-      expect(result.stderr).toMatch(/x509: certificate signed by unknown authority/);
+      expect(result.stderr).toMatch(refusal);
     });
   });
 

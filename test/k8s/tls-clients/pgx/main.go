@@ -1,16 +1,16 @@
-// A Go service as the TLS tests run it: database/sql with lib/pq (Debian's golang-github-lib-pq-dev, built in
-// GOPATH mode), no TLS setting in the code. `url NAME` connects with the URL in $NAME; `opta` builds a URL from
-// Opta's DB_* variables alone (no sslmode in it), so lib/pq takes PGSSLMODE and PGSSLROOTCERT from the environment.
+// The TLS tests' Go service on pgx v4 (Debian's golang-github-jackc-pgx-v4-dev, built in GOPATH mode), no TLS
+// setting in the code. `url NAME` connects with the URL in $NAME; `opta` builds a URL from Opta's DB_* variables
+// alone (no sslmode in it), so pgx takes PGSSLMODE and PGSSLROOTCERT from the environment.
 // Prints ssl|user|database from pg_stat_ssl.
 package main
 
 import (
-	"database/sql"
+	"context"
 	"fmt"
 	"net/url"
 	"os"
 
-	_ "github.com/lib/pq"
+	"github.com/jackc/pgx/v4"
 )
 
 func main() {
@@ -27,15 +27,16 @@ func main() {
 		}
 		dsn = u.String()
 	}
-	db, err := sql.Open("postgres", dsn)
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, dsn)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
-	defer db.Close()
+	defer conn.Close(ctx)
 	var ssl bool
 	var user, database string
-	err = db.QueryRow("SELECT ssl, current_user, current_database() FROM pg_stat_ssl WHERE pid = pg_backend_pid()").Scan(&ssl, &user, &database)
+	err = conn.QueryRow(ctx, "SELECT ssl, current_user, current_database() FROM pg_stat_ssl WHERE pid = pg_backend_pid()").Scan(&ssl, &user, &database)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
