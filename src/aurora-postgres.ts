@@ -17,6 +17,7 @@ import { addLinkOutputs, OutputValue } from './private/link-outputs';
 import { acknowledgeMonitoringRole, monitoringProps } from './private/monitoring';
 import { LinkOutputField, MODULE_NAME_PATTERN, READER_HOST_SUFFIX } from './private/output-keys';
 import { createProxy, PROXY_PORT, ProxyResult, validateProxyVariant } from './private/proxy';
+import { auroraPostgresTypes, checkPropTypes } from './private/runtime-checks';
 import { SERVERLESS, serverlessScaling } from './private/serverless';
 import { clusterParameters } from './private/tls';
 import { UserHost } from './private/users/user-host';
@@ -100,6 +101,7 @@ export class AuroraPostgres extends Construct implements ec2.IConnectable {
 
   constructor(scope: Construct, id: string, props: AuroraPostgresProps) {
     super(scope, id);
+    checkPropTypes(this, props, auroraPostgresTypes());
     // A restore without snapshotUsername must not leave behind a generated secret that is never applied.
     this.node.setContext(RDS_PREVENT_RENDERING_DEPRECATED_CREDENTIALS, true);
 

@@ -9,6 +9,7 @@ import { DatabaseLink } from './database-link';
 import { PropErrorDetails, throwPropError } from './private/errors';
 import { addLinkOutputs } from './private/link-outputs';
 import { MODULE_NAME_PATTERN, READER_HOST_SUFFIX, ROTATION_INTERVAL_SUFFIX } from './private/output-keys';
+import { checkPropTypes, databaseUserTypes } from './private/runtime-checks';
 import { UserProvisioner } from './private/users/provisioner';
 import { validateUser } from './private/users/validate-user';
 
@@ -162,6 +163,7 @@ export class DatabaseUser extends Construct {
 
   constructor(scope: Construct, id: string, props: DatabaseUserProps) {
     super(scope, id);
+    checkPropTypes(this, props, databaseUserTypes(DatabaseAccess as any));
     const host = props.database._userHost;
     if (host.refusal) this.refuse(host.refusal);
     const valid = validateUser(this, props, host);
