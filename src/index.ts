@@ -6,3 +6,4 @@ export * from './database-link';
 export * from './external-secrets-operator';
 export * from './database-user';
 export * from './k8s';
+export * from './proxy-options';

@@ -171,6 +171,8 @@ export function auroraPostgresTypes(): { [prop: string]: RuntimeType } {
     existingGlobalDatabaseId: 'string',
     primarySecretName: 'string',
     proxy: 'boolean',
+    proxyOptions: 'object',
+    secretsManagerEndpoint: 'boolean',
     storageType: { enumName: 'rds.DBClusterStorageType', values: rds.DBClusterStorageType as any },
     databaseInsightsMode: { enumName: 'rds.DatabaseInsightsMode', values: rds.DatabaseInsightsMode as any },
     monitoringInterval: CDK_DURATION,
