@@ -9,6 +9,7 @@ import { IAuroraPostgres } from './i-aurora-postgres';
 import { PropErrorDetails, throwPropError } from './private/errors';
 import { addUserLinkOutputs } from './private/link-outputs';
 import { MODULE_NAME_PATTERN } from './private/output-keys';
+import { checkPropTypes, databaseUserTypes } from './private/runtime-checks';
 import { watchStackLimits } from './private/stack-limits';
 import { UserProvisioner } from './private/users/provisioner';
 import { UserRotation } from './private/users/rotation';
@@ -169,6 +170,7 @@ export class DatabaseUser extends Construct {
 
   constructor(scope: Construct, id: string, props: DatabaseUserProps) {
     super(scope, id);
+    checkPropTypes(this, props, databaseUserTypes(DatabaseAccess as any));
     const host = hostOf(this, props.database);
     if (host.refusal) this.refuse(host.refusal);
     const valid = validateUser(this, props, host);
