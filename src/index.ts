@@ -5,4 +5,6 @@ export * from './database-access';
 export * from './database-link';
 export * from './external-secrets-operator';
 export * from './database-user';
+export * from './i-database-user';
+export * from './namespace-secret-store';
 export * from './k8s';
