@@ -294,8 +294,16 @@ export class ExternalSecretsOperator extends Construct implements iam.IGrantable
   public forNamespace(namespace: string): NamespaceSecretStore {
     const existing = this.stores.get(namespace);
     if (existing) return existing;
+    if (Token.isUnresolved(namespace) || !isDnsLabel(namespace)) {
+      throwPropError(this, {
+        prop: 'forNamespace(namespace)',
+        value: namespace,
+        allowed: `${DNS_LABEL_RULE}; a literal (the store's role trusts that namespace by name)`,
+        fix: "give the service's namespace, e.g. eso.forNamespace('orders')",
+      });
+    }
     this.namespaceScope ??= new Construct(this, 'Namespaces');
-    return new NamespaceSecretStore(this.namespaceScope, isDnsLabel(namespace) ? namespace : 'Invalid', { operator: this, namespace });
+    return new NamespaceSecretStore(this.namespaceScope, namespace, { operator: this, namespace });
   }
 
   /**

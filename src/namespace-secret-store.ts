@@ -1,4 +1,4 @@
-import { Token } from 'aws-cdk-lib';
+import { Annotations, Token } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
@@ -73,7 +73,18 @@ export class NamespaceSecretStore extends Construct implements iam.IGrantable {
       description: `External Secrets store of namespace ${this.namespace} in EKS cluster ${operator.cluster.node.path}: reads the secrets linked into it`,
     });
     this.role = role;
-    this.grantPrincipal = new InlinePolicyPrincipal(role, 'LinkedSecrets');
+    const principal = new InlinePolicyPrincipal(role, 'LinkedSecrets');
+    this.grantPrincipal = principal;
+    // Checked at synth, after every grant: a store granted nothing makes its namespace's ExternalSecrets fail.
+    this.node.addValidation({
+      validate: () => {
+        if (principal.document.isEmpty) {
+          Annotations.of(this).addWarningV2('cdk-aurora-postgres:emptySecretStore',
+            `The store of namespace '${this.namespace}' may read no secret, so its ExternalSecrets will be denied. Grant it what the namespace links: user.grantReadCredentials(eso.forNamespace('${this.namespace}')).`);
+        }
+        return [];
+      },
+    });
 
     this.manifest = new eks.KubernetesManifest(this, 'Manifest', {
       cluster: operator.cluster,

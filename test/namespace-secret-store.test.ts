@@ -263,8 +263,23 @@ describe('bad input', () => {
   test('a namespace that is not a DNS label', () => {
     const { eso } = eksStack();
     expect(() => eso.forNamespace('Orders_Team')).toThrow(
-      /NamespaceSecretStore at 'TestStack\/Eso\/Namespaces\/Invalid': invalid namespace 'Orders_Team'\. Allowed: a DNS-1123 label: .*Fix: give the service's namespace, e\.g\. 'orders'/);
+      /ExternalSecretsOperator at 'TestStack\/Eso': invalid forNamespace\(namespace\) 'Orders_Team'\. Allowed: a DNS-1123 label: .*Fix: give the service's namespace, e\.g\. eso\.forNamespace\('orders'\)/);
   });
+
+  test('a NamespaceSecretStore of a namespace that is not a DNS label', () => {
+    const { stack, eso } = eksStack();
+    expect(() => new NamespaceSecretStore(stack, 'Store', { operator: eso, namespace: 'orders.team' })).toThrow(
+      /NamespaceSecretStore at 'TestStack\/Store': invalid namespace 'orders\.team'\. Allowed: a DNS-1123 label: .*Fix: give the service's namespace, e\.g\. 'orders'/);
+  });
+});
+
+test('a store granted nothing: a warning that names the grant to add', () => {
+  const { stack, db, eso } = eksStack();
+  eso.addChart('orders-db', new PostgresLinkChart(new cdk8s.App(), 'orders-db', {
+    namespace: 'orders', links: [{ moduleName: 'rds', database: db.link }], deployThroughEks: true,
+  }));
+  Annotations.fromStack(stack).hasWarning('/TestStack/Eso/Namespaces/orders', Match.stringLikeRegexp(
+    "The store of namespace 'orders' may read no secret, so its ExternalSecrets will be denied. Grant it what the namespace links: user.grantReadCredentials\\(eso.forNamespace\\('orders'\\)\\)."));
 });
 
 test('charts that read another store, or a ClusterSecretStore, get a warning that says what to change', () => {
