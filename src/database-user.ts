@@ -1,4 +1,5 @@
 import { CustomResource, Duration, RemovalPolicy, Stack, Tags, Validations } from 'aws-cdk-lib';
+import { Schedule } from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -256,9 +257,14 @@ export class DatabaseUser extends Construct implements IDatabaseUser {
       const rotation = UserRotation.of(host.scope, {
         vpc: host.vpc, vpcSubnets: host.vpcSubnets, cluster: host.cluster, masterSecret,
       });
-      const schedule = this.secret.addRotationSchedule('RotationSchedule', {
-        rotationLambda: rotation.function,
-        automaticallyAfter: valid.rotationInterval,
+      // The schedule as CloudFormation has it (aws-cdk-lib's RotationSchedule adds a deny-delete resource policy to
+      // each secret: one more resource per service, against CloudFormation's 500, for a secret whose lifecycle
+      // is its stack's). Same construct path, so the same logical id as before.
+      const schedule = new Construct(this.secret, 'RotationSchedule');
+      new secretsmanager.CfnRotationSchedule(schedule, 'Resource', {
+        secretId: this.secret.secretArn,
+        rotationLambdaArn: rotation.function.functionArn,
+        rotationRules: { scheduleExpression: Schedule.rate(valid.rotationInterval).expressionString },
       });
       // Secrets Manager rotates at once when the schedule is created: the role must exist by then.
       schedule.node.addDependency(resource);
