@@ -39,7 +39,7 @@ describe('N services in one stack (cluster, operator, users and their charts)', 
     expect(fifty.size.bytes).toBeLessThanOrEqual(1_000_000);
   });
 
-  test('each added service (with its namespace's store) costs at most 8 resources, 2 outputs and 9.5 KiB of template besides its CA bundle', () => {
+  test('each added service (with a namespace store of its own) costs at most 8 resources, 2 outputs and 9.5 KiB of template besides its CA bundle', () => {
     const per = (key: 'resources' | 'outputs' | 'bytes') => (fifty.size[key] - one.size[key]) / 49;
     expect(per('resources')).toBeLessThanOrEqual(PER_SERVICE.resources);
     expect(per('outputs')).toBeLessThanOrEqual(PER_SERVICE.outputs);
