@@ -14,7 +14,7 @@ const BINARIES: Record<number, string> = {
  */
 export function testMajors(): number[] {
   const env = process.env.PG_MAJORS;
-  const majors = env ? env.split(',').map(m => Number(m.trim())) : [18];
+  const majors = env ? env.split(',').map(m => Number(m.trim())) : [14, 18];
   for (const m of majors) if (!BINARIES[m]) throw new Error(`PG_MAJORS: no PostgreSQL ${m} (expected some of ${ALL_MAJORS.join(',')})`);
   return majors;
 }
@@ -67,4 +67,15 @@ export class TestPostgres {
   public async stop(): Promise<void> {
     await this.server.stop();
   }
+}
+
+/**
+ * PostgreSQL 13/14 only: `public` in the databases the master creates (from template0) becomes the master's, as on
+ * Amazon RDS/Aurora, where the master user may change the owner of `public` (plain PostgreSQL gives it to the
+ * bootstrap superuser, and then no non-superuser can take CREATE on it away from PUBLIC).
+ */
+export async function letMasterTakeOverPublic(pg: TestPostgres, master: string): Promise<void> {
+  await pg.asSuperuser('postgres', c => c.query("UPDATE pg_database SET datallowconn = true WHERE datname = 'template0'"));
+  await pg.asSuperuser('template0', c => c.query(`ALTER SCHEMA public OWNER TO ${c.escapeIdentifier(master)}`));
+  await pg.asSuperuser('postgres', c => c.query("UPDATE pg_database SET datallowconn = false WHERE datname = 'template0'"));
 }

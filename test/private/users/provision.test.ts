@@ -1,7 +1,7 @@
 import { randomBytes } from 'crypto';
 import { Client } from 'pg';
 import { rotateLikeAws } from './aws-rotation';
-import { TestPostgres, testMajors } from './postgres';
+import { letMasterTakeOverPublic, TestPostgres, testMajors } from './postgres';
 import { provision, ProvisionDeps, ProvisionEvent, UserResourceProperties } from '../../../src/private/users/provision';
 
 // The provisioning core (the Lambda handler's SQL) against a real PostgreSQL, on each major of testMajors() (PG_MAJORS). The master user is RDS-like:
@@ -83,6 +83,7 @@ describe.each(testMajors())('PostgreSQL %i', (major) => {
       await c.query(`CREATE ROLE ${MASTER.username} LOGIN CREATEROLE CREATEDB PASSWORD ${c.escapeLiteral(MASTER.password)}`);
       await c.query(`CREATE DATABASE app OWNER ${MASTER.username}`);
     });
+    if (major <= 14) await letMasterTakeOverPublic(pg, MASTER.username);
   }, 120_000);
 
   afterAll(async () => {
