@@ -31,11 +31,13 @@ const LOGGED_DDL = "log_statement = 'ddl'";
 export class TestPostgres {
   public static readonly SUPERUSER_PASSWORD = 'superuser-only-for-this-test';
 
-  public static async start(major = 18, tls?: ServerTls): Promise<TestPostgres> {
-    return new TestPostgres(await startPostgres(TestPostgres.SUPERUSER_PASSWORD, tls, { binaries: BINARIES[major], conf: LOGGED_DDL }), major);
+  /** With `tls`, the server takes TLS connections only (its hba) and the test's clients verify it against `ca`. */
+  public static async start(major = 18, tls?: ServerTls & { readonly ca: string }): Promise<TestPostgres> {
+    const server = await startPostgres(TestPostgres.SUPERUSER_PASSWORD, tls, { binaries: BINARIES[major], conf: LOGGED_DDL });
+    return new TestPostgres(server, major, tls?.ca);
   }
 
-  private constructor(private readonly server: RunningPostgres, public readonly major: number) {}
+  private constructor(private readonly server: RunningPostgres, public readonly major: number, private readonly ca?: string) {}
 
   /** The server's port on 127.0.0.1. */
   public get port(): number {
@@ -49,7 +51,8 @@ export class TestPostgres {
 
   /** A client; the caller ends it. */
   public async connect(user: string, password: string, database: string): Promise<Client> {
-    const client = new Client({ host: '127.0.0.1', port: this.port, user, password, database });
+    const ssl = this.ca ? { ca: this.ca, rejectUnauthorized: true } : undefined;
+    const client = new Client({ host: '127.0.0.1', port: this.port, user, password, database, ssl });
     await client.connect();
     return client;
   }
