@@ -309,7 +309,7 @@ describe('bad input', () => {
   test('a rotation interval Secrets Manager does not schedule: not whole hours below a day, not whole days above', () => {
     // Today's code renders these as rate(270 minutes) and rate(25 hours).
     expect(() => add({ username: 'orders', rotationInterval: Duration.minutes(270) })).toThrow("invalid rotationInterval '4 hours 30 minutes'");
-    expect(() => add({ username: 'orders', rotationInterval: Duration.hours(25) })).toThrow("invalid rotationInterval '25 hours'");
+    expect(() => add({ username: 'orders', rotationInterval: Duration.hours(25) })).toThrow("invalid rotationInterval '1 day 1 hour'");
   });
 
   test('adoptExistingRoles reaches the function only when set (an existing user\'s resource does not change)', () => {
