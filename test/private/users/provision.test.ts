@@ -39,7 +39,9 @@ describe.each(testMajors())('PostgreSQL %i', (major) => {
   function user(username: string, access: UserResourceProperties['Access'], databaseName = 'orders', schemas = ['public'],
     removalPolicy = 'retain'): UserResourceProperties {
     if (!secrets.has(userArn(username))) {
-      secrets.set(userArn(username), { username, password: `pw-${username}-'"@:/ ${randomBytes(4).toString('hex')}`, dbname: databaseName, masterarn: MASTER_ARN });
+      secrets.set(userArn(username), {
+        username, password: `pw-${username}-'"@:/ ${randomBytes(4).toString('hex')}`, engine: 'postgres', host: '127.0.0.1', port: pg.port, dbname: databaseName, masterarn: MASTER_ARN,
+      });
     }
     return {
       MasterSecretArn: MASTER_ARN,
@@ -78,7 +80,7 @@ describe.each(testMajors())('PostgreSQL %i', (major) => {
 
   beforeAll(async () => {
     pg = await TestPostgres.start(major);
-    secrets.set(MASTER_ARN, { ...MASTER, dbname: 'app', engine: 'postgres' });
+    secrets.set(MASTER_ARN, { ...MASTER, dbname: 'app', engine: 'postgres', host: '127.0.0.1' });
     await pg.asSuperuser('postgres', async (c) => {
       await c.query(`CREATE ROLE ${MASTER.username} LOGIN CREATEROLE CREATEDB PASSWORD ${c.escapeLiteral(MASTER.password)}`);
       await c.query(`CREATE DATABASE app OWNER ${MASTER.username}`);
@@ -285,8 +287,101 @@ describe.each(testMajors())('PostgreSQL %i', (major) => {
     });
   });
 
+  describe('hardening (issue 16)', () => {
+    test('an object an OWNER login owns itself does not poison later runs: it goes to <db>_owner', async () => {
+      await run('Create', user('poisoner', 'OWNER', 'poison'));
+      await sql(current('poisoner'), 'poison', 'SET ROLE NONE; CREATE TABLE own_t (id int)');
+      await run('Create', user('poisonread', 'READ_ONLY', 'poison'));
+      await run('Update', user('poisoner', 'READ_WRITE', 'poison'), user('poisoner', 'OWNER', 'poison'));
+      expect(await pg.asSuperuser('poison', async c => (await c.query("SELECT tableowner FROM pg_tables WHERE tablename = 'own_t'")).rows))
+        .toEqual([{ tableowner: 'poison_owner' }]);
+      expect(await sql(current('poisonread'), 'poison', 'SELECT count(*)::int AS n FROM own_t')).toEqual([{ n: 0 }]);
+    });
+
+    test('OWNER -> READ_ONLY takes back what the OWNER planted on the clone and on PUBLIC', async () => {
+      await run('Create', user('planter', 'OWNER', 'plant'));
+      await sql(current('planter'), 'plant', 'CREATE TABLE t (id int); GRANT ALL ON t TO PUBLIC; GRANT ALL ON t TO planter_clone');
+      await run('Update', user('planter', 'READ_ONLY', 'plant'), user('planter', 'OWNER', 'plant'));
+      await expect(sql(current('planter'), 'plant', 'INSERT INTO t VALUES (1)')).rejects.toThrow(DENIED);
+      expect(await pg.asSuperuser('plant', async c => (await c.query(
+        "SELECT has_table_privilege('planter_clone', 't', 'INSERT') AS clone, has_table_privilege('planter', 't', 'INSERT') AS u")).rows[0]))
+        .toEqual({ clone: false, u: false });
+    });
+
+    test('an idle session in template1 does not block CREATE DATABASE (template0)', async () => {
+      await run('Create', user('idler', 'READ_ONLY', 'idle'));
+      const idle = await pg.asSuperuser('template1', async () => undefined).then(() => pg.connect('postgres', TestPostgres.SUPERUSER_PASSWORD, 'template1'));
+      try {
+        await run('Create', user('afteridle', 'READ_ONLY', 'afteridle'));
+      } finally {
+        await idle.end();
+      }
+      expect(await sql(current('afteridle'), 'afteridle', 'SELECT current_database() AS d')).toEqual([{ d: 'afteridle' }]);
+    });
+
+    test('adopts nothing: an existing role with the user\'s name, or a LOGIN <db>_owner, is refused', async () => {
+      await pg.asSuperuser('postgres', async (c) => {
+        await c.query("CREATE ROLE teamlogin LOGIN PASSWORD 'the-team-s-own-password'");
+        await c.query("CREATE ROLE shared_owner LOGIN PASSWORD 'another-team-s-password'");
+      });
+      await expect(run('Create', user('teamlogin', 'READ_ONLY', 'orders')))
+        .rejects.toThrow(/refusing to take over role teamlogin: it exists and was not created by this library .*adoptExistingRoles: true/);
+      await expect(run('Create', user('sharer', 'OWNER', 'shared')))
+        .rejects.toThrow(/refusing to take over role shared_owner: it is an existing LOGIN role/);
+      // The team still logs in with its own password.
+      expect(await sql({ username: 'teamlogin', password: 'the-team-s-own-password' }, 'postgres', 'SELECT 1 AS one')).toEqual([{ one: 1 }]);
+    });
+
+    test('adoptExistingRoles: the role loses what this library does not grant', async () => {
+      await pg.asSuperuser('postgres', async (c) => {
+        await c.query("CREATE ROLE adoptee LOGIN CREATEDB PASSWORD 'old-password-of-adoptee'");
+        if (major >= 14) await c.query('GRANT pg_read_all_data TO adoptee');
+        await c.query(`GRANT adoptee TO ${MASTER.username} WITH ADMIN OPTION`);
+      });
+      const adopt = () => run('Create', { ...user('adoptee', 'READ_ONLY', 'orders'), AdoptExistingRoles: 'true' });
+      if (major >= 16) {
+        // 16+: the master may revoke only grants it made: the superuser's grant stays, and the run says so.
+        await expect(adopt()).rejects.toThrow(/role adoptee is a member of pg_read_all_data \(granted by postgres\), which this library does not grant/);
+        await pg.asSuperuser('postgres', c => c.query('REVOKE pg_read_all_data FROM adoptee'));
+      }
+      await adopt();
+      const r = await pg.asSuperuser('postgres', async c => (await c.query(
+        `SELECT rolcreatedb, (SELECT count(*)::int FROM pg_auth_members m WHERE m.member = r.oid) AS memberships
+         FROM pg_roles r WHERE rolname = 'adoptee'`)).rows[0]);
+      expect(r).toEqual({ rolcreatedb: false, memberships: 0 });
+      expect(await sql(current('adoptee'), 'orders', 'SELECT current_user AS u')).toEqual([{ u: 'adoptee' }]);
+    });
+
+    test('DESTROY names the role that owns the objects (the clone)', async () => {
+      await run('Create', user('cloneowns', 'OWNER', 'cloneowns', ['public'], 'destroy'));
+      await pg.asSuperuser('cloneowns', c => c.query('CREATE TABLE by_clone (id int); ALTER TABLE by_clone OWNER TO cloneowns_clone'));
+      await expect(run('Delete', user('cloneowns', 'OWNER', 'cloneowns', ['public'], 'destroy')))
+        .rejects.toThrow(/cannot drop user cloneowns: cloneowns_clone owns 1 object\(s\) in cloneowns\. .*REASSIGN OWNED BY cloneowns_clone TO/);
+    });
+
+    test('the clone dropped and recreated by AWS\'s rotation (without SET role): the next run heals it', async () => {
+      await run('Create', user('healer', 'OWNER', 'heal'));
+      await pg.asSuperuser('postgres', c => c.query('DROP ROLE healer_clone'));
+      await rotate('healer'); // the clone-missing branch: CREATE ROLE healer_clone WITH LOGIN PASSWORD, GRANT healer TO healer_clone
+      expect(current('healer').username).toBe('healer_clone');
+      await run('Update', user('healer', 'OWNER', 'heal'), user('healer', 'OWNER', 'heal'));
+      await sql(current('healer'), 'heal', 'CREATE TABLE by_new_clone (id int)');
+      expect(await sql(current('healer'), 'heal', "SELECT tableowner FROM pg_tables WHERE tablename = 'by_new_clone'"))
+        .toEqual([{ tableowner: 'heal_owner' }]);
+    });
+
+    test('the server\'s DDL log holds no password the function set (SCRAM verifiers only)', () => {
+      const log = pg.serverLog();
+      expect(log).toMatch(/CREATE ROLE \S+ LOGIN PASSWORD 'SCRAM-SHA-256\$4096:/);
+      // Plain-text passwords in the log come from the test's setup and from AWS's rotation function (CREATE ROLE ...
+      // WITH LOGIN PASSWORD / ALTER USER ... WITH PASSWORD, as it runs them); none from the provisioning function.
+      const plain = log.split('\n').filter(l => /PASSWORD '(?!SCRAM-SHA-256\$)/.test(l));
+      for (const line of plain) expect(line).toMatch(/WITH LOGIN PASSWORD|ALTER USER .* WITH PASSWORD|PASSWORD 'the-team|PASSWORD 'another-team|PASSWORD 'old-password|CREATE ROLE rdsmaster/);
+    });
+  });
+
   function rotate(username: string): Promise<void> {
-    return rotateLikeAws(pg, secrets, userArn(username), MASTER);
+    return rotateLikeAws(pg, secrets, userArn(username));
   }
 
   describe('multi-user rotation never breaks a running pod', () => {
