@@ -9,17 +9,22 @@ import { Construct } from 'constructs';
 import { AuroraPostgresProps } from './aurora-postgres-props';
 import { DatabaseLink } from './database-link';
 import { DatabaseUser, DatabaseUserOptions } from './database-user';
+import { AuroraPostgresAttributes, IAuroraPostgres } from './i-aurora-postgres';
 import { createAlarms } from './private/alarms';
 import { NewCluster } from './private/cluster-variant';
 import { throwPropError } from './private/errors';
-import { instanceMemoryGiB, isBurstable, validInstanceClass } from './private/instance-class';
+import { ImportedAuroraPostgres, validModuleName } from './private/imported-cluster';
+import { instanceMemoryGiB, isBurstable, maxConnectionsOf, validInstanceClass } from './private/instance-class';
 import { addLinkOutputs, OutputValue } from './private/link-outputs';
 import { acknowledgeMonitoringRole, monitoringProps } from './private/monitoring';
-import { LinkOutputField, MODULE_NAME_PATTERN, READER_HOST_SUFFIX } from './private/output-keys';
-import { createProxy, PROXY_PORT, ProxyResult, validateProxyVariant } from './private/proxy';
+import { LinkOutputField, READER_HOST_SUFFIX } from './private/output-keys';
+import { createProxy, PROXY_PORT, ProxyResult, validateProxySettings, validateProxyVariant } from './private/proxy';
+import { auroraPostgresTypes, checkPropTypes } from './private/runtime-checks';
+import { ensureSecretsManagerEndpoint } from './private/secrets-endpoint';
 import { SERVERLESS, serverlessScaling } from './private/serverless';
+import { watchStackLimits } from './private/stack-limits';
 import { clusterParameters } from './private/tls';
-import { UserHost } from './private/users/user-host';
+import { registerUserHost, UserHost } from './private/users/user-host';
 import {
   instanceCount, privateSubnetsOf, validateBackupRetention, validateDatabaseName, validatePort, validateSubnetZones,
   validateUsername,
@@ -52,7 +57,20 @@ function literalCidrOf(vpc: ec2.IVpc): string | undefined {
  *
  * @resource AWS::RDS::DBCluster
  */
-export class AuroraPostgres extends Construct implements ec2.IConnectable {
+export class AuroraPostgres extends Construct implements IAuroraPostgres {
+  /**
+   * An Aurora PostgreSQL cluster this library did not create (the console, Terraform, a cluster kept in place
+   * when leaving Opta), for database users (`new DatabaseUser(scope, id, { database })`) and links. Writes the
+   * cluster's link outputs (`<moduleName>DbHost`, ...) in `scope`'s stack, as `AuroraPostgres` does.
+   *
+   * @param scope the scope of the construct (its stack holds the outputs, the ingress rules and the users' functions)
+   * @param id the construct id (and the default moduleName)
+   * @param attrs where the cluster is, its security groups, VPC and master secret
+   */
+  public static fromClusterAttributes(scope: Construct, id: string, attrs: AuroraPostgresAttributes): IAuroraPostgres {
+    return new ImportedAuroraPostgres(scope, id, attrs);
+  }
+
   /** The RDS cluster. */
   public readonly cluster: rds.IDatabaseCluster;
 
@@ -86,24 +104,26 @@ export class AuroraPostgres extends Construct implements ec2.IConnectable {
    */
   public readonly link: DatabaseLink;
 
-  /**
-   * What `DatabaseUser` needs to know about this cluster.
-   *
-   * @internal
-   */
-  public readonly _userHost: UserHost;
+  /** The cluster's VPC. */
+  public readonly vpc: ec2.IVpc;
+
+  /** The cluster's subnets (the user provisioning and rotation functions run there too). */
+  public readonly vpcSubnets: ec2.SubnetSelection;
 
   private readonly newCluster: NewCluster;
   private readonly proxySecurityGroup?: ec2.ISecurityGroup;
   private readonly generatedSecret?: secretsmanager.ISecret;
+  private readonly secretsManagerRoute: () => void;
   private masterRotating = false;
 
   constructor(scope: Construct, id: string, props: AuroraPostgresProps) {
     super(scope, id);
+    checkPropTypes(this, props, auroraPostgresTypes());
     // A restore without snapshotUsername must not leave behind a generated secret that is never applied.
     this.node.setContext(RDS_PREVENT_RENDERING_DEPRECATED_CREDENTIALS, true);
 
-    this.moduleName = this.validModuleName(id, props.moduleName);
+    this.moduleName = validModuleName(this, id, props.moduleName);
+    watchStackLimits(this, 'cluster');
     const variant = selectVariant(this, props, this.moduleName);
 
     const { instanceClass, instanceType } = validInstanceClass(this, props.instanceClass ?? variant.defaultInstanceClass);
@@ -128,6 +148,8 @@ export class AuroraPostgres extends Construct implements ec2.IConnectable {
     validatePort(this, port);
     const backupRetention = validateBackupRetention(this, props.backupRetention ?? Duration.days(7));
     const vpcSubnets = privateSubnetsOf(this, props.vpc, props.vpcSubnets);
+    this.vpc = props.vpc;
+    this.vpcSubnets = vpcSubnets;
     validateSubnetZones(this, props.vpc, vpcSubnets, props.vpcSubnets !== undefined);
     const deletionProtection = props.deletionProtection ?? true;
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.SNAPSHOT;
@@ -182,6 +204,8 @@ export class AuroraPostgres extends Construct implements ec2.IConnectable {
     this.secret = result.secret;
     this.globalClusterIdentifier = result.globalClusterIdentifier;
     this.generatedSecret = result.generatedSecret;
+    // Rotation and user provisioning call Secrets Manager from the cluster's subnets: make sure they can.
+    this.secretsManagerRoute = () => ensureSecretsManagerEndpoint(this, props.vpc, vpcSubnets, props.secretsManagerEndpoint ?? true);
 
     if (props.rotation) {
       this.addRotation(props.rotationInterval ?? Duration.days(30));
@@ -203,18 +227,29 @@ export class AuroraPostgres extends Construct implements ec2.IConnectable {
     let linkPort = port;
     let readerHost: string | undefined = result.cluster.clusterReadEndpoint.hostname;
     let proxyResult: ProxyResult | undefined;
+    if (props.proxyOptions !== undefined && !props.proxy) {
+      throwPropError(this, {
+        prop: 'proxyOptions',
+        value: Object.keys(props.proxyOptions).join(', ') || '{}',
+        allowed: 'only together with proxy: true',
+        fix: 'set proxy: true, or drop proxyOptions',
+      });
+    }
     if (props.proxy) {
       validateProxyVariant(this, {
         variantName: variant.name,
         isGlobalSecondary: props.existingGlobalDatabaseId !== undefined,
         hasSecret: result.secret !== undefined,
+        autoPause: serverless.serverlessV2MinCapacity === 0,
       });
+      validateProxySettings(this, props.proxyOptions ?? {});
       const proxy = proxyResult = createProxy(this, {
         cluster: result.cluster,
         secrets: [result.secret!],
         vpc: props.vpc,
         vpcSubnets,
         hasReaders: count > 1,
+        settings: props.proxyOptions,
       });
       this.proxy = proxy.proxy;
       this.proxySecurityGroup = proxy.securityGroup;
@@ -230,11 +265,15 @@ export class AuroraPostgres extends Construct implements ec2.IConnectable {
       this.allowFromVpcCidr(props.vpc, this.proxySecurityGroup ?? this.securityGroup, linkPort);
     }
 
+    const memoryGiB = instanceClass === SERVERLESS ? (serverless.serverlessV2MaxCapacity ?? 2) * 2 : instanceMemoryGiB(instanceClass);
     this.alarms = props.alarms === undefined ? [] : createAlarms(this, {
       instanceIdentifiers: result.cluster.instanceIdentifiers,
       serverless: instanceClass === SERVERLESS,
-      memoryGiB: instanceClass === SERVERLESS ? (serverless.serverlessV2MaxCapacity ?? 2) * 2 : instanceMemoryGiB(instanceClass),
-      maxConnectionsParameter: props.parameters?.max_connections,
+      memoryGiB,
+      maxConnections: maxConnectionsOf(instanceClass, memoryGiB, props.parameters?.max_connections),
+      burstable: isBurstable(instanceClass) === true,
+      clusterIdentifier: result.cluster.clusterIdentifier,
+      proxyName: this.proxy?.dbProxyName,
     }, props.alarms);
 
     this.link = DatabaseLink.fromValues({
@@ -247,8 +286,8 @@ export class AuroraPostgres extends Construct implements ec2.IConnectable {
       secretArn: result.secretName ?? result.secret?.secretArn,
     });
     this.addLinkOutputs(linkPort, engineVersion);
-    this._userHost = this.userHost(props, result.cluster, vpcSubnets, result.host, port, masterUsername, databaseName,
-      proxyResult);
+    registerUserHost(this, this.userHost(props, result.cluster, vpcSubnets, result.host, port, masterUsername, databaseName,
+      proxyResult));
   }
 
   /**
@@ -282,19 +321,6 @@ export class AuroraPostgres extends Construct implements ec2.IConnectable {
    */
   public grantConnect(grantee: iam.IGrantable, dbUser: string): iam.Grant {
     return this.newCluster.grantConnect(grantee, dbUser);
-  }
-
-  private validModuleName(id: string, moduleName: string | undefined): string {
-    const name = moduleName ?? id.replace(/[^A-Za-z0-9]/g, '');
-    if (!Token.isUnresolved(name) && !MODULE_NAME_PATTERN.test(name)) {
-      throwPropError(this, {
-        prop: 'moduleName',
-        value: moduleName ?? `${name} (from the construct id '${id}')`,
-        allowed: 'a letter, then letters and digits, 63 characters at most (it prefixes CloudFormation output keys and env var names)',
-        fix: "pass moduleName explicitly, e.g. moduleName: 'ordersdb'",
-      });
-    }
-    return name;
   }
 
   /**
@@ -375,8 +401,10 @@ export class AuroraPostgres extends Construct implements ec2.IConnectable {
       fix: 'set snapshotUsername to the master user of the snapshot\'s source cluster',
     } : undefined;
     return {
+      scope: this,
       refusal,
       cluster,
+      clusterTag: cluster.clusterIdentifier,
       masterSecret: this.secret,
       masterUsername: restored ? props.snapshotUsername : masterUsername,
       databaseName: restored && props.databaseName === undefined ? undefined : databaseName,
@@ -394,6 +422,7 @@ export class AuroraPostgres extends Construct implements ec2.IConnectable {
       secretReplicaRegions: props.secretReplicaRegions,
       // With users, nothing in Kubernetes needs the master password: rotate it unless the rotation prop says no.
       onUserAdded: () => {
+        this.secretsManagerRoute();
         if (props.rotation === undefined && !this.masterRotating) this.addRotation(Duration.days(30));
       },
     };
@@ -408,6 +437,7 @@ export class AuroraPostgres extends Construct implements ec2.IConnectable {
         fix: 'set snapshotUsername on a restore; rotate a global database\'s secret in the primary\'s stack; or drop rotation',
       });
     }
+    this.secretsManagerRoute();
     this.newCluster.addRotationSingleUser({ automaticallyAfter: interval });
     this.masterRotating = true;
   }

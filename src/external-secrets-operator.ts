@@ -8,6 +8,7 @@ import {
   DNS_LABEL_RULE, DNS_SUBDOMAIN_RULE, FIRST_V1_CHART_VERSION, clusterSecretStoreManifest, isAtLeast, isDnsLabel, isDnsSubdomain,
   operatorHelmValues, parseChartVersion,
 } from './private/external-secrets-parts';
+import { checkPropTypes, externalSecretsOperatorTypes } from './private/runtime-checks';
 
 /**
  * Props of `ExternalSecretsOperator`.
@@ -109,6 +110,7 @@ export class ExternalSecretsOperator extends Construct implements iam.IGrantable
 
   constructor(scope: Construct, id: string, props: ExternalSecretsOperatorProps) {
     super(scope, id);
+    checkPropTypes(this, props, externalSecretsOperatorTypes());
     this.cluster = props.cluster;
     this.chartVersion = this.validChartVersion(props.chartVersion ?? ExternalSecretsOperator.DEFAULT_CHART_VERSION);
     this.namespace = props.namespace ?? 'external-secrets';

@@ -11,6 +11,7 @@ import { EXTERNAL_SECRET_API_VERSION, externalSecretSpec } from './private/exter
 import { goDuration } from './private/go-duration';
 import { PLACEHOLDERS, ResolvedLink, TokenResolver, hasToken, literalOf, resolveLinks } from './private/link-variables';
 import { DNS_LABEL_RULE, DNS_SUBDOMAIN_RULE, isDnsLabel, isDnsSubdomain } from './private/names';
+import { checkLinkChartProps } from './private/prop-types';
 import { rdsCaBundle } from './private/rds-ca';
 import { hasCustomResolvers, resolveTokenWithApp } from './private/token-resolution';
 import { SecretStoreKind } from './secret-store-kind';
@@ -205,7 +206,8 @@ export class PostgresLinkChart extends Chart {
   private readonly caVolume?: kplus.Volume;
 
   constructor(scope: Construct, id: string, props: PostgresLinkChartProps) {
-    super(scope, id, { namespace: props.namespace, labels: props.labels });
+    super(scope, id, { namespace: props?.namespace, labels: props?.labels });
+    checkLinkChartProps(this, props);
 
     if (!isDnsLabel(props.namespace)) {
       throwPropError(this, {
