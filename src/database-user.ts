@@ -79,6 +79,17 @@ export interface DatabaseUserOptions {
   readonly removalPolicy?: RemovalPolicy;
 
   /**
+   * Take over PostgreSQL roles that already exist but were not created by this library (`<username>`,
+   * `<username>_clone`, a NOLOGIN or LOGIN `<databaseName>_owner`): they lose every attribute and role membership
+   * this library does not grant, and `<username>`'s password becomes the secret's. Without it such roles are
+   * refused (the deployment fails and names them). Roles made by earlier versions of this library carry no
+   * marker either: a new user in such a database needs this once.
+   *
+   * @default false
+   */
+  readonly adoptExistingRoles?: boolean;
+
+  /**
    * The prefix of the user's CloudFormation output keys (`<moduleName>DbHost`, ..., as for `AuroraPostgres`), so
    * that `DatabaseLink.fromCdkOutputs(outputs, stackName, moduleName)` reads the user's link. Letters and digits.
    *
@@ -235,6 +246,7 @@ export class DatabaseUser extends Construct implements IDatabaseUser {
         Schemas: valid.schemas,
         Access: this.access,
         RemovalPolicy: props.removalPolicy === RemovalPolicy.DESTROY ? 'destroy' : 'retain',
+        AdoptExistingRoles: props.adoptExistingRoles ? 'true' : undefined,
       },
     });
     // The cluster and its instances must be up (and the master's rotation configured) before the SQL runs.
