@@ -19,6 +19,7 @@ import { addLinkOutputs, OutputValue } from './private/link-outputs';
 import { acknowledgeMonitoringRole, monitoringProps } from './private/monitoring';
 import { LinkOutputField, READER_HOST_SUFFIX } from './private/output-keys';
 import { createProxy, PROXY_PORT, ProxyResult, validateProxySettings, validateProxyVariant } from './private/proxy';
+import { auroraPostgresTypes, checkPropTypes } from './private/runtime-checks';
 import { ensureSecretsManagerEndpoint } from './private/secrets-endpoint';
 import { SERVERLESS, serverlessScaling } from './private/serverless';
 import { watchStackLimits } from './private/stack-limits';
@@ -117,6 +118,7 @@ export class AuroraPostgres extends Construct implements IAuroraPostgres {
 
   constructor(scope: Construct, id: string, props: AuroraPostgresProps) {
     super(scope, id);
+    checkPropTypes(this, props, auroraPostgresTypes());
     // A restore without snapshotUsername must not leave behind a generated secret that is never applied.
     this.node.setContext(RDS_PREVENT_RENDERING_DEPRECATED_CREDENTIALS, true);
 

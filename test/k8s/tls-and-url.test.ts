@@ -239,7 +239,7 @@ describe('bad input fails at construct time with prop, value, allowed and fix', 
   });
 
   test('an unknown sslMode', () => {
-    expect(() => chartOf({ sslMode: 'verify_full' as any })).toThrow(/invalid sslMode 'verify_full'\. Allowed: one of SslMode: VERIFY_FULL, VERIFY_CA, REQUIRE, PREFER, DISABLE/);
+    expect(() => chartOf({ sslMode: 'verify_full' as any })).toThrow(/invalid sslMode 'verify_full'\. Allowed: a member of SslMode: SslMode\.VERIFY_FULL, SslMode\.VERIFY_CA, SslMode\.REQUIRE, SslMode\.PREFER, SslMode\.DISABLE, not a string/);
   });
 
   test('a CA ConfigMap name that is not a DNS subdomain', () => {
