@@ -109,7 +109,7 @@ describe('each service in a stack of its own', () => {
 
 describe('the stack-limit warning', () => {
   test('a stack past 80% of the template limit because of the charts: the count and the fix', () => {
-    // Each chart renders its region's CA bundle (~10 KiB): 45 services in one stack cross 80% (~840 KB measured).
+    // Each chart renders its region's CA bundle (~10 KiB): 45 services in one stack cross 80% (~980 KB measured).
     const built = scaleApp(45, 'one stack');
     Annotations.fromStack(built.platform).hasWarning('/Platform', Match.stringLikeRegexp(
       "^Stack 'Platform' holds \\d+ template bytes, \\d+% of CloudFormation's limit of 1000000 \\(with 45 database user\\(s\\); .*Fix: give each service a stack of its own for its DatabaseUser and its chart"));
