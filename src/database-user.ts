@@ -1,16 +1,19 @@
-import { CustomResource, Duration, RemovalPolicy, Token, Validations } from 'aws-cdk-lib';
+import { CustomResource, Duration, RemovalPolicy, Stack, Tags, Token, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import type { AuroraPostgres } from './aurora-postgres';
 import { DatabaseAccess } from './database-access';
 import { DatabaseLink } from './database-link';
+import { IAuroraPostgres } from './i-aurora-postgres';
 import { PropErrorDetails, throwPropError } from './private/errors';
-import { addLinkOutputs } from './private/link-outputs';
-import { MODULE_NAME_PATTERN, READER_HOST_SUFFIX, ROTATION_INTERVAL_SUFFIX } from './private/output-keys';
+import { addUserLinkOutputs } from './private/link-outputs';
+import { MODULE_NAME_PATTERN } from './private/output-keys';
 import { checkPropTypes, databaseUserTypes } from './private/runtime-checks';
+import { watchStackLimits } from './private/stack-limits';
 import { UserProvisioner } from './private/users/provisioner';
+import { UserRotation } from './private/users/rotation';
+import { CLUSTER_TAG_KEY, UserHost, userHostOf } from './private/users/user-host';
 import { validateUser } from './private/users/validate-user';
 
 /**
@@ -85,8 +88,12 @@ export interface DatabaseUserOptions {
  * Properties of a `DatabaseUser`.
  */
 export interface DatabaseUserProps extends DatabaseUserOptions {
-  /** The cluster the user lives in (standard, restored with `snapshotUsername`, or global primary). */
-  readonly database: AuroraPostgres;
+  /**
+   * The cluster the user lives in: an `AuroraPostgres` (standard, restored with `snapshotUsername`, or global
+   * primary) or a cluster imported with `AuroraPostgres.fromClusterAttributes`. The user may be in another stack
+   * of the same app (a service's stack): that stack then depends on the cluster's, never the other way round.
+   */
+  readonly database: IAuroraPostgres;
 }
 
 /**
@@ -118,9 +125,9 @@ export class DatabaseUser extends Construct {
    * @param secondary the secondary `AuroraPostgres` (with `existingGlobalDatabaseId`)
    * @param username the user's name, as given to `addDatabaseUser` on the primary
    */
-  public static linkOnSecondary(secondary: AuroraPostgres, username: string, options: SecondaryUserLinkOptions = {}): DatabaseLink {
+  public static linkOnSecondary(secondary: IAuroraPostgres, username: string, options: SecondaryUserLinkOptions = {}): DatabaseLink {
     const globalId = secondary.globalClusterIdentifier;
-    if (globalId === undefined || secondary._userHost.refusal?.prop !== 'existingGlobalDatabaseId') {
+    if (globalId === undefined || userHostOf(secondary)?.refusal?.prop !== 'existingGlobalDatabaseId') {
       throwPropError(secondary, {
         prop: 'secondary',
         value: secondary.node.path,
@@ -164,9 +171,10 @@ export class DatabaseUser extends Construct {
   constructor(scope: Construct, id: string, props: DatabaseUserProps) {
     super(scope, id);
     checkPropTypes(this, props, databaseUserTypes(DatabaseAccess as any));
-    const host = props.database._userHost;
+    const host = hostOf(this, props.database);
     if (host.refusal) this.refuse(host.refusal);
     const valid = validateUser(this, props, host);
+    const inClusterStack = Stack.of(this) === Stack.of(host.scope);
     if (host.registerWithProxy && valid.rotationInterval) {
       // RDS Proxy reads only the current version of a secret: after an alternating-users rotation it no longer
       // knows the previous login, which the scheme promises stays valid (aws/aws-cdk#25568).
@@ -177,11 +185,20 @@ export class DatabaseUser extends Construct {
         fix: 'set rotation: false on this user (its secret is then registered with the proxy as it is), or drop proxy on the database',
       });
     }
+    if (host.registerWithProxy && !inClusterStack) {
+      throwPropError(this, {
+        prop: 'scope',
+        value: Stack.of(this).stackName,
+        allowed: `the stack of the database (${Stack.of(host.scope).stackName}) for a user of a database with an RDS Proxy: the proxy lists every user's secret, so a user in another stack would make the two stacks depend on each other`,
+        fix: 'create this user in the database\'s stack (db.addDatabaseUser(...)), or drop proxy on the database',
+      });
+    }
     this.username = props.username;
     this.access = props.access ?? DatabaseAccess.READ_WRITE;
     this.databaseName = valid.databaseName;
     this.moduleName = this.validModuleName(props.moduleName ?? defaultModuleName(host.moduleName, props.username));
     host.onUserAdded();
+    watchStackLimits(this, 'user');
 
     const masterSecret = host.masterSecret!;
     const secret = new rds.DatabaseSecret(this, 'Secret', {
@@ -191,12 +208,15 @@ export class DatabaseUser extends Construct {
       secretName: host.globalClusterIdentifier ? userSecretName(host.globalClusterIdentifier, this.username) : undefined,
       replicaRegions: host.globalClusterIdentifier ? host.secretReplicaRegions?.map(region => ({ region })) : undefined,
     });
+    // The cluster's provisioning function may read the secrets with this tag: no statement names this secret.
+    Tags.of(secret).add(CLUSTER_TAG_KEY, host.clusterTag);
     this.secret = secret.attach(host.cluster);
 
-    const provisioner = UserProvisioner.of(props.database, {
-      vpc: host.vpc, vpcSubnets: host.vpcSubnets, cluster: host.cluster, masterSecret,
+    // Everything shared lives with the cluster and names no user: a user in a stack of its own depends on the
+    // cluster's stack, never the other way round.
+    const provisioner = UserProvisioner.of(host.scope, {
+      vpc: host.vpc, vpcSubnets: host.vpcSubnets, cluster: host.cluster, masterSecret, clusterTag: host.clusterTag,
     });
-    provisioner.allowReading(this.secret);
     host.registerWithProxy?.(this.secret);
     const resource = new CustomResource(this, 'Resource', {
       serviceToken: provisioner.serviceToken,
@@ -216,23 +236,30 @@ export class DatabaseUser extends Construct {
     });
     // The cluster and its instances must be up (and the master's rotation configured) before the SQL runs.
     const instances = host.cluster.node.children.filter(c => c.node.defaultChild instanceof rds.CfnDBInstance);
-    resource.node.addDependency(host.cluster.node.defaultChild!, ...instances);
+    const clusterResource = host.cluster.node.defaultChild;
+    resource.node.addDependency(...clusterResource ? [clusterResource] : [], ...instances);
     const masterRotation = host.masterSecret?.node.tryFindChild('RotationSchedule');
     if (masterRotation) resource.node.addDependency(masterRotation);
     resource.node.addDependency(this.secret.node.defaultChild!); // the host in the secret
     resource.node.addDependency(provisioner.function); // which waits for the cluster to admit it
-    // One user at a time: concurrent CREATE ROLE / ALTER DEFAULT PRIVILEGES on one cluster can fail each other.
-    const previous = lastUserResource.get(host);
+    // One user at a time per stack: concurrent CREATE ROLE / ALTER DEFAULT PRIVILEGES on one cluster can fail each
+    // other. Only within a stack: a chain across stacks would make each service stack depend on the previous one.
+    const previous = lastUserResource.get(host)?.get(Stack.of(this));
     if (previous) resource.node.addDependency(previous);
-    lastUserResource.set(host, resource);
+    if (!lastUserResource.has(host)) lastUserResource.set(host, new WeakMap());
+    lastUserResource.get(host)!.set(Stack.of(this), resource);
 
     if (valid.rotationInterval) {
-      host.cluster.addRotationMultiUser(`${this.moduleName}Rotation`, {
-        secret: this.secret,
+      // The cluster's one rotation function; the schedule (the only per-user part) is the user's.
+      const rotation = UserRotation.of(host.scope, {
+        vpc: host.vpc, vpcSubnets: host.vpcSubnets, cluster: host.cluster, masterSecret,
+      });
+      const schedule = this.secret.addRotationSchedule('RotationSchedule', {
+        rotationLambda: rotation.function,
         automaticallyAfter: valid.rotationInterval,
       });
       // Secrets Manager rotates at once when the schedule is created: the role must exist by then.
-      this.secret.node.findChild('RotationSchedule').node.addDependency(resource);
+      schedule.node.addDependency(resource);
     } else {
       Validations.of(secret).acknowledge({
         id: 'AwsSolutions-SMG4',
@@ -248,29 +275,21 @@ export class DatabaseUser extends Construct {
       secretArn: this.secret.secretArn,
       rotationInterval: valid.rotationInterval,
     });
-    addLinkOutputs(this, this.moduleName, {
-      host: [this.link.host, host.registerWithProxy
-        ? 'Host of the RDS Proxy endpoint that applications connect to (port 5432, TLS required)'
-        : 'Host of the database endpoint that applications connect to'],
-      port: [this.link.port, 'PostgreSQL port'],
-      databaseName: [this.databaseName, `Database of the user ${this.username}`],
-      username: [DatabaseLink.FROM_SECRET, `User name: FROM_SECRET (the secret's username key: ${this.username} or ${this.username}_clone, as rotation alternates)`],
-      password: [DatabaseLink.FROM_SECRET, 'Never a password: FROM_SECRET (the secret\'s password key)'],
-      secretArn: [this.secret.secretArn, `ARN of the Secrets Manager secret of the user ${this.username}`],
+    addUserLinkOutputs(this, this.moduleName, {
+      secretArn: this.secret.secretArn,
+      username: this.username,
+      link: {
+        cluster: host.moduleName,
+        stack: Stack.of(host.scope).stackName,
+        databaseName: this.databaseName,
+        rotationInterval: valid.rotationInterval?.toIsoString(),
+      },
     }, () => throwPropError(this, {
       prop: 'moduleName',
       value: this.moduleName,
       allowed: 'a module name not used by another database or user in the same stack (it prefixes the output keys)',
       fix: 'give the user its own moduleName',
-    }), {
-      ...this.link.readerHost === undefined ? {} : {
-        [`${this.moduleName}${READER_HOST_SUFFIX}`]: [this.link.readerHost, 'Host for read-only traffic (the reader endpoint, or the RDS Proxy\'s read-only endpoint)'],
-      },
-      ...valid.rotationInterval === undefined ? {} : {
-        [`${this.moduleName}${ROTATION_INTERVAL_SUFFIX}`]: [valid.rotationInterval.toIsoString(),
-          'How often the password rotates (alternating users): a chart checks its refresh interval against it'],
-      },
-    });
+    }));
   }
 
   /**
@@ -297,8 +316,22 @@ export class DatabaseUser extends Construct {
   }
 }
 
-/** The last user resource of each cluster: the next one waits for it. */
-const lastUserResource = new WeakMap<object, CustomResource>();
+/** The last user resource of each cluster in each stack: the next one in that stack waits for it. */
+const lastUserResource = new WeakMap<object, WeakMap<Stack, CustomResource>>();
+
+/** What a user of `database` needs; refused for an IAuroraPostgres that is not this library's. */
+function hostOf(user: Construct, database: IAuroraPostgres): UserHost {
+  const host = userHostOf(database);
+  if (!host) {
+    throwPropError(user, {
+      prop: 'database',
+      value: database.node.path,
+      allowed: 'an AuroraPostgres, or a cluster imported with AuroraPostgres.fromClusterAttributes',
+      fix: 'import the cluster with AuroraPostgres.fromClusterAttributes(scope, id, { clusterIdentifier, ... })',
+    });
+  }
+  return host;
+}
 
 /** The name of a global primary user's secret, and so of its replicas. */
 function userSecretName(globalClusterIdentifier: string, username: string): string {

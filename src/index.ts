@@ -5,5 +5,6 @@ export * from './database-access';
 export * from './database-link';
 export * from './external-secrets-operator';
 export * from './database-user';
+export * from './i-aurora-postgres';
 export * from './k8s';
 export * from './proxy-options';

@@ -184,7 +184,7 @@ export function auroraPostgresTypes(): { [prop: string]: RuntimeType } {
 /** The run-time types of `DatabaseUserOptions`; `access` is the `DatabaseAccess` enum, given by the caller. */
 export function databaseUserTypes(access: { [name: string]: string | number }): { [prop: string]: RuntimeType } {
   return {
-    database: { className: 'AuroraPostgres', members: ['_userHost'], example: "db.addDatabaseUser('orders', { ... }) on the AuroraPostgres db" },
+    database: { className: 'IAuroraPostgres', members: ['cluster', 'link', 'moduleName', 'vpc'], example: "db.addDatabaseUser('orders', { ... }) on the AuroraPostgres db, or AuroraPostgres.fromClusterAttributes(...)" },
     username: 'string',
     access: { enumName: 'DatabaseAccess', values: access },
     databaseName: 'string',

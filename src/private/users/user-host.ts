@@ -1,13 +1,18 @@
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { NewCluster } from '../cluster-variant';
+import { IConstruct } from 'constructs';
 import { PropErrorDetails } from '../errors';
 
-/** What `DatabaseUser` needs to know about the cluster it lives in (handed over by `AuroraPostgres`). */
+/** What `DatabaseUser` needs to know about the cluster it lives in (registered by the cluster's construct). */
 export interface UserHost {
+  /** The construct of the cluster (users' shared functions are its children). */
+  readonly scope: IConstruct;
   /** Why users cannot be added to this cluster, if they cannot. */
   readonly refusal?: PropErrorDetails;
-  readonly cluster: NewCluster;
+  readonly cluster: rds.IDatabaseCluster;
+  /** The value of the tag that marks the cluster's users' secrets (the provisioning function reads those). */
+  readonly clusterTag: string;
   readonly masterSecret?: secretsmanager.ISecret;
   readonly masterUsername?: string;
   /** The cluster's database, when known. */
@@ -30,4 +35,19 @@ export interface UserHost {
   readonly secretReplicaRegions?: string[];
   /** Turns the master's rotation on when the user did not choose (see the README). */
   readonly onUserAdded: () => void;
+}
+
+/** The tag (key) on every user secret naming its cluster: the cluster's provisioning function may read those. */
+export const CLUSTER_TAG_KEY = 'cdk-aurora-postgres:cluster';
+
+const hosts = new WeakMap<IConstruct, UserHost>();
+
+/** Called by the cluster's construct: what its users need. */
+export function registerUserHost(database: IConstruct, host: UserHost): void {
+  hosts.set(database, host);
+}
+
+/** What a user of `database` needs, or undefined for an implementation of IAuroraPostgres of someone else's. */
+export function userHostOf(database: IConstruct): UserHost | undefined {
+  return hosts.get(database);
 }
