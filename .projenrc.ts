@@ -98,7 +98,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
 
   docgen: true,
   npmignoreEnabled: true,
-  gitignore: ['.jsii.tabl.json', '/doc-samples/', 'examples/**/cdk.out', 'examples/**/dist', 'bench/results/*.tmp'],
+  gitignore: ['.jsii.tabl.json', '/.ci/.node/', '/doc-samples/', 'examples/**/cdk.out', 'examples/**/dist', 'bench/results/*.tmp'],
 });
 
 // Type-check-only tsconfigs for the other TypeScript folders (eslint's project service and ts-node pick the
