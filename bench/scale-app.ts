@@ -6,7 +6,6 @@ import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as cdk8s from 'cdk8s';
 import { AuroraPostgres, DatabaseUser, ExternalSecretsOperator, PostgresLinkChart } from '../src';
@@ -56,9 +55,8 @@ export function scaleApp(n: number, layout: Layout, options: ScaleOptions = {}):
     const scope = layout === 'one stack' ? platform : new Stack(app, `Service${i}`, { env });
     if (scope !== platform) services.push(scope);
     const user = new DatabaseUser(scope, `User${name}`, { database: db, username: name });
-    // The operator reads the user's secret: in a service stack, through a policy of that stack attached to the
-    // operator's role (a statement in the role's own policy, in the platform stack, would name the service's secret).
-    user.grantReadCredentials(scope === platform ? eso : iam.Role.fromRoleArn(scope, 'EsoRole', eso.role.roleArn));
+    // The namespace's store reads the user's secret; in a service stack, the store is that stack's.
+    user.grantReadCredentials(eso.forNamespace(name, scope));
     users.push(user);
     const chart = new PostgresLinkChart(new cdk8s.App(), `${name}-db`, {
       namespace: name,
@@ -66,12 +64,7 @@ export function scaleApp(n: number, layout: Layout, options: ScaleOptions = {}):
       deployThroughEks: true,
       caConfigMapName: options.sharedCa ? 'rds-ca' : undefined,
     });
-    if (scope === platform) {
-      eso.addChart(name, chart);
-    } else {
-      const manifest = new eks.KubernetesManifest(scope, 'DbLink', { cluster, manifest: chart.toJson() });
-      manifest.node.addDependency(eso.secretStore);
-    }
+    eso.addChart(name, chart, { scope });
   }
   return { app, platform, services, db, users };
 }

@@ -1,4 +1,5 @@
-import { CustomResource, Duration, RemovalPolicy, Stack, Tags, Token, Validations } from 'aws-cdk-lib';
+import { CustomResource, Duration, RemovalPolicy, Stack, Tags, Validations } from 'aws-cdk-lib';
+import { Schedule } from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -6,6 +7,7 @@ import { Construct } from 'constructs';
 import { DatabaseAccess } from './database-access';
 import { DatabaseLink } from './database-link';
 import { IAuroraPostgres } from './i-aurora-postgres';
+import { IDatabaseUser } from './i-database-user';
 import { PropErrorDetails, throwPropError } from './private/errors';
 import { addUserLinkOutputs } from './private/link-outputs';
 import { MODULE_NAME_PATTERN } from './private/output-keys';
@@ -15,6 +17,7 @@ import { UserProvisioner } from './private/users/provisioner';
 import { UserRotation } from './private/users/rotation';
 import { CLUSTER_TAG_KEY, UserHost, userHostOf } from './private/users/user-host';
 import { validateUser } from './private/users/validate-user';
+import { SecondaryDatabaseUser, globalUserSecretName as userSecretName } from './secondary-database-user';
 
 /**
  * A database user of an `AuroraPostgres` cluster: what `AuroraPostgres.addDatabaseUser` takes.
@@ -76,6 +79,17 @@ export interface DatabaseUserOptions {
   readonly removalPolicy?: RemovalPolicy;
 
   /**
+   * Take over PostgreSQL roles that already exist but were not created by this library (`<username>`,
+   * `<username>_clone`, a NOLOGIN or LOGIN `<databaseName>_owner`): they lose every attribute and role membership
+   * this library does not grant, and `<username>`'s password becomes the secret's. Without it such roles are
+   * refused (the deployment fails and names them). Roles made by earlier versions of this library carry no
+   * marker either: a new user in such a database needs this once.
+   *
+   * @default false
+   */
+  readonly adoptExistingRoles?: boolean;
+
+  /**
    * The prefix of the user's CloudFormation output keys (`<moduleName>DbHost`, ..., as for `AuroraPostgres`), so
    * that `DatabaseLink.fromCdkOutputs(outputs, stackName, moduleName)` reads the user's link. Letters and digits.
    *
@@ -97,7 +111,7 @@ export interface DatabaseUserProps extends DatabaseUserOptions {
 }
 
 /**
- * Options of `DatabaseUser.linkOnSecondary`.
+ * Options of `DatabaseUser.fromSecondary` and `DatabaseUser.linkOnSecondary`.
  */
 export interface SecondaryUserLinkOptions {
   /**
@@ -116,32 +130,32 @@ export interface SecondaryUserLinkOptions {
  *
  * @resource Custom::PostgresUser
  */
-export class DatabaseUser extends Construct {
+export class DatabaseUser extends Construct implements IDatabaseUser {
   /**
-   * The link of a user of a global database's primary, for a chart next to a secondary: the secondary's own
-   * (reader) endpoint, credentials from the replica of the user's secret in the secondary's region
-   * (`<globalDatabaseId>-<username>-credentials`).
+   * A user of a global database's primary, seen from a secondary's region: its `link` goes to the secondary's own
+   * (reader) endpoint and reads the replica of the user's secret in the secondary's region
+   * (`<globalDatabaseId>-<username>-credentials`); `grantReadCredentials` grants that replica only (its ARN's
+   * 6-character suffix as a wildcard), e.g. to `eso.forNamespace('orders')` of the secondary region's operator.
+   *
+   * Warns when the primary (in the same app) does not replicate its secrets to the secondary's region
+   * (`secretReplicaRegions`), or when the secondary's VPC is in another region; a user the primary (in the same
+   * app) does not have fails the synth.
+   *
+   * @param secondary the secondary `AuroraPostgres` (with `existingGlobalDatabaseId`)
+   * @param username the user's name, as given to `addDatabaseUser` on the primary
+   */
+  public static fromSecondary(secondary: IAuroraPostgres, username: string, options: SecondaryUserLinkOptions = {}): IDatabaseUser {
+    return new SecondaryDatabaseUser({ secondary, username, rotationInterval: options.rotationInterval });
+  }
+
+  /**
+   * The link of a user of a global database's primary, for a chart next to a secondary: `fromSecondary(...).link`.
    *
    * @param secondary the secondary `AuroraPostgres` (with `existingGlobalDatabaseId`)
    * @param username the user's name, as given to `addDatabaseUser` on the primary
    */
   public static linkOnSecondary(secondary: IAuroraPostgres, username: string, options: SecondaryUserLinkOptions = {}): DatabaseLink {
-    const globalId = secondary.globalClusterIdentifier;
-    if (globalId === undefined || userHostOf(secondary)?.refusal?.prop !== 'existingGlobalDatabaseId') {
-      throwPropError(secondary, {
-        prop: 'secondary',
-        value: secondary.node.path,
-        allowed: 'an AuroraPostgres that is a global secondary (existingGlobalDatabaseId)',
-        fix: 'use the user\'s own link (user.link) on the primary or a standard cluster',
-      });
-    }
-    return DatabaseLink.fromValues({
-      host: secondary.link.host,
-      readerHost: secondary.link.readerHost,
-      port: Token.isUnresolved(secondary.link.port) ? undefined : Number(secondary.link.port),
-      secretArn: userSecretName(globalId, username),
-      rotationInterval: options.rotationInterval ?? Duration.days(30),
-    });
+    return DatabaseUser.fromSecondary(secondary, username, options).link;
   }
 
   /** The PostgreSQL role name (rotation alternates it with `<username>_clone`). */
@@ -241,6 +255,7 @@ export class DatabaseUser extends Construct {
         Schemas: valid.schemas,
         Access: this.access,
         RemovalPolicy: props.removalPolicy === RemovalPolicy.DESTROY ? 'destroy' : 'retain',
+        AdoptExistingRoles: props.adoptExistingRoles ? 'true' : undefined,
       },
     });
     // The cluster and its instances must be up (and the master's rotation configured) before the SQL runs.
@@ -263,9 +278,14 @@ export class DatabaseUser extends Construct {
       const rotation = UserRotation.of(host.scope, {
         vpc: host.vpc, vpcSubnets: host.vpcSubnets, cluster: host.cluster, masterSecret,
       });
-      const schedule = this.secret.addRotationSchedule('RotationSchedule', {
-        rotationLambda: rotation.function,
-        automaticallyAfter: valid.rotationInterval,
+      // The schedule as CloudFormation has it (aws-cdk-lib's RotationSchedule adds a deny-delete resource policy to
+      // each secret: one more resource per service, against CloudFormation's 500, for a secret whose lifecycle
+      // is its stack's). Same construct path, so the same logical id as before.
+      const schedule = new Construct(this.secret, 'RotationSchedule');
+      new secretsmanager.CfnRotationSchedule(schedule, 'Resource', {
+        secretId: this.secret.secretArn,
+        rotationLambdaArn: rotation.function.functionArn,
+        rotationRules: { scheduleExpression: Schedule.rate(valid.rotationInterval).expressionString },
       });
       // Secrets Manager rotates at once when the schedule is created: the role must exist by then.
       schedule.node.addDependency(resource);
@@ -309,7 +329,8 @@ export class DatabaseUser extends Construct {
   }
 
   /**
-   * Grants an IAM principal read access to the user's secret (e.g. the role External Secrets Operator uses).
+   * Grants an IAM principal read access to the user's secret, e.g. the store of the namespace that links the
+   * user: `user.grantReadCredentials(eso.forNamespace('orders'))` (the operator itself refuses grants).
    */
   public grantReadCredentials(grantee: iam.IGrantable): iam.Grant {
     return this.secret.grantRead(grantee);
@@ -347,11 +368,6 @@ function hostOf(user: Construct, database: IAuroraPostgres): UserHost {
     });
   }
   return host;
-}
-
-/** The name of a global primary user's secret, and so of its replicas. */
-function userSecretName(globalClusterIdentifier: string, username: string): string {
-  return `${globalClusterIdentifier}-${username}-credentials`;
 }
 
 /** `rds` + `order_items` -> `rdsOrderItems`. */

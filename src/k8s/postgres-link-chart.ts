@@ -55,14 +55,16 @@ export interface PostgresLinkChartProps {
   /**
    * The External Secrets Operator store that reads AWS Secrets Manager (`EXTERNAL_SECRET` mode).
    *
-   * @default 'aws-secrets-manager'
+   * @default 'aws-secrets-manager' (the store `ExternalSecretsOperator` renders in each namespace)
    */
   readonly secretStoreName?: string;
 
   /**
-   * The kind of that store.
+   * The kind of that store. A SecretStore of the chart's own namespace reads only what that namespace was
+   * granted (`ExternalSecretsOperator.forNamespace`); a ClusterSecretStore serves every namespace that its
+   * `conditions` admit.
    *
-   * @default SecretStoreKind.CLUSTER_SECRET_STORE
+   * @default SecretStoreKind.SECRET_STORE
    */
   readonly secretStoreKind?: SecretStoreKind;
 
@@ -319,7 +321,7 @@ export class PostgresLinkChart extends Chart {
         prop: 'secretStoreName', value: storeName, allowed: DNS_SUBDOMAIN_RULE, fix: "give the name of the store, e.g. 'aws-secrets-manager'",
       });
     }
-    const storeKind = props.secretStoreKind ?? SecretStoreKind.CLUSTER_SECRET_STORE;
+    const storeKind = props.secretStoreKind ?? SecretStoreKind.SECRET_STORE;
     if (!Object.values(SecretStoreKind).includes(storeKind)) {
       throwPropError(this, {
         prop: 'secretStoreKind', value: String(storeKind), allowed: "SecretStoreKind.CLUSTER_SECRET_STORE ('ClusterSecretStore') or SecretStoreKind.SECRET_STORE ('SecretStore')", fix: 'use one of those',

@@ -60,10 +60,10 @@ describe('DatabaseUser refuses a wrong run-time type', () => {
     expect(() => db.addDatabaseUser('orders', { username: 'orders', [prop]: value } as any)).toThrow(message);
   });
 
-  test('database must be an AuroraPostgres', () => {
+  test('database must be an IAuroraPostgres', () => {
     const { stack } = testStack();
     expect(() => new DatabaseUser(stack, 'User', { database: 'rds', username: 'orders' } as any))
-      .toThrow(/invalid database 'rds'\. Allowed: an instance of AuroraPostgres/);
+      .toThrow(/invalid database 'rds'\. Allowed: an instance of IAuroraPostgres/);
   });
 
   test('the right types pass', () => {
