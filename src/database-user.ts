@@ -299,6 +299,7 @@ export class DatabaseUser extends Construct implements IDatabaseUser {
     this.link = DatabaseLink.fromValues({
       host: host.linkHost,
       readerHost: host.linkReaderHost,
+      rdsProxy: host.registerWithProxy !== undefined,
       port: host.linkPort,
       databaseName: this.databaseName,
       secretArn: this.secret.secretArn,
@@ -306,6 +307,7 @@ export class DatabaseUser extends Construct implements IDatabaseUser {
     });
     this.directLink = DatabaseLink.fromValues({
       host: host.host,
+      rdsProxy: false,
       port: host.port,
       databaseName: this.databaseName,
       secretArn: this.secret.secretArn,

@@ -60,6 +60,7 @@ export class SecondaryDatabaseUser implements IDatabaseUser {
     this.link = DatabaseLink.fromValues({
       host: secondary.link.host,
       readerHost: secondary.link.readerHost,
+      rdsProxy: false, // no proxy on a secondary
       port: Token.isUnresolved(secondary.link.port) ? undefined : Number(secondary.link.port),
       secretArn: name,
       rotationInterval: input.rotationInterval ?? Duration.days(30),
