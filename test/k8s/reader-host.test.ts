@@ -71,15 +71,26 @@ describe('readerHost: true on a link', () => {
 });
 
 describe('the chart\'s CA bundle and RDS Proxy', () => {
-  test('holds the Amazon Trust Services roots that RDS Proxy certificates chain to, next to the RDS CAs', () => {
-    const database = DatabaseLink.fromCdkOutputs(OUTPUTS, 'OrdersDb', 'rds');
+  const subjectsOf = (database: DatabaseLink) => {
     const configMap = find(objectsOf(chartOf([{ moduleName: 'rds', database }])), 'ConfigMap');
     const pems = String(configMap.data['ca.pem']).match(/-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----/g)!;
-    const subjects = pems.map(pem => new X509Certificate(pem).subject.split('\n').find(l => l.startsWith('CN='))!);
-    expect(subjects).toEqual(expect.arrayContaining([
-      'CN=Amazon Root CA 1', 'CN=Amazon Root CA 2', 'CN=Amazon Root CA 3', 'CN=Amazon Root CA 4',
-      'CN=Starfield Services Root Certificate Authority - G2',
-    ]));
+    return pems.map(pem => new X509Certificate(pem).subject.split('\n').find(l => l.startsWith('CN='))!);
+  };
+  const PROXY_ROOTS = [
+    'CN=Amazon Root CA 1', 'CN=Amazon Root CA 2', 'CN=Amazon Root CA 3', 'CN=Amazon Root CA 4',
+    'CN=Starfield Services Root Certificate Authority - G2',
+  ];
+
+  test('holds the Amazon Trust Services roots that RDS Proxy certificates chain to, next to the RDS CAs, for a proxy host', () => {
+    const proxied = { OrdersDb: { ...OUTPUTS.OrdersDb, rdsDbHost: 'rds-proxy.proxy-c1a2b3d4e5f6.us-east-1.rds.amazonaws.com' } };
+    const subjects = subjectsOf(DatabaseLink.fromCdkOutputs(proxied, 'OrdersDb', 'rds'));
+    expect(subjects).toEqual(expect.arrayContaining(PROXY_ROOTS));
     expect(subjects.some(s => /^CN=Amazon RDS us-east-1 Root CA/.test(s))).toBe(true);
+  });
+
+  test('a cluster host (no proxy in the way): the RDS roots only', () => {
+    const subjects = subjectsOf(DatabaseLink.fromCdkOutputs(OUTPUTS, 'OrdersDb', 'rds'));
+    expect(subjects.filter(s => PROXY_ROOTS.includes(s))).toEqual([]);
+    expect(subjects).toHaveLength(3);
   });
 });
