@@ -1,0 +1,145 @@
+import { randomBytes } from 'crypto';
+import { Client } from 'pg';
+import { TestPostgres } from './postgres';
+import { ensureIamLogin, leaveIamLogin, RDS_IAM_ROLE } from '../../../src/private/users/iam-role';
+import { provision, ProvisionDeps, UserResourceProperties } from '../../../src/private/users/provision';
+
+// The IAM user's SQL against a real PostgreSQL 18. The master is RDS-like (LOGIN, CREATEROLE, CREATEDB, not a
+// superuser); `rds_iam` is a stand-in NOLOGIN role the master may grant, as on Aurora. Locally a member of the
+// stand-in can still log in with a password if it has one: the tests check that none is left.
+
+const MASTER = { username: 'rdsmaster', password: 'master-pw' };
+const MASTER_ARN = 'arn:aws:secretsmanager:us-east-1:111111111111:secret:master-AbCdEf';
+let pg: TestPostgres;
+const secrets = new Map<string, Record<string, unknown>>([[MASTER_ARN, { ...MASTER }]]);
+const logs: string[] = [];
+
+const deps: ProvisionDeps = {
+  getSecret: async (arn) => ({ ...secrets.get(arn)! }),
+  connect: async (o) => {
+    const c = new Client({ ...o, host: '127.0.0.1', port: pg.port });
+    await c.connect();
+    return c;
+  },
+  randomPassword: () => randomBytes(24).toString('hex'),
+};
+
+async function asMaster<T>(run: (c: Client) => Promise<T>): Promise<T> {
+  const c = await pg.connect(MASTER.username, MASTER.password, 'postgres');
+  try {
+    return await run(c);
+  } finally {
+    await c.end();
+  }
+}
+
+/**
+ * What the superuser sees of a role: its password (pg_authid), attributes and whether it has rds_iam (USAGE:
+ * the master's ADMIN grant, without INHERIT, does not count).
+ */
+async function inspect(role: string) {
+  return pg.asSuperuser('postgres', async c => (await c.query(
+    `SELECT rolpassword IS NULL AS "noPassword", rolcanlogin AS login, rolcreatedb AS createdb, rolcreaterole AS createrole,
+       pg_has_role(rolname, '${RDS_IAM_ROLE}', 'USAGE') AS "rdsIam"
+     FROM pg_authid WHERE rolname = $1`, [role])).rows[0]);
+}
+
+async function passwordLogin(user: string, password: string): Promise<void> {
+  const c = await pg.connect(user, password, 'postgres');
+  await c.end();
+}
+
+function passwordUser(username: string): UserResourceProperties {
+  const arn = `arn:aws:secretsmanager:us-east-1:111111111111:secret:${username}-AbCdEf`;
+  secrets.set(arn, { username, password: `pw-${randomBytes(6).toString('hex')}`, masterarn: MASTER_ARN });
+  return {
+    MasterSecretArn: MASTER_ARN,
+    UserSecretArn: arn,
+    Host: '127.0.0.1',
+    Port: String(pg.port),
+    Username: username,
+    DatabaseName: 'app',
+    Schemas: ['public'],
+    Access: 'READ_WRITE',
+  };
+}
+
+beforeAll(async () => {
+  pg = await TestPostgres.start();
+  await pg.asSuperuser('postgres', async (c) => {
+    await c.query(`CREATE ROLE ${MASTER.username} LOGIN CREATEROLE CREATEDB PASSWORD '${MASTER.password}'`);
+    await c.query(`CREATE DATABASE app OWNER ${MASTER.username}`);
+    await c.query(`CREATE ROLE ${RDS_IAM_ROLE} NOLOGIN`);
+    await c.query(`GRANT ${RDS_IAM_ROLE} TO ${MASTER.username} WITH ADMIN OPTION, INHERIT FALSE, SET FALSE`);
+  });
+}, 120_000);
+
+afterAll(async () => {
+  await pg?.stop();
+}, 60_000);
+
+test('a new IAM user: LOGIN without a password, CREATEDB or CREATEROLE, granted rds_iam; a re-run changes nothing', async () => {
+  await asMaster(c => ensureIamLogin(c, 'orders_iam', m => logs.push(m)));
+  const expected = { noPassword: true, login: true, createdb: false, createrole: false, rdsIam: true };
+  expect(await inspect('orders_iam')).toEqual(expected);
+  expect(logs).toEqual(['created role orders_iam (IAM, no password)', `granted ${RDS_IAM_ROLE} to orders_iam`]);
+  logs.length = 0;
+  await asMaster(c => ensureIamLogin(c, 'orders_iam', m => logs.push(m)));
+  expect(await inspect('orders_iam')).toEqual(expected);
+  expect(logs).toEqual([]);
+  expect(await inspect('orders_iam_clone')).toBeUndefined();
+});
+
+test('PASSWORD -> IAM: the password goes, rds_iam comes, the rotation twin is dropped; neither logs in with a password', async () => {
+  const props = passwordUser('billing');
+  await provision({ RequestType: 'Create', ResourceProperties: props }, deps);
+  const secret = secrets.get(props.UserSecretArn)!;
+  await passwordLogin('billing', secret.password as string);
+  const clonePassword = 'clone-pw';
+  await asMaster(c => c.query(`ALTER ROLE billing_clone PASSWORD '${clonePassword}'`));
+
+  await asMaster(c => ensureIamLogin(c, 'billing'));
+  expect(await inspect('billing')).toEqual({ noPassword: true, login: true, createdb: false, createrole: false, rdsIam: true });
+  expect(await inspect('billing_clone')).toBeUndefined();
+  await expect(passwordLogin('billing', secret.password as string)).rejects.toThrow(/password authentication failed/);
+  await expect(passwordLogin('billing_clone', clonePassword)).rejects.toThrow(/password authentication failed/);
+}, 60_000);
+
+test('a rotation twin that owns objects is kept, without LOGIN, password or membership', async () => {
+  const props = passwordUser('ledger');
+  await provision({ RequestType: 'Create', ResourceProperties: props }, deps);
+  await pg.asSuperuser('app', c => c.query('CREATE SCHEMA scratch; CREATE TABLE scratch.t (id int); ALTER TABLE scratch.t OWNER TO ledger_clone'));
+  const messages: string[] = [];
+  await asMaster(c => ensureIamLogin(c, 'ledger', m => messages.push(m)));
+  expect(await inspect('ledger_clone')).toEqual({ noPassword: true, login: false, createdb: false, createrole: false, rdsIam: false });
+  expect(await pg.asSuperuser('postgres', async c => (await c.query("SELECT pg_has_role('ledger_clone', 'ledger', 'MEMBER') AS m")).rows[0].m)).toBe(false);
+  expect(messages).toContainEqual(expect.stringMatching(/^kept role ledger_clone without LOGIN: objects depend on it/));
+}, 60_000);
+
+test('IAM -> PASSWORD: rds_iam is revoked, then the password core sets the secret\'s password, which logs in', async () => {
+  await asMaster(c => ensureIamLogin(c, 'shipping'));
+  expect(await asMaster(c => leaveIamLogin(c, 'shipping'))).toBe(true);
+  expect(await asMaster(c => leaveIamLogin(c, 'shipping'))).toBe(false);
+  expect((await inspect('shipping')).rdsIam).toBe(false);
+  const props = passwordUser('shipping');
+  await provision({ RequestType: 'Update', ResourceProperties: props, OldResourceProperties: props }, deps);
+  await passwordLogin('shipping', secrets.get(props.UserSecretArn)!.password as string);
+  expect(await inspect('shipping_clone')).toMatchObject({ login: true, rdsIam: false });
+}, 60_000);
+
+test('refuses the master user', async () => {
+  await expect(asMaster(c => ensureIamLogin(c, MASTER.username))).rejects.toThrow(
+    'rdsmaster is the master user, which never logs in with IAM: granting it rds_iam would disable its password');
+  expect((await inspect(MASTER.username)).rdsIam).toBe(false);
+});
+
+test('refuses a server without rds_iam (not Aurora or RDS)', async () => {
+  await pg.asSuperuser('postgres', s => s.query(`ALTER ROLE ${RDS_IAM_ROLE} RENAME TO rds_iam_away`));
+  try {
+    await expect(asMaster(c => ensureIamLogin(c, 'nobody'))).rejects.toThrow(
+      'the role rds_iam does not exist: IAM database authentication needs Aurora or RDS PostgreSQL. Fix: use DatabaseAuthentication.PASSWORD');
+  } finally {
+    await pg.asSuperuser('postgres', s => s.query(`ALTER ROLE rds_iam_away RENAME TO ${RDS_IAM_ROLE}`));
+  }
+  expect(await inspect('nobody')).toBeUndefined();
+});
