@@ -92,7 +92,7 @@ maybe('the refresher script with the AWS CLI', () => {
   test('writes one pgpass line per host (host, port, database, user, token), mode 0600, and replaces it', async () => {
     r = startRefresher(['db.cluster-abc.eu-west-1.rds.amazonaws.com', 'db.cluster-ro-abc.eu-west-1.rds.amazonaws.com'], '5432', 1);
     const first = await nextContent(r);
-    expect(fs.statSync(r.file).mode & 0o777).toBe(0o600);
+    expect((fs.statSync(r.file).mode % 0o1000).toString(8)).toBe('600');
     const lines = first.trimEnd().split('\n').map(pgpassFields);
     expect(lines.map(l => l.slice(0, 4))).toEqual([
       ['db.cluster-abc.eu-west-1.rds.amazonaws.com', '5432', DATABASE, USER],
@@ -109,7 +109,7 @@ maybe('the refresher script with the AWS CLI', () => {
 
     const second = await nextContent(r, first);
     expect(pgpassFields(second.split('\n')[0])[4]).not.toBe(lines[0][4]);
-    expect(fs.statSync(r.file).mode & 0o777).toBe(0o600);
+    expect((fs.statSync(r.file).mode % 0o1000).toString(8)).toBe('600');
     expect(fs.readdirSync(path.dirname(r.file)).filter(f => f !== 'pgpass')).toEqual([]); // no temporary file left behind
   }, 60_000);
 
