@@ -4,6 +4,7 @@ export * from './aurora-postgres-alarms';
 export * from './database-access';
 export * from './database-authentication';
 export * from './database-link';
+export * from './database-pod-identity';
 export * from './external-secrets-operator';
 export * from './database-user';
 export * from './k8s';
