@@ -4,6 +4,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import { AuroraPostgresAlarmOptions } from './aurora-postgres-alarms';
+import { ProxyOptions } from './proxy-options';
 
 /**
  * Properties of an `AuroraPostgres` cluster.
@@ -313,12 +314,32 @@ export interface AuroraPostgresProps {
    * the proxy's certificates are not signed by the RDS CA.
    *
    * Cost: RDS Proxy bills per vCPU of the instances behind it (per ACU on Serverless v2, with a minimum of 8
-   * ACUs, so a proxy costs more than a paused development database).
-   * Not on a global secondary, nor on a restore without `snapshotUsername` (no secret to log in with).
+   * ACUs). Not on a global secondary, nor on a restore without `snapshotUsername` (no secret to log in with), nor
+   * with `serverlessV2MinCapacity: 0` (a proxy keeps the instances from pausing). Pool settings and the name:
+   * `proxyOptions`.
    *
    * @default false
    */
   readonly proxy?: boolean;
+
+  /**
+   * With `proxy: true`: the proxy's name and pool settings (see `ProxyOptions`), checked against AWS's ranges.
+   *
+   * @default - a unique generated name and RDS's defaults
+   */
+  readonly proxyOptions?: ProxyOptions;
+
+  /**
+   * Whether to add a Secrets Manager interface endpoint (private DNS on, in the cluster's subnets) to the VPC when
+   * the cluster is in isolated subnets of a VPC defined in this app that has none, as soon as something here calls
+   * Secrets Manager from those subnets (the user provisioning function of `addDatabaseUser`, the rotation
+   * functions). Without a route to Secrets Manager those functions hang until they time out. One endpoint serves
+   * every database in the VPC; it is billed per Availability Zone and hour (an estimate: about $7 a month per AZ
+   * in us-east-1). `false` adds nothing and warns instead: give your own route (a shared endpoint, NAT).
+   *
+   * @default true
+   */
+  readonly secretsManagerEndpoint?: boolean;
 
   /**
    * The cluster storage configuration. `AURORA_IOPT1` (I/O-Optimized) has no I/O charges but dearer instances

@@ -12,11 +12,12 @@ import { DatabaseUser, DatabaseUserOptions } from './database-user';
 import { createAlarms } from './private/alarms';
 import { NewCluster } from './private/cluster-variant';
 import { throwPropError } from './private/errors';
-import { instanceMemoryGiB, isBurstable, validInstanceClass } from './private/instance-class';
+import { instanceMemoryGiB, isBurstable, maxConnectionsOf, validInstanceClass } from './private/instance-class';
 import { addLinkOutputs, OutputValue } from './private/link-outputs';
 import { acknowledgeMonitoringRole, monitoringProps } from './private/monitoring';
 import { LinkOutputField, MODULE_NAME_PATTERN, READER_HOST_SUFFIX } from './private/output-keys';
-import { createProxy, PROXY_PORT, ProxyResult, validateProxyVariant } from './private/proxy';
+import { createProxy, PROXY_PORT, ProxyResult, validateProxySettings, validateProxyVariant } from './private/proxy';
+import { ensureSecretsManagerEndpoint } from './private/secrets-endpoint';
 import { SERVERLESS, serverlessScaling } from './private/serverless';
 import { clusterParameters } from './private/tls';
 import { UserHost } from './private/users/user-host';
@@ -96,6 +97,7 @@ export class AuroraPostgres extends Construct implements ec2.IConnectable {
   private readonly newCluster: NewCluster;
   private readonly proxySecurityGroup?: ec2.ISecurityGroup;
   private readonly generatedSecret?: secretsmanager.ISecret;
+  private readonly secretsManagerRoute: () => void;
   private masterRotating = false;
 
   constructor(scope: Construct, id: string, props: AuroraPostgresProps) {
@@ -182,6 +184,8 @@ export class AuroraPostgres extends Construct implements ec2.IConnectable {
     this.secret = result.secret;
     this.globalClusterIdentifier = result.globalClusterIdentifier;
     this.generatedSecret = result.generatedSecret;
+    // Rotation and user provisioning call Secrets Manager from the cluster's subnets: make sure they can.
+    this.secretsManagerRoute = () => ensureSecretsManagerEndpoint(this, props.vpc, vpcSubnets, props.secretsManagerEndpoint ?? true);
 
     if (props.rotation) {
       this.addRotation(props.rotationInterval ?? Duration.days(30));
@@ -203,18 +207,29 @@ export class AuroraPostgres extends Construct implements ec2.IConnectable {
     let linkPort = port;
     let readerHost: string | undefined = result.cluster.clusterReadEndpoint.hostname;
     let proxyResult: ProxyResult | undefined;
+    if (props.proxyOptions !== undefined && !props.proxy) {
+      throwPropError(this, {
+        prop: 'proxyOptions',
+        value: Object.keys(props.proxyOptions).join(', ') || '{}',
+        allowed: 'only together with proxy: true',
+        fix: 'set proxy: true, or drop proxyOptions',
+      });
+    }
     if (props.proxy) {
       validateProxyVariant(this, {
         variantName: variant.name,
         isGlobalSecondary: props.existingGlobalDatabaseId !== undefined,
         hasSecret: result.secret !== undefined,
+        autoPause: serverless.serverlessV2MinCapacity === 0,
       });
+      validateProxySettings(this, props.proxyOptions ?? {});
       const proxy = proxyResult = createProxy(this, {
         cluster: result.cluster,
         secrets: [result.secret!],
         vpc: props.vpc,
         vpcSubnets,
         hasReaders: count > 1,
+        settings: props.proxyOptions,
       });
       this.proxy = proxy.proxy;
       this.proxySecurityGroup = proxy.securityGroup;
@@ -230,11 +245,15 @@ export class AuroraPostgres extends Construct implements ec2.IConnectable {
       this.allowFromVpcCidr(props.vpc, this.proxySecurityGroup ?? this.securityGroup, linkPort);
     }
 
+    const memoryGiB = instanceClass === SERVERLESS ? (serverless.serverlessV2MaxCapacity ?? 2) * 2 : instanceMemoryGiB(instanceClass);
     this.alarms = props.alarms === undefined ? [] : createAlarms(this, {
       instanceIdentifiers: result.cluster.instanceIdentifiers,
       serverless: instanceClass === SERVERLESS,
-      memoryGiB: instanceClass === SERVERLESS ? (serverless.serverlessV2MaxCapacity ?? 2) * 2 : instanceMemoryGiB(instanceClass),
-      maxConnectionsParameter: props.parameters?.max_connections,
+      memoryGiB,
+      maxConnections: maxConnectionsOf(instanceClass, memoryGiB, props.parameters?.max_connections),
+      burstable: isBurstable(instanceClass) === true,
+      clusterIdentifier: result.cluster.clusterIdentifier,
+      proxyName: this.proxy?.dbProxyName,
     }, props.alarms);
 
     this.link = DatabaseLink.fromValues({
@@ -394,6 +413,7 @@ export class AuroraPostgres extends Construct implements ec2.IConnectable {
       secretReplicaRegions: props.secretReplicaRegions,
       // With users, nothing in Kubernetes needs the master password: rotate it unless the rotation prop says no.
       onUserAdded: () => {
+        this.secretsManagerRoute();
         if (props.rotation === undefined && !this.masterRotating) this.addRotation(Duration.days(30));
       },
     };
@@ -408,6 +428,7 @@ export class AuroraPostgres extends Construct implements ec2.IConnectable {
         fix: 'set snapshotUsername on a restore; rotate a global database\'s secret in the primary\'s stack; or drop rotation',
       });
     }
+    this.secretsManagerRoute();
     this.newCluster.addRotationSingleUser({ automaticallyAfter: interval });
     this.masterRotating = true;
   }

@@ -8,3 +8,4 @@ export * from './database-pod-identity';
 export * from './external-secrets-operator';
 export * from './database-user';
 export * from './k8s';
+export * from './proxy-options';

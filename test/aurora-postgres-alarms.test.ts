@@ -1,5 +1,6 @@
 import { Duration, Size } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { AuroraPostgres, AuroraPostgresAlarmOptions, AuroraPostgresProps } from '../src';
@@ -19,13 +20,14 @@ function synth(props: Partial<AuroraPostgresProps> = {}, withTopic = false, nag 
 
 /** Alarm logical id prefix -> [metric, threshold, comparison, evaluation periods, instance ref]. */
 function alarmsOf(template: Template): Record<string, [string, number, string, number, string]> {
-  return Object.fromEntries(Object.entries<any>(template.findResources('AWS::CloudWatch::Alarm')).map(([id, r]) => {
-    const p = r.Properties;
-    expect(p.Namespace).toBe('AWS/RDS');
-    expect(p.TreatMissingData).toBe('notBreaching');
-    const instance = p.Dimensions.find((d: any) => d.Name === 'DBInstanceIdentifier').Value.Ref;
-    return [id.replace(/[0-9A-F]{8}$/, ''), [p.MetricName, p.Threshold, p.ComparisonOperator, p.EvaluationPeriods, instance]];
-  }));
+  return Object.fromEntries(Object.entries<any>(template.findResources('AWS::CloudWatch::Alarm'))
+    .filter(([id]) => !id.startsWith('rdsProxy')).map(([id, r]) => {
+      const p = r.Properties;
+      expect(p.Namespace).toBe('AWS/RDS');
+      expect(p.TreatMissingData).toBe('notBreaching');
+      const instance = p.Dimensions.find((d: any) => d.Name === 'DBInstanceIdentifier').Value.Ref;
+      return [id.replace(/[0-9A-F]{8}$/, ''), [p.MetricName, p.Threshold, p.ComparisonOperator, p.EvaluationPeriods, instance]];
+    }));
 }
 
 describe('alarms with their defaults on a provisioned writer (db.t4g.medium, 4 GiB)', () => {
@@ -33,19 +35,33 @@ describe('alarms with their defaults on a provisioned writer (db.t4g.medium, 4 G
   const alarms = alarmsOf(template);
   const writer = expect.stringMatching(/^rdsClusterWriter/);
 
-  test('CPU, connections, freeable memory, free local storage and deadlocks on the writer; no replica lag or ACU alarm', () => {
+  test('CPU, connections, transaction IDs, cache hits, CPU credits, memory, local storage, deadlocks; no replica lag or ACU alarm', () => {
     expect(alarms).toEqual({
       rdsWriterCpuAlarm: ['CPUUtilization', 80, 'GreaterThanThreshold', 3, writer],
-      // LEAST(4 GiB / 9531392, 5000) = 450 connections; 80 % of it.
-      rdsWriterConnectionsAlarm: ['DatabaseConnections', 360, 'GreaterThanThreshold', 2, writer],
+      // AWS's published max_connections for db.t4g.medium is 405 (the formula on 4 GiB would say 450); 80 % of it.
+      rdsWriterConnectionsAlarm: ['DatabaseConnections', 324, 'GreaterThanThreshold', 2, writer],
+      rdsWriterTransactionIdsAlarm: ['MaximumUsedTransactionIDs', 1_000_000_000, 'GreaterThanThreshold', 1, writer],
+      rdsWriterBufferCacheHitRatioAlarm: ['BufferCacheHitRatio', 90, 'LessThanThreshold', 3, writer],
+      rdsWriterCpuCreditBalanceAlarm: ['CPUCreditBalance', 50, 'LessThanThreshold', 3, writer],
       rdsWriterFreeableMemoryAlarm: ['FreeableMemory', Math.floor(4 * GIB * 0.1), 'LessThanThreshold', 3, writer],
       rdsWriterFreeLocalStorageAlarm: ['FreeLocalStorage', 2 * GIB, 'LessThanThreshold', 1, writer],
       rdsWriterDeadlocksAlarm: ['Deadlocks', 0, 'GreaterThanThreshold', 1, writer],
     });
-    expect(db.alarms).toHaveLength(5);
+    expect(db.alarms).toHaveLength(8);
   });
 
-  test('no topic: no alarm actions', () => {
+  test('statistics and periods: thresholds are in the metric\'s own unit (count, percent, bytes, credits)', () => {
+    const props = (metric: string) => Object.values<any>(template.findResources('AWS::CloudWatch::Alarm'))
+      .map(r => r.Properties).find(p => p.MetricName === metric);
+    expect(props('MaximumUsedTransactionIDs')).toMatchObject({ Statistic: 'Maximum', Period: 300 });
+    expect(props('BufferCacheHitRatio')).toMatchObject({ Statistic: 'Average', Period: 300 });
+    expect(props('CPUCreditBalance')).toMatchObject({ Statistic: 'Minimum', Period: 300 });
+    expect(props('DatabaseConnections').AlarmDescription).toMatch(/80% of max_connections 405, AWS's published default for the class/);
+  });
+
+  test('no topic: no alarm actions and no event subscription', () => {
+    template.resourceCountIs('AWS::RDS::EventSubscription', 0);
+
     for (const r of Object.values<any>(template.findResources('AWS::CloudWatch::Alarm'))) {
       expect(r.Properties.AlarmActions).toBeUndefined();
       expect(r.Properties.OKActions).toBeUndefined();
@@ -54,19 +70,37 @@ describe('alarms with their defaults on a provisioned writer (db.t4g.medium, 4 G
 });
 
 describe('alarms on other classes and variants', () => {
-  test('readers: replica lag on every instance (roles change on failover); db.r6g.large: 16 GiB', () => {
+  test('readers: replica lag on every instance (roles change on failover); db.r6g.large: 16 GiB, no CPU credits', () => {
     const alarms = alarmsOf(synth({ multiAz: true, instanceClass: 'db.r6g.large' }).template);
     expect(alarms.rdsWriterReplicaLagAlarm.slice(0, 4)).toEqual(['AuroraReplicaLag', 5000, 'GreaterThanThreshold', 2]);
     expect(alarms.rdsReader1ReplicaLagAlarm[4]).toMatch(/^rdsClusterReader1/);
-    // LEAST(16 GiB / 9531392, 5000) = 1802; 80 % = 1441.
-    expect(alarms.rdsReader1ConnectionsAlarm[1]).toBe(1441);
+    // AWS's published max_connections for db.r6g.large is 1722 (the formula on 16 GiB would say 1802); 80 % = 1377.
+    expect(alarms.rdsReader1ConnectionsAlarm[1]).toBe(1377);
     expect(alarms.rdsReader1FreeableMemoryAlarm[1]).toBe(Math.floor(16 * GIB * 0.1));
-    expect(Object.keys(alarms)).toHaveLength(12);
+    expect(alarms.rdsReader1CpuCreditBalanceAlarm).toBeUndefined();
+    expect(Object.keys(alarms)).toHaveLength(16);
+  });
+
+  test.each<[string, number, string]>([
+    ['db.t3.medium', 336, 'published'], // 420 in AWS's table
+    ['db.r5.xlarge', 2640, 'published'], // 3300
+    ['db.x2g.large', 2783, 'published'], // 3479
+    ['db.r6g.2xlarge', 4000, 'published'], // 5000
+    // Missing from AWS's table: the formula on the class's memory (an upper estimate), said so in the description.
+    ['db.r7g.large', 1441, 'estimated'], // LEAST(16 GiB / 9531392, 5000) = 1802
+    ['db.r8g.xlarge', 2883, 'estimated'], // 3604
+  ])('%s: 80%% of max_connections is %d (%s)', (instanceClass, threshold, how) => {
+    const { template } = synth({ instanceClass });
+    const alarm = Object.values<any>(template.findResources('AWS::CloudWatch::Alarm'))
+      .map(r => r.Properties).find(p => p.MetricName === 'DatabaseConnections');
+    expect(alarm.Threshold).toBe(threshold);
+    expect(alarm.AlarmDescription).toMatch(how === 'published' ? /AWS's published default/ : /estimated with AWS's formula/);
   });
 
   test('Serverless v2: ACU utilization instead of freeable memory and local storage; connections from the maximum ACUs', () => {
     const alarms = alarmsOf(synth({ instanceClass: 'serverless', serverlessV2MaxCapacity: 16 }).template);
-    expect(Object.keys(alarms).sort()).toEqual(['rdsWriterAcuUtilizationAlarm', 'rdsWriterConnectionsAlarm', 'rdsWriterCpuAlarm', 'rdsWriterDeadlocksAlarm']);
+    expect(Object.keys(alarms).sort()).toEqual(['rdsWriterAcuUtilizationAlarm', 'rdsWriterBufferCacheHitRatioAlarm',
+      'rdsWriterConnectionsAlarm', 'rdsWriterCpuAlarm', 'rdsWriterDeadlocksAlarm', 'rdsWriterTransactionIdsAlarm']);
     expect(alarms.rdsWriterAcuUtilizationAlarm.slice(0, 4)).toEqual(['ACUUtilization', 90, 'GreaterThanThreshold', 3]);
     // 16 ACUs = 32 GiB: LEAST(32 GiB / 9531392, 5000) = 3604; 80 % = 2883.
     expect(alarms.rdsWriterConnectionsAlarm[1]).toBe(2883);
@@ -77,6 +111,11 @@ describe('alarms on other classes and variants', () => {
     expect(alarms.rdsWriterConnectionsAlarm[1]).toBe(800);
   });
 
+  test('max_connections given as a formula: the class\'s published default', () => {
+    const alarms = alarmsOf(synth({ parameters: { max_connections: 'LEAST({DBInstanceClassMemory/9531392},5000)' } }).template);
+    expect(alarms.rdsWriterConnectionsAlarm[1]).toBe(324);
+  });
+
   test('thresholds given as props', () => {
     const options: AuroraPostgresAlarmOptions = {
       cpuUtilizationPercent: 95,
@@ -85,11 +124,17 @@ describe('alarms on other classes and variants', () => {
       replicaLag: Duration.millis(500),
       freeLocalStorage: Size.gibibytes(10),
       deadlocksPerSecond: 1,
+      maximumUsedTransactionIds: 500_000_000,
+      bufferCacheHitRatioPercent: 95,
+      cpuCreditBalance: 100,
     };
     const alarms = alarmsOf(synth({ multiAz: true, alarms: options }).template);
     expect(alarms.rdsWriterCpuAlarm[1]).toBe(95);
     expect(alarms.rdsWriterFreeableMemoryAlarm[1]).toBe(Math.floor(4 * GIB * 0.05));
-    expect(alarms.rdsWriterConnectionsAlarm[1]).toBe(225);
+    expect(alarms.rdsWriterConnectionsAlarm[1]).toBe(202); // 50 % of 405
+    expect(alarms.rdsWriterTransactionIdsAlarm[1]).toBe(500_000_000);
+    expect(alarms.rdsWriterBufferCacheHitRatioAlarm[1]).toBe(95);
+    expect(alarms.rdsWriterCpuCreditBalanceAlarm[1]).toBe(100);
     expect(alarms.rdsReader1ReplicaLagAlarm[1]).toBe(500);
     expect(alarms.rdsWriterFreeLocalStorageAlarm[1]).toBe(10 * GIB);
     expect(alarms.rdsWriterDeadlocksAlarm[1]).toBe(1);
@@ -101,8 +146,10 @@ describe('alarms on other classes and variants', () => {
     ['restored', { restoreFromSnapshot: 'before-migration', engineVersion: rds.AuroraPostgresEngineVersion.VER_16_6 }],
   ])('%s: the same alarms on its instances', (_, props) => {
     const alarms = alarmsOf(synth(props).template);
-    expect(Object.keys(alarms).sort()).toEqual(['rdsWriterConnectionsAlarm', 'rdsWriterCpuAlarm', 'rdsWriterDeadlocksAlarm',
-      'rdsWriterFreeLocalStorageAlarm', 'rdsWriterFreeableMemoryAlarm']);
+    const burstable = props.restoreFromSnapshot !== undefined; // the global variants default to db.r6g.large
+    expect(Object.keys(alarms).sort()).toEqual(['rdsWriterBufferCacheHitRatioAlarm', 'rdsWriterConnectionsAlarm',
+      'rdsWriterCpuAlarm', ...(burstable ? ['rdsWriterCpuCreditBalanceAlarm'] : []), 'rdsWriterDeadlocksAlarm',
+      'rdsWriterFreeLocalStorageAlarm', 'rdsWriterFreeableMemoryAlarm', 'rdsWriterTransactionIdsAlarm']);
   });
 });
 
@@ -110,14 +157,119 @@ describe('alarms with a topic', () => {
   const { template, findings } = synth({}, true, true);
   test('every alarm notifies the topic when it fires and when it is OK again', () => {
     const alarms = Object.values<any>(template.findResources('AWS::CloudWatch::Alarm'));
-    expect(alarms).toHaveLength(5);
+    expect(alarms).toHaveLength(8);
     for (const a of alarms) {
       expect(a.Properties.AlarmActions).toEqual([{ Ref: expect.stringMatching(/^Topic/) }]);
       expect(a.Properties.OKActions).toEqual([{ Ref: expect.stringMatching(/^Topic/) }]);
     }
   });
+  test('RDS events (failover, failure, maintenance) of the cluster and its instances go to the same topic', () => {
+    template.resourceCountIs('AWS::RDS::EventSubscription', 2);
+    template.hasResourceProperties('AWS::RDS::EventSubscription', {
+      SnsTopicArn: { Ref: Match.stringLikeRegexp('^Topic') },
+      SourceType: 'db-cluster',
+      SourceIds: [{ Ref: Match.stringLikeRegexp('^rdsCluster') }],
+      EventCategories: ['failover', 'failure', 'maintenance'],
+      Enabled: true,
+    });
+    template.hasResourceProperties('AWS::RDS::EventSubscription', {
+      SourceType: 'db-instance',
+      SourceIds: [{ Ref: Match.stringLikeRegexp('^rdsClusterWriter') }],
+      EventCategories: ['availability', 'failover', 'failure', 'maintenance'],
+    });
+  });
+  test('the topic lets RDS events publish, from this account\'s event subscriptions only', () => {
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([Match.objectLike({
+          Effect: 'Allow',
+          Principal: { Service: 'events.rds.amazonaws.com' },
+          Action: 'sns:Publish',
+          Condition: {
+            StringEquals: { 'aws:SourceAccount': '123456789012' },
+            ArnLike: { 'aws:SourceArn': Match.anyValue() },
+          },
+        })]),
+      },
+    });
+    // arn:<partition>:rds:us-east-1:123456789012:es:* - any event subscription of this account and region.
+    const policy = JSON.stringify(Object.values<any>(template.findResources('AWS::SNS::TopicPolicy'))[0]);
+    expect(policy).toContain(':rds:us-east-1:123456789012:es:*');
+  });
   test('cdk-nag finds nothing', () => {
     expect(findings).toEqual([]);
+  });
+});
+
+test('events: false keeps the alarms and drops the event subscriptions', () => {
+  const { template } = synth({ alarms: { events: false } }, true);
+  template.resourceCountIs('AWS::RDS::EventSubscription', 0);
+  expect(Object.keys(template.findResources('AWS::CloudWatch::Alarm'))).toHaveLength(8);
+});
+
+test('an imported topic: event subscriptions, and a warning that its owner must let RDS publish', () => {
+  const { app, stack, vpc } = testStack({ env });
+  const topic = sns.Topic.fromTopicArn(stack, 'Imported', 'arn:aws:sns:us-east-1:123456789012:db-alarms');
+  new AuroraPostgres(stack, 'rds', { vpc, alarms: { topic } });
+  const template = Template.fromStack(stack);
+  template.resourceCountIs('AWS::RDS::EventSubscription', 2);
+  template.resourceCountIs('AWS::SNS::TopicPolicy', 0);
+  Annotations.fromStack(stack).hasWarning('/TestStack/rds', Match.stringLikeRegexp('allow events.rds.amazonaws.com to sns:Publish'));
+  expect(app).toBeDefined();
+});
+
+describe('proxy alarms', () => {
+  const { template, db } = synth({ proxy: true }, true);
+  const proxyAlarms = Object.fromEntries(Object.entries<any>(template.findResources('AWS::CloudWatch::Alarm'))
+    .filter(([id]) => id.startsWith('rdsProxy')).map(([id, r]) => [id.replace(/[0-9A-F]{8}$/, ''), r.Properties]));
+  const proxyName = { Ref: expect.stringMatching(/^rdsProxy[0-9A-F]{8}$/) };
+  const metricOf = (p: any, id: string) => p.Metrics.find((m: any) => m.Id === id).MetricStat;
+
+  test('three alarms on the proxy, with the instance alarms, all notifying the topic', () => {
+    expect(Object.keys(proxyAlarms).sort()).toEqual(['rdsProxyAvailabilityAlarm', 'rdsProxyConnectionsAlarm', 'rdsProxyPinnedAlarm']);
+    expect(db.alarms).toHaveLength(11);
+    for (const p of Object.values<any>(proxyAlarms)) {
+      expect(p.AlarmActions).toEqual([{ Ref: expect.stringMatching(/^Topic/) }]);
+      expect(p.TreatMissingData).toBe('notBreaching');
+    }
+  });
+
+  test('connections: database connections as a percentage of what the proxy may open, above 80 % for 5 minutes', () => {
+    const p = proxyAlarms.rdsProxyConnectionsAlarm;
+    expect(p).toMatchObject({ Threshold: 80, ComparisonOperator: 'GreaterThanThreshold', EvaluationPeriods: 5, DatapointsToAlarm: 5 });
+    expect(p.Metrics.find((m: any) => m.ReturnData !== false).Expression).toBe('100 * used / allowed');
+    expect(metricOf(p, 'used')).toEqual({
+      Metric: { Namespace: 'AWS/RDS', MetricName: 'DatabaseConnections', Dimensions: [{ Name: 'ProxyName', Value: proxyName }] },
+      Period: 60,
+      Stat: 'Maximum',
+    });
+    expect(metricOf(p, 'allowed').Metric.MetricName).toBe('MaxDatabaseConnectionsAllowed');
+  });
+
+  test('pinning: session-pinned connections above 50 % of what the proxy may open', () => {
+    const p = proxyAlarms.rdsProxyPinnedAlarm;
+    expect(p.Threshold).toBe(50);
+    expect(metricOf(p, 'used').Metric.MetricName).toBe('DatabaseConnectionsCurrentlySessionPinned');
+  });
+
+  test('availability: the read/write target below 99 % for 3 minutes', () => {
+    expect(proxyAlarms.rdsProxyAvailabilityAlarm).toMatchObject({
+      Namespace: 'AWS/RDS',
+      MetricName: 'AvailabilityPercentage',
+      Statistic: 'Average',
+      Period: 60,
+      Threshold: 99,
+      ComparisonOperator: 'LessThanThreshold',
+      EvaluationPeriods: 3,
+      Dimensions: [{ Name: 'ProxyName', Value: proxyName }, { Name: 'TargetGroup', Value: 'default' }, { Name: 'TargetRole', Value: 'READ_WRITE' }],
+    });
+  });
+
+  test('thresholds given as props', () => {
+    const given = synth({ proxy: true, alarms: { proxyConnectionsPercent: 70, proxyPinnedPercent: 20, proxyAvailabilityPercent: 100 } });
+    const thresholds = Object.entries<any>(given.template.findResources('AWS::CloudWatch::Alarm'))
+      .filter(([id]) => id.startsWith('rdsProxy')).map(([, r]) => r.Properties.Threshold).sort((a, b) => a - b);
+    expect(thresholds).toEqual([20, 70, 100]);
   });
 });
 
@@ -131,8 +283,29 @@ test('alarm thresholds out of range are refused, naming the threshold', () => {
     [{ deadlocksPerSecond: -1 }, /invalid alarms\.deadlocksPerSecond -1\./],
     [{ replicaLag: Duration.hours(2) }, /invalid alarms\.replicaLag 7200000\. Allowed: from 10 to 3600000 milliseconds/],
     [{ freeLocalStorage: Size.mebibytes(0) }, /invalid alarms\.freeLocalStorage 0\. Allowed: more than 0 and at most/],
+    [{ maximumUsedTransactionIds: 3_000_000_000 }, /invalid alarms\.maximumUsedTransactionIds 3000000000\. Allowed: from 100000000 to 2000000000 transaction IDs/],
+    [{ bufferCacheHitRatioPercent: 0 }, /invalid alarms\.bufferCacheHitRatioPercent 0\./],
+    [{ cpuCreditBalance: -1 }, /invalid alarms\.cpuCreditBalance -1\./],
+    [{ proxyConnectionsPercent: 0 }, /invalid alarms\.proxyConnectionsPercent 0\./],
+    [{ proxyPinnedPercent: 101 }, /invalid alarms\.proxyPinnedPercent 101\./],
+    [{ proxyAvailabilityPercent: 0 }, /invalid alarms\.proxyAvailabilityPercent 0\./],
   ];
   for (const [alarms, message] of cases) {
     expect(() => synth({ alarms })).toThrow(message);
   }
+});
+
+test('an encrypted topic: RDS events may use its key to publish', () => {
+  const { stack, vpc } = testStack({ env });
+  const masterKey = new kms.Key(stack, 'TopicKey', { enableKeyRotation: true });
+  const topic = new sns.Topic(stack, 'Topic', { masterKey, enforceSSL: true });
+  new AuroraPostgres(stack, 'rds', { vpc, alarms: { topic } });
+  Template.fromStack(stack).hasResourceProperties('AWS::KMS::Key', {
+    KeyPolicy: {
+      Statement: Match.arrayWith([Match.objectLike({
+        Principal: { Service: 'events.rds.amazonaws.com' },
+        Action: ['kms:GenerateDataKey*', 'kms:Decrypt'],
+      })]),
+    },
+  });
 });

@@ -54,7 +54,10 @@ describe('the example CDK app, synthesized by the real cdk CLI', () => {
     })]);
     expect(of('AWS::RDS::DBInstance').map(i => i.MonitoringInterval)).toEqual([60, 60]);
     const alarms = of('AWS::CloudWatch::Alarm');
-    expect(alarms).toHaveLength(12);
+    // 8 per instance (CPU, connections, transaction IDs, cache hits, memory, local storage, deadlocks, replica
+    // lag) on the writer and the reader, and 3 on the proxy.
+    expect(alarms).toHaveLength(19);
+    expect(of('AWS::RDS::EventSubscription')).toHaveLength(2);
     for (const a of alarms) expect(a.AlarmActions).toEqual([{ Ref: expect.stringMatching(/^DbAlarms/) }]);
     expect(Object.keys(t.Outputs)).toEqual(expect.arrayContaining(['rdsDbHost', 'rdsDbReaderHost']));
   });

@@ -4,6 +4,9 @@ import * as cw_actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { throwPropError } from './errors';
+import { createEventSubscriptions } from './events';
+import { MaxConnections } from './instance-class';
+import { createProxyAlarms, ProxyAlarmThresholds } from './proxy-alarms';
 
 /** The alarm thresholds as the user gave them (the shape of the public `AuroraPostgresAlarmOptions`). */
 export interface AlarmThresholds {
@@ -15,6 +18,13 @@ export interface AlarmThresholds {
   readonly acuUtilizationPercent?: number;
   readonly freeLocalStorage?: Size;
   readonly deadlocksPerSecond?: number;
+  readonly maximumUsedTransactionIds?: number;
+  readonly bufferCacheHitRatioPercent?: number;
+  readonly cpuCreditBalance?: number;
+  readonly proxyConnectionsPercent?: number;
+  readonly proxyPinnedPercent?: number;
+  readonly proxyAvailabilityPercent?: number;
+  readonly events?: boolean;
 }
 
 /** The cluster facts the alarms depend on. */
@@ -25,16 +35,24 @@ export interface AlarmTargets {
   readonly serverless: boolean;
   /** GiB of memory of one instance (the class's, or the maximum ACUs times 2), if known. */
   readonly memoryGiB?: number;
-  /** `max_connections` when the cluster parameters set it to a number. */
-  readonly maxConnectionsParameter?: string;
+  /** The instances' `max_connections` (the parameter, AWS's table or the formula), if known. */
+  readonly maxConnections?: MaxConnections;
+  /** Whether the instances are burstable (db.t*): they spend CPU credits. */
+  readonly burstable: boolean;
+  /** The cluster's identifier (a CDK token), for the RDS event subscription. */
+  readonly clusterIdentifier: string;
+  /** The RDS Proxy's name (a CDK token), when there is a proxy. */
+  readonly proxyName?: string;
 }
 
 const GIB = 1024 ** 3;
 
-/** Aurora PostgreSQL's default `max_connections`: LEAST({DBInstanceClassMemory/9531392}, 5000). */
-export function defaultMaxConnections(memoryBytes: number): number {
-  return Math.min(Math.floor(memoryBytes / 9531392), 5000);
-}
+/** What each `source` of `max_connections` is called in an alarm's description. */
+const SOURCE_WORDS = {
+  parameter: 'the max_connections parameter',
+  table: 'AWS\'s published default for the class',
+  formula: 'estimated with AWS\'s formula on the class\'s memory',
+};
 
 function checkRange(scope: Construct, prop: string, value: number, min: number, max: number, minExclusive: boolean, unit: string): void {
   if (Token.isUnresolved(value)) return;
@@ -65,7 +83,21 @@ function thresholds(scope: Construct, t: AlarmThresholds) {
   checkRange(scope, 'deadlocksPerSecond', deadlocks, 0, 1000, false, ' deadlocks per second');
   if (!lag.isUnresolved()) checkRange(scope, 'replicaLag', lag.toMilliseconds(), 10, 3_600_000, false, ' milliseconds (10 ms to 1 hour)');
   if (!storage.isUnresolved()) checkRange(scope, 'freeLocalStorage', storage.toBytes(), 0, 1024 * GIB, true, ' bytes (up to 1 TiB)');
-  return { cpu, memory, connections, acu, deadlocks, lag, storage };
+  const xids = t.maximumUsedTransactionIds ?? 1_000_000_000;
+  const hitRatio = t.bufferCacheHitRatioPercent ?? 90;
+  const credits = t.cpuCreditBalance ?? 50;
+  checkRange(scope, 'maximumUsedTransactionIds', xids, 100_000_000, 2_000_000_000, false, ' transaction IDs');
+  checkRange(scope, 'bufferCacheHitRatioPercent', hitRatio, 1, 100, false, ' percent');
+  checkRange(scope, 'cpuCreditBalance', credits, 0, 10_000, false, ' CPU credits');
+  const proxy: ProxyAlarmThresholds = {
+    connectionsPercent: t.proxyConnectionsPercent ?? 80,
+    pinnedPercent: t.proxyPinnedPercent ?? 50,
+    availabilityPercent: t.proxyAvailabilityPercent ?? 99,
+  };
+  checkRange(scope, 'proxyConnectionsPercent', proxy.connectionsPercent, 1, 100, false, ' percent of the proxy\'s connection limit');
+  checkRange(scope, 'proxyPinnedPercent', proxy.pinnedPercent, 1, 100, false, ' percent of the proxy\'s connection limit');
+  checkRange(scope, 'proxyAvailabilityPercent', proxy.availabilityPercent, 1, 100, false, ' percent');
+  return { cpu, memory, connections, acu, deadlocks, lag, storage, xids, hitRatio, credits, proxy };
 }
 
 /**
@@ -75,7 +107,7 @@ function thresholds(scope: Construct, t: AlarmThresholds) {
 export function createAlarms(scope: Construct, targets: AlarmTargets, given: AlarmThresholds): cloudwatch.IAlarm[] {
   const t = thresholds(scope, given);
   const alarms: cloudwatch.Alarm[] = [];
-  const maxConnections = maxConnectionsOf(targets);
+  const maxConnections = targets.maxConnections;
   const hasReaders = targets.instanceIdentifiers.length > 1;
   targets.instanceIdentifiers.forEach((instance, i) => {
     const name = i === 0 ? 'Writer' : `Reader${i}`;
@@ -97,9 +129,19 @@ export function createAlarms(scope: Construct, targets: AlarmTargets, given: Ala
     const below = cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD;
     alarm('Cpu', metric('CPUUtilization', 'Average'), t.cpu, above, 3, `CPU above ${t.cpu}% for 15 minutes`);
     if (maxConnections !== undefined) {
-      const limit = Math.floor(maxConnections * t.connections / 100);
+      const limit = Math.floor(maxConnections.value * t.connections / 100);
       alarm('Connections', metric('DatabaseConnections', 'Maximum'), limit, above, 2,
-        `more than ${limit} connections (${t.connections}% of max_connections ${maxConnections}) for 10 minutes`);
+        `more than ${limit} connections (${t.connections}% of max_connections ${maxConnections.value}, ${SOURCE_WORDS[maxConnections.source]}) for 10 minutes`);
+    }
+    // Wraparound: PostgreSQL stops assigning transaction IDs (no more writes) about 2^31 (2.1 billion) after the
+    // oldest unfrozen one; autovacuum freezes at 200 million by default, so a billion means it is falling behind.
+    alarm('TransactionIds', metric('MaximumUsedTransactionIDs', 'Maximum'), t.xids, above, 1,
+      `more than ${t.xids} transaction IDs since the oldest unvacuumed one (writes stop near 2.1 billion): find what blocks autovacuum`);
+    alarm('BufferCacheHitRatio', metric('BufferCacheHitRatio', 'Average'), t.hitRatio, below, 3,
+      `buffer cache hit ratio below ${t.hitRatio}% for 15 minutes: reads go to storage (a larger class, or more ACUs)`);
+    if (targets.burstable) {
+      alarm('CpuCreditBalance', metric('CPUCreditBalance', 'Minimum'), t.credits, below, 3,
+        `fewer than ${t.credits} CPU credits for 15 minutes: the instance bursts on surplus credits (billed) or is throttled; move to an r-class`);
     }
     if (hasReaders) {
       alarm('ReplicaLag', metric('AuroraReplicaLag', 'Maximum'), t.lag.toMilliseconds(), above, 2,
@@ -120,7 +162,13 @@ export function createAlarms(scope: Construct, targets: AlarmTargets, given: Ala
     alarm('Deadlocks', metric('Deadlocks', 'Maximum'), t.deadlocks, above, 1,
       t.deadlocks === 0 ? 'a deadlock happened' : `more than ${t.deadlocks} deadlocks per second`);
   });
+  if (targets.proxyName !== undefined) {
+    alarms.push(...createProxyAlarms(scope, targets.proxyName, t.proxy));
+  }
   if (given.topic) {
+    if (given.events ?? true) {
+      createEventSubscriptions(scope, given.topic, targets.clusterIdentifier, targets.instanceIdentifiers);
+    }
     const action = new cw_actions.SnsAction(given.topic);
     for (const a of alarms) {
       a.addAlarmAction(action);
@@ -128,12 +176,4 @@ export function createAlarms(scope: Construct, targets: AlarmTargets, given: Ala
     }
   }
   return alarms;
-}
-
-/** The `max_connections` the alarm compares with: the parameter when it is a number, else Aurora's default. */
-function maxConnectionsOf(targets: AlarmTargets): number | undefined {
-  const parameter = targets.maxConnectionsParameter;
-  if (parameter !== undefined && !Token.isUnresolved(parameter) && /^\d+$/.test(parameter.trim())) return Number(parameter);
-  if (targets.memoryGiB === undefined) return undefined;
-  return defaultMaxConnections(targets.memoryGiB * GIB);
 }

@@ -162,3 +162,71 @@ export function instanceMemoryGiB(instanceClass: string): number | undefined {
   const r = R_MEMORY_GIB[size];
   return r === undefined ? undefined : family.startsWith('x2') ? r * 2 : r;
 }
+
+/**
+ * Aurora PostgreSQL's default `max_connections` per instance class, as AWS publishes it ("Maximum connections to
+ * an Aurora PostgreSQL DB instance", Amazon Aurora User Guide; read from the awsdocs/amazon-aurora-user-guide
+ * source, 2023, the last revision published as source). The default is `LEAST({DBInstanceClassMemory/9531392},
+ * 5000)`, where DBInstanceClassMemory is the memory left after what RDS reserves: less than the class's memory,
+ * so the published numbers are below the formula on the class's memory (405, not 450, for db.t4g.medium).
+ */
+export const PUBLISHED_MAX_CONNECTIONS: Readonly<Record<string, number>> = {
+  'db.x2g.large': 3479,
+  'db.x2g.xlarge': 5000,
+  'db.x2g.2xlarge': 5000,
+  'db.x2g.4xlarge': 5000,
+  'db.x2g.8xlarge': 5000,
+  'db.x2g.12xlarge': 5000,
+  'db.x2g.16xlarge': 5000,
+  'db.r6g.large': 1722,
+  'db.r6g.xlarge': 3479,
+  'db.r6g.2xlarge': 5000,
+  'db.r6g.4xlarge': 5000,
+  'db.r6g.8xlarge': 5000,
+  'db.r6g.12xlarge': 5000,
+  'db.r6g.16xlarge': 5000,
+  'db.r5.large': 1600,
+  'db.r5.xlarge': 3300,
+  'db.r5.2xlarge': 5000,
+  'db.r5.4xlarge': 5000,
+  'db.r5.8xlarge': 5000,
+  'db.r5.12xlarge': 5000,
+  'db.r5.16xlarge': 5000,
+  'db.r5.24xlarge': 5000,
+  'db.t4g.medium': 405,
+  'db.t4g.large': 844,
+  'db.t3.medium': 420,
+  'db.t3.large': 844,
+};
+
+const GIB = 1024 ** 3;
+
+/** Aurora PostgreSQL's default formula, `LEAST({DBInstanceClassMemory/9531392}, 5000)`, on a memory in bytes. */
+export function formulaMaxConnections(memoryBytes: number): number {
+  return Math.min(Math.floor(memoryBytes / 9531392), 5000);
+}
+
+/** Where a `max_connections` number comes from. */
+export type MaxConnectionsSource = 'parameter' | 'table' | 'formula';
+
+/** A `max_connections` number and where it comes from. */
+export interface MaxConnections {
+  readonly value: number;
+  readonly source: MaxConnectionsSource;
+}
+
+/**
+ * The `max_connections` of an instance: the `max_connections` parameter when it is a number; else AWS's published
+ * default for the class; else (a class missing from AWS's table, or Serverless v2 with the memory of its maximum
+ * ACUs) the formula on the class's memory, an upper estimate (RDS reserves some of that memory).
+ */
+export function maxConnectionsOf(instanceClass: string, memoryGiB: number | undefined,
+  parameter: string | undefined): MaxConnections | undefined {
+  if (parameter !== undefined && !Token.isUnresolved(parameter) && /^\d+$/.test(parameter.trim())) {
+    return { value: Number(parameter), source: 'parameter' };
+  }
+  const published = Token.isUnresolved(instanceClass) ? undefined : PUBLISHED_MAX_CONNECTIONS[instanceClass];
+  if (published !== undefined) return { value: published, source: 'table' };
+  if (memoryGiB === undefined) return undefined;
+  return { value: formulaMaxConnections(memoryGiB * GIB), source: 'formula' };
+}

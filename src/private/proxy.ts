@@ -1,4 +1,5 @@
-import { Lazy } from 'aws-cdk-lib';
+import { createHash } from 'crypto';
+import { Duration, Lazy, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as rds from 'aws-cdk-lib/aws-rds';
@@ -9,6 +10,16 @@ import { throwPropError } from './errors';
 /** RDS Proxy listens on 5432 for PostgreSQL, whatever the cluster's port (AWS: "RDS Proxy limitations"). */
 export const PROXY_PORT = 5432;
 
+/** The proxy settings as the user gave them (the shape of the public `ProxyOptions`). */
+export interface ProxySettings {
+  readonly proxyName?: string;
+  readonly maxConnectionsPercent?: number;
+  readonly maxIdleConnectionsPercent?: number;
+  readonly borrowTimeout?: Duration;
+  readonly idleClientTimeout?: Duration;
+  readonly debugLogging?: boolean;
+}
+
 /** What the proxy needs, already validated by `AuroraPostgres`. */
 export interface ProxyParts {
   readonly cluster: rds.IDatabaseCluster;
@@ -18,6 +29,8 @@ export interface ProxyParts {
   readonly vpcSubnets: ec2.SubnetSelection;
   /** Whether the cluster has readers: only then a read-only proxy endpoint can exist. */
   readonly hasReaders: boolean;
+  /** The user's proxy settings. */
+  readonly settings?: ProxySettings;
 }
 
 /** The proxy and what the link needs from it. */
@@ -35,6 +48,8 @@ export interface ProxyVariantInfo {
   readonly variantName: string;
   readonly isGlobalSecondary: boolean;
   readonly hasSecret: boolean;
+  /** Whether Serverless v2 instances may pause (a minimum of 0 ACUs). */
+  readonly autoPause: boolean;
 }
 
 /**
@@ -60,6 +75,80 @@ export function validateProxyVariant(scope: Construct, info: ProxyVariantInfo): 
       fix: 'set snapshotUsername so that a secret is generated and applied on restore, or drop proxy',
     });
   }
+  if (info.autoPause) {
+    // AWS, "Scaling to Zero ACUs with automatic pause and resume for Aurora Serverless v2": a cluster associated
+    // with an RDS Proxy does not pause (the proxy keeps connections to it); and a proxy bills 8 ACUs at least.
+    throwPropError(scope, {
+      prop: 'proxy',
+      value: true,
+      allowed: 'only on a cluster whose Serverless v2 instances do not pause: serverlessV2MinCapacity is 0 here, and an RDS Proxy keeps connections open to the instances, so they would never pause while the proxy is billed for 8 ACUs at least',
+      fix: 'set serverlessV2MinCapacity to 0.5 or more to keep the proxy, or drop proxy to let the instances pause',
+    });
+  }
+}
+
+/** AWS's ranges for the proxy settings (`CreateDBProxy`, `ModifyDBProxyTargetGroup`). */
+const BORROW_TIMEOUT_MAX_SECONDS = 3600;
+const IDLE_CLIENT_TIMEOUT_MAX_SECONDS = 28_800;
+const PROXY_NAME = /^[A-Za-z](?!.*--)[A-Za-z0-9-]{0,62}$/;
+
+function checkPercent(scope: Construct, prop: string, value: number | undefined, min: number, max: number, fix: string): void {
+  if (value === undefined || Token.isUnresolved(value)) return;
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throwPropError(scope, { prop: `proxyOptions.${prop}`, value, allowed: `a whole percentage from ${min} to ${max}`, fix });
+  }
+}
+
+function checkSeconds(scope: Construct, prop: string, value: Duration | undefined, min: number, max: number, allowed: string): void {
+  if (value === undefined || value.isUnresolved()) return;
+  const ms = value.toMilliseconds();
+  if (ms % 1000 !== 0 || ms < min * 1000 || ms > max * 1000) {
+    throwPropError(scope, {
+      prop: `proxyOptions.${prop}`,
+      value: value.toHumanString(),
+      allowed,
+      fix: `use whole seconds in that range, e.g. Duration.seconds(${Math.min(Math.max(min, 60), max)}), or leave proxyOptions.${prop} out for RDS's default`,
+    });
+  }
+}
+
+/** Validates the proxy settings against AWS's ranges. */
+export function validateProxySettings(scope: Construct, s: ProxySettings): void {
+  const name = s.proxyName;
+  if (name !== undefined && !Token.isUnresolved(name) && (!PROXY_NAME.test(name) || name.endsWith('-'))) {
+    throwPropError(scope, {
+      prop: 'proxyOptions.proxyName',
+      value: name,
+      allowed: 'a letter, then letters, digits and hyphens, at most 63 characters, no two hyphens in a row, not ending with a hyphen (RDS Proxy identifiers)',
+      fix: "e.g. 'orders-db-proxy', or leave proxyName out for a unique generated name",
+    });
+  }
+  checkPercent(scope, 'maxConnectionsPercent', s.maxConnectionsPercent, 1, 100,
+    'e.g. 90 to leave room for connections that bypass the proxy, or leave it out for 100');
+  const maxPercent = s.maxConnectionsPercent !== undefined && !Token.isUnresolved(s.maxConnectionsPercent) ? s.maxConnectionsPercent : 100;
+  checkPercent(scope, 'maxIdleConnectionsPercent', s.maxIdleConnectionsPercent, 0, maxPercent,
+    `at most maxConnectionsPercent (${maxPercent}); leave it out for half of it`);
+  checkSeconds(scope, 'borrowTimeout', s.borrowTimeout, 0, BORROW_TIMEOUT_MAX_SECONDS,
+    'whole seconds from 0 (no limit) to 1 hour (ConnectionBorrowTimeout)');
+  checkSeconds(scope, 'idleClientTimeout', s.idleClientTimeout, 1, IDLE_CLIENT_TIMEOUT_MAX_SECONDS,
+    'whole seconds from 1 second to 8 hours (IdleClientTimeout)');
+}
+
+/**
+ * A proxy name that cannot collide in an account and region: the stack name (unique per account and region) and
+ * the construct path in the stack, in lower case, with a hash of both, at most 60 characters. Falls back to the
+ * construct path alone when the stack name is a token.
+ */
+export function uniqueProxyName(proxyScope: Construct): string {
+  const stack = Stack.of(proxyScope);
+  const stackName = Token.isUnresolved(stack.stackName) ? stack.node.path : stack.stackName;
+  const inStack = proxyScope.node.scopes.slice(proxyScope.node.scopes.indexOf(stack) + 1).map(c => c.node.id);
+  const hash = createHash('sha256').update([stackName, ...inStack].join('/')).digest('hex').slice(0, 8);
+  const clean = (part: string) => part.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+  const readable = [clean(stackName), ...inStack.map(clean)].filter(p => p.length > 0).join('-');
+  const head = readable.slice(0, 60 - hash.length - 1).replace(/-+$/, '');
+  const name = `${head}-${hash}`;
+  return /^[a-z]/.test(name) ? name : `p${name}`.slice(0, 60);
 }
 
 /**
@@ -76,8 +165,15 @@ export function createProxy(scope: Construct, parts: ProxyParts): ProxyResult {
     assumedBy: new iam.ServicePrincipal('rds.amazonaws.com'),
     description: `Reads the database secrets of the RDS Proxy of ${scope.node.path}`,
   });
+  const settings = parts.settings ?? {};
   // ProxyTarget.fromCluster makes the cluster admit the proxy (and, as outbound is closed, the proxy reach it).
   const proxy = new rds.DatabaseProxy(scope, 'Proxy', {
+    maxConnectionsPercent: settings.maxConnectionsPercent
+      ?? (settings.maxIdleConnectionsPercent !== undefined ? 100 : undefined), // RDS wants both when idle is set
+    maxIdleConnectionsPercent: settings.maxIdleConnectionsPercent,
+    borrowTimeout: settings.borrowTimeout,
+    idleClientTimeout: settings.idleClientTimeout,
+    debugLogging: settings.debugLogging,
     proxyTarget: rds.ProxyTarget.fromCluster(parts.cluster),
     secrets: parts.secrets,
     role,
@@ -100,6 +196,9 @@ export function createProxy(scope: Construct, parts: ProxyParts): ProxyResult {
   // Database users are added after the proxy exists: their secrets join the proxy's auth list lazily.
   const secrets = [...parts.secrets];
   const cfn = proxy.node.defaultChild as rds.CfnDBProxy;
+  // aws-cdk-lib names the proxy after its construct id ('Proxy') unless the app sets a feature flag: two databases
+  // with a proxy in one account and region would collide. The name is create-only: changing it replaces the proxy.
+  cfn.dbProxyName = settings.proxyName ?? uniqueProxyName(proxy);
   cfn.auth = Lazy.any({
     produce: () => secrets.map(s => ({ authScheme: 'SECRETS', iamAuth: 'DISABLED', secretArn: s.secretArn })),
   });
