@@ -1,6 +1,7 @@
 import { Duration, Token } from 'aws-cdk-lib';
+import { DatabaseAuthentication } from './database-authentication';
 import { propErrorMessage } from './private/errors';
-import { LINK_OUTPUT_FIELDS, MODULE_NAME_PATTERN, READER_HOST_SUFFIX, ROTATION_INTERVAL_SUFFIX, outputKey } from './private/output-keys';
+import { AUTHENTICATION_SUFFIX, LINK_OUTPUT_FIELDS, MODULE_NAME_PATTERN, READER_HOST_SUFFIX, REGION_SUFFIX, ROTATION_INTERVAL_SUFFIX, outputKey } from './private/output-keys';
 
 /**
  * The values of a database link.
@@ -68,6 +69,21 @@ export interface DatabaseLinkProps {
    * @default - not rotated, or not known
    */
   readonly rotationInterval?: Duration;
+
+  /**
+   * How the user logs in. `IAM`: with IAM database authentication tokens that the pod signs (no secret, no
+   * password): `username`, `databaseName` and `region` are required, `secretArn` and `password` not allowed.
+   *
+   * @default DatabaseAuthentication.PASSWORD
+   */
+  readonly authentication?: DatabaseAuthentication;
+
+  /**
+   * The AWS region of the database (or its proxy): IAM tokens are signed for it.
+   *
+   * @default - not known (required with `DatabaseAuthentication.IAM`)
+   */
+  readonly region?: string;
 }
 
 /**
@@ -176,6 +192,8 @@ export class DatabaseLink {
     };
     const port = Number(read('port'));
     const readerHost = stack[`${moduleName}${READER_HOST_SUFFIX}`];
+    const authentication = stack[`${moduleName}${AUTHENTICATION_SUFFIX}`] === DatabaseAuthentication.IAM ? DatabaseAuthentication.IAM : undefined;
+    const region = stack[`${moduleName}${REGION_SUFFIX}`];
     const rotation = stack[`${moduleName}${ROTATION_INTERVAL_SUFFIX}`];
     let rotationInterval: Duration | undefined;
     if (typeof rotation === 'string' && rotation !== '') {
@@ -199,6 +217,8 @@ export class DatabaseLink {
       username: read('username'),
       password: read('password'),
       secretArn: read('secretArn'),
+      authentication,
+      region: typeof region === 'string' && region !== '' ? region : undefined,
     });
   }
 
@@ -226,6 +246,12 @@ export class DatabaseLink {
   /** How often the password in the secret is rotated, when known. */
   public readonly rotationInterval?: Duration;
 
+  /** How the user logs in: a password (from the secret or a value), or IAM tokens. */
+  public readonly authentication: DatabaseAuthentication;
+
+  /** The AWS region of the database, when known (always with IAM authentication). */
+  public readonly region?: string;
+
   /**
    * Whether any value is an unresolved CDK token. Such a link can only be rendered into a chart that is
    * deployed through `eks.Cluster.addCdk8sChart` in the same CDK app.
@@ -245,9 +271,10 @@ export class DatabaseLink {
         prop: 'port', value: port, allowed: 'a whole number from 1 to 65535', fix: 'give the PostgreSQL port, usually 5432',
       }));
     }
+    if (props.authentication === DatabaseAuthentication.IAM) checkIamLink(props);
     const fromSecret = [
       props.username === undefined ? 'username' : undefined,
-      props.password === undefined ? 'password' : undefined,
+      props.password === undefined && props.authentication !== DatabaseAuthentication.IAM ? 'password' : undefined,
       props.databaseName === undefined ? 'databaseName' : undefined,
     ].filter((f): f is string => f !== undefined);
     if (fromSecret.length > 0 && !props.secretArn) {
@@ -266,7 +293,9 @@ export class DatabaseLink {
     this.password = props.password;
     this.secretArn = props.secretArn;
     this.rotationInterval = props.rotationInterval;
-    this.hasCdkTokens = [props.host, props.readerHost, props.port, props.databaseName, props.username, props.password, props.secretArn]
+    this.authentication = props.authentication ?? DatabaseAuthentication.PASSWORD;
+    this.region = props.region;
+    this.hasCdkTokens = [props.host, props.readerHost, props.port, props.databaseName, props.username, props.password, props.secretArn, props.region]
       .some(v => v !== undefined && Token.isUnresolved(v));
   }
 
@@ -278,7 +307,7 @@ export class DatabaseLink {
   public secretKeyOf(field: string): string | undefined {
     switch (field) {
       case 'username': return this.username === undefined ? DatabaseLink.SECRET_KEY_USERNAME : undefined;
-      case 'password': return this.password === undefined ? DatabaseLink.SECRET_KEY_PASSWORD : undefined;
+      case 'password': return this.password === undefined && this.authentication !== DatabaseAuthentication.IAM ? DatabaseLink.SECRET_KEY_PASSWORD : undefined;
       case 'databaseName': return this.databaseName === undefined ? DatabaseLink.SECRET_KEY_DATABASE_NAME : undefined;
       default:
         throw new Error(propErrorMessage('DatabaseLink.secretKeyOf', {
@@ -289,7 +318,22 @@ export class DatabaseLink {
 
   /** Whether any credential is read from the secret at run time. */
   public get readsSecret(): boolean {
+    if (this.authentication === DatabaseAuthentication.IAM) return false;
     return this.username === undefined || this.password === undefined || this.databaseName === undefined;
+  }
+}
+
+/** An IAM link names its user, database and region, and carries no secret and no password. */
+function checkIamLink(props: DatabaseLinkProps): void {
+  const missing = (['username', 'databaseName', 'region'] as const).filter(f => !props[f]);
+  const extra = (['secretArn', 'password'] as const).filter(f => props[f] !== undefined);
+  if (missing.length > 0 || extra.length > 0) {
+    throw new Error(propErrorMessage('DatabaseLink', {
+      prop: 'authentication',
+      value: `IAM with ${missing.length ? `no ${missing.join(', ')}` : ''}${missing.length && extra.length ? ' and ' : ''}${extra.length ? extra.join(', ') : ''}`,
+      allowed: 'IAM links give username, databaseName and region (tokens are signed for a user, in a region), and neither secretArn nor password (nothing secret exists)',
+      fix: `${missing.length ? `give ${missing.join(', ')}` : ''}${missing.length && extra.length ? '; ' : ''}${extra.length ? `drop ${extra.join(', ')}` : ''}`,
+    }));
   }
 }
 

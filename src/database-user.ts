@@ -5,11 +5,14 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { AuroraPostgres } from './aurora-postgres';
 import { DatabaseAccess } from './database-access';
+import { DatabaseAuthentication } from './database-authentication';
 import { DatabaseLink } from './database-link';
 import { PropErrorDetails, throwPropError } from './private/errors';
 import { addLinkOutputs } from './private/link-outputs';
-import { MODULE_NAME_PATTERN, READER_HOST_SUFFIX, ROTATION_INTERVAL_SUFFIX } from './private/output-keys';
+import { AUTHENTICATION_SUFFIX, MODULE_NAME_PATTERN, READER_HOST_SUFFIX, REGION_SUFFIX, ROTATION_INTERVAL_SUFFIX } from './private/output-keys';
+import { checkIamUser, grantIamConnect } from './private/users/iam-user';
 import { UserProvisioner } from './private/users/provisioner';
+import { UserHost } from './private/users/user-host';
 import { validateUser } from './private/users/validate-user';
 
 /**
@@ -29,6 +32,15 @@ export interface DatabaseUserOptions {
    * @default DatabaseAccess.READ_WRITE
    */
   readonly access?: DatabaseAccess;
+
+  /**
+   * How the user logs in. `IAM`: the role has no password and is granted `rds_iam`; no secret, no rotation;
+   * pods sign 15-minute tokens with their own AWS credentials (grant them with `grantConnect`, e.g. to a
+   * `DatabasePodIdentity`). Needs `iamAuthentication` on the cluster (the default), and TLS.
+   *
+   * @default DatabaseAuthentication.PASSWORD
+   */
+  readonly authentication?: DatabaseAuthentication;
 
   /**
    * The database the user works in; created when missing. A lowercase letter, then lowercase letters, digits and
@@ -147,9 +159,12 @@ export class DatabaseUser extends Construct {
 
   /**
    * The user's credentials secret: `username` (the login that is current: `<username>` or `<username>_clone`),
-   * `password`, `dbname`, `host`, `port`, `engine`, `masterarn`.
+   * `password`, `dbname`, `host`, `port`, `engine`, `masterarn`. None for an IAM user.
    */
-  public readonly secret: secretsmanager.ISecret;
+  public readonly secret?: secretsmanager.ISecret;
+
+  /** How the user logs in. */
+  public readonly authentication: DatabaseAuthentication;
 
   /**
    * Where the database is and how to log in as this user, for a `PostgresLinkChart`: reads this user's secret
@@ -164,7 +179,11 @@ export class DatabaseUser extends Construct {
     super(scope, id);
     const host = props.database._userHost;
     if (host.refusal) this.refuse(host.refusal);
-    const valid = validateUser(this, props, host);
+    this.authentication = props.authentication ?? DatabaseAuthentication.PASSWORD;
+    const iamUser = this.authentication === DatabaseAuthentication.IAM;
+    if (iamUser) checkIamUser(this, props, host);
+    const valid = validateUser(this, iamUser ? { ...props, rotation: false, rotationInterval: undefined } : props, host);
+    this.host = host;
     if (host.registerWithProxy && valid.rotationInterval) {
       // RDS Proxy reads only the current version of a secret: after an alternating-users rotation it no longer
       // knows the previous login, which the scheme promises stays valid (aws/aws-cdk#25568).
@@ -182,6 +201,10 @@ export class DatabaseUser extends Construct {
     host.onUserAdded();
 
     const masterSecret = host.masterSecret!;
+    if (iamUser) {
+      this.link = this.iamUser(props, valid.databaseName, valid.schemas, host);
+      return;
+    }
     const secret = new rds.DatabaseSecret(this, 'Secret', {
       username: this.username,
       dbname: this.databaseName,
@@ -191,38 +214,18 @@ export class DatabaseUser extends Construct {
     });
     this.secret = secret.attach(host.cluster);
 
-    const provisioner = UserProvisioner.of(props.database, {
-      vpc: host.vpc, vpcSubnets: host.vpcSubnets, cluster: host.cluster, masterSecret,
-    });
-    provisioner.allowReading(this.secret);
     host.registerWithProxy?.(this.secret);
-    const resource = new CustomResource(this, 'Resource', {
-      serviceToken: provisioner.serviceToken,
-      resourceType: 'Custom::PostgresUser',
-      // Names and ARNs only: the function reads the passwords from Secrets Manager.
-      properties: {
-        MasterSecretArn: masterSecret.secretArn,
-        UserSecretArn: this.secret.secretArn,
-        Host: host.host,
-        Port: String(host.port),
-        Username: this.username,
-        DatabaseName: this.databaseName,
-        Schemas: valid.schemas,
-        Access: this.access,
-        RemovalPolicy: props.removalPolicy === RemovalPolicy.DESTROY ? 'destroy' : 'retain',
-      },
-    });
-    // The cluster and its instances must be up (and the master's rotation configured) before the SQL runs.
-    const instances = host.cluster.node.children.filter(c => c.node.defaultChild instanceof rds.CfnDBInstance);
-    resource.node.addDependency(host.cluster.node.defaultChild!, ...instances);
-    const masterRotation = host.masterSecret?.node.tryFindChild('RotationSchedule');
-    if (masterRotation) resource.node.addDependency(masterRotation);
-    resource.node.addDependency(this.secret.node.defaultChild!); // the host in the secret
-    resource.node.addDependency(provisioner.function); // which waits for the cluster to admit it
-    // One user at a time: concurrent CREATE ROLE / ALTER DEFAULT PRIVILEGES on one cluster can fail each other.
-    const previous = lastUserResource.get(host);
-    if (previous) resource.node.addDependency(previous);
-    lastUserResource.set(host, resource);
+    const resource = this.addResource(host, {
+      MasterSecretArn: masterSecret.secretArn,
+      UserSecretArn: this.secret.secretArn,
+      Host: host.host,
+      Port: String(host.port),
+      Username: this.username,
+      DatabaseName: this.databaseName,
+      Schemas: valid.schemas,
+      Access: this.access,
+      RemovalPolicy: props.removalPolicy === RemovalPolicy.DESTROY ? 'destroy' : 'retain',
+    }, props.database, this.secret);
 
     if (valid.rotationInterval) {
       host.cluster.addRotationMultiUser(`${this.moduleName}Rotation`, {
@@ -275,8 +278,107 @@ export class DatabaseUser extends Construct {
    * Grants an IAM principal read access to the user's secret (e.g. the role External Secrets Operator uses).
    */
   public grantReadCredentials(grantee: iam.IGrantable): iam.Grant {
+    if (!this.secret) {
+      throwPropError(this, {
+        prop: 'authentication',
+        value: this.authentication,
+        allowed: 'grantReadCredentials only for a PASSWORD user: an IAM user has no secret',
+        fix: 'grant the pods grantConnect instead (e.g. user.grantConnect(podIdentity))',
+      });
+    }
     return this.secret.grantRead(grantee);
   }
+
+  /**
+   * Grants an IAM principal `rds-db:connect` as this IAM user, on the cluster and, when it has one, on its RDS
+   * Proxy: e.g. a `DatabasePodIdentity` (the pods' role).
+   */
+  public grantConnect(grantee: iam.IGrantable): iam.Grant {
+    if (this.authentication !== DatabaseAuthentication.IAM) {
+      throwPropError(this, {
+        prop: 'authentication',
+        value: this.authentication,
+        allowed: 'grantConnect only for an IAM user (authentication: DatabaseAuthentication.IAM): a password user cannot log in with tokens',
+        fix: 'add the user with authentication: DatabaseAuthentication.IAM, or grant grantReadCredentials to read its secret',
+      });
+    }
+    return grantIamConnect(this, grantee, this.host, this.username);
+  }
+
+  /**
+   * The custom resource that creates and grants the role (names and ARNs only: the function reads the passwords
+   * from Secrets Manager), after the cluster, its instances, the master's rotation, the user's secret and the
+   * previous user of the cluster.
+   */
+  private addResource(host: UserHost, properties: Record<string, unknown>, database: AuroraPostgres,
+    secret?: secretsmanager.ISecret): CustomResource {
+    const provisioner = UserProvisioner.of(database, {
+      vpc: host.vpc, vpcSubnets: host.vpcSubnets, cluster: host.cluster, masterSecret: host.masterSecret!,
+    });
+    if (secret) provisioner.allowReading(secret);
+    const resource = new CustomResource(this, 'Resource', {
+      serviceToken: provisioner.serviceToken,
+      resourceType: 'Custom::PostgresUser',
+      properties,
+    });
+    const instances = host.cluster.node.children.filter(c => c.node.defaultChild instanceof rds.CfnDBInstance);
+    resource.node.addDependency(host.cluster.node.defaultChild!, ...instances);
+    const masterRotation = host.masterSecret?.node.tryFindChild('RotationSchedule');
+    if (masterRotation) resource.node.addDependency(masterRotation);
+    if (secret) resource.node.addDependency(secret.node.defaultChild!); // the host in the secret
+    resource.node.addDependency(provisioner.function); // which waits for the cluster to admit it
+    // One user at a time: concurrent CREATE ROLE / ALTER DEFAULT PRIVILEGES on one cluster can fail each other.
+    const previous = lastUserResource.get(host);
+    if (previous) resource.node.addDependency(previous);
+    lastUserResource.set(host, resource);
+    return resource;
+  }
+
+  /** An IAM user: the role (no password, rds_iam), its link (no secret) and outputs. */
+  private iamUser(props: DatabaseUserProps, databaseName: string, schemas: string[], host: UserHost): DatabaseLink {
+    this.addResource(host, {
+      MasterSecretArn: host.masterSecret!.secretArn,
+      Host: host.host,
+      Port: String(host.port),
+      Username: this.username,
+      DatabaseName: databaseName,
+      Schemas: schemas,
+      Access: this.access,
+      Authentication: DatabaseAuthentication.IAM,
+      RemovalPolicy: props.removalPolicy === RemovalPolicy.DESTROY ? 'destroy' : 'retain',
+    }, props.database);
+    const link = DatabaseLink.fromValues({
+      host: host.linkHost,
+      readerHost: host.linkReaderHost,
+      port: host.linkPort,
+      databaseName,
+      username: this.username,
+      authentication: DatabaseAuthentication.IAM,
+      region: host.region,
+    });
+    addLinkOutputs(this, this.moduleName, {
+      host: [link.host, host.registerWithProxy ? 'Host of the RDS Proxy endpoint (port 5432, TLS required)' : 'Host of the database endpoint (TLS required)'],
+      port: [link.port, 'PostgreSQL port'],
+      databaseName: [databaseName, `Database of the user ${this.username}`],
+      username: [this.username, 'User name (IAM database authentication)'],
+      password: [DatabaseLink.NO_SECRET, 'No password: the user logs in with IAM tokens'],
+      secretArn: [DatabaseLink.NO_SECRET, 'No secret: the user logs in with IAM tokens'],
+    }, () => throwPropError(this, {
+      prop: 'moduleName',
+      value: this.moduleName,
+      allowed: 'a module name not used by another database or user in the same stack (it prefixes the output keys)',
+      fix: 'give the user its own moduleName',
+    }), {
+      [`${this.moduleName}${AUTHENTICATION_SUFFIX}`]: [DatabaseAuthentication.IAM, 'How the user logs in: IAM tokens, no password'],
+      [`${this.moduleName}${REGION_SUFFIX}`]: [host.region, 'Region the tokens are signed for'],
+      ...link.readerHost === undefined ? {} : {
+        [`${this.moduleName}${READER_HOST_SUFFIX}`]: [link.readerHost, 'Host for read-only traffic'],
+      },
+    });
+    return link;
+  }
+
+  private readonly host: UserHost;
 
   private refuse(details: PropErrorDetails): never {
     throwPropError(this, details);

@@ -28,6 +28,12 @@ export const READER_HOST_SUFFIX = 'DbReaderHost';
  */
 export const ROTATION_INTERVAL_SUFFIX = 'DbRotationInterval';
 
+/** The optional output of how the link's user logs in (`IAM`; absent or `PASSWORD`: a password). */
+export const AUTHENTICATION_SUFFIX = 'DbAuthentication';
+
+/** The optional output of the database's region (IAM tokens are signed for it). */
+export const REGION_SUFFIX = 'DbRegion';
+
 /** The output key of one field of a module's link. */
 export function outputKey(moduleName: string, field: LinkOutputField): string {
   return `${moduleName}${OUTPUT_SUFFIXES[field]}`;

@@ -12,7 +12,7 @@
  * - The master user never gets `rds_iam`: its password is what the provisioning, rotation and a break-glass
  *   login use.
  */
-import { cloneOf, SqlClient } from './provision';
+import type { SqlClient } from './provision';
 
 /** The Aurora/RDS role whose members log in with IAM tokens only. */
 export const RDS_IAM_ROLE = 'rds_iam';
@@ -34,10 +34,11 @@ async function isDirectMember(c: SqlClient, role: string, member: string): Promi
 
 /**
  * Makes `username` an IAM login, as the master user (connected to any database of the cluster): creates it
- * without a password or removes its password, grants it `rds_iam`, and retires its rotation twin.
+ * without a password or removes its password, grants it `rds_iam`, and retires its rotation twin `clone`.
  * Idempotent. Throws for the master user itself and where `rds_iam` does not exist (not Aurora or RDS).
  */
-export async function ensureIamLogin(c: SqlClient, username: string, log: (m: string) => void = () => undefined): Promise<void> {
+export async function ensureIamLogin(c: SqlClient, username: string, clone: string,
+  log: (m: string) => void = () => undefined): Promise<void> {
   const master = (await c.query('SELECT current_user AS u')).rows[0].u as string;
   if (username === master) {
     throw new Error(`${username} is the master user, which never logs in with IAM: granting it ${RDS_IAM_ROLE} would disable `
@@ -59,12 +60,11 @@ export async function ensureIamLogin(c: SqlClient, username: string, log: (m: st
     await c.query(`GRANT ${ident(RDS_IAM_ROLE)} TO ${u}`);
     log(`granted ${RDS_IAM_ROLE} to ${username}`);
   }
-  await retireClone(c, username, log);
+  await retireClone(c, username, clone, log);
 }
 
 /** The alternating-users twin of a former password user: no login, no password, no privileges, then dropped. */
-async function retireClone(c: SqlClient, username: string, log: (m: string) => void): Promise<void> {
-  const clone = cloneOf(username);
+async function retireClone(c: SqlClient, username: string, clone: string, log: (m: string) => void): Promise<void> {
   if (!await roleExists(c, clone)) return;
   if (await isDirectMember(c, username, clone)) await c.query(`REVOKE ${ident(username)} FROM ${ident(clone)}`);
   await c.query(`ALTER ROLE ${ident(clone)} NOLOGIN PASSWORD NULL`);

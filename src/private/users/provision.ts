@@ -20,19 +20,24 @@
  *   current credentials do not log in (a role kept from an earlier deployment); rotation owns them otherwise.
  */
 
+import { ensureIamLogin, leaveIamLogin } from './iam-role';
+
 /** The access levels, as the public `DatabaseAccess` enum spells them. */
 export type Access = 'READ_ONLY' | 'READ_WRITE' | 'OWNER';
 
 /** What the custom resource carries: names and ARNs, never a password. */
 export interface UserResourceProperties {
   readonly MasterSecretArn: string;
-  readonly UserSecretArn: string;
+  /** The user's secret; none for an IAM user. */
+  readonly UserSecretArn?: string;
   readonly Host: string;
   readonly Port: string;
   readonly Username: string;
   readonly DatabaseName: string;
   readonly Schemas: string[];
   readonly Access: Access;
+  /** 'PASSWORD' (default) or 'IAM' (no password, granted rds_iam: iam-role.ts). */
+  readonly Authentication?: 'PASSWORD' | 'IAM';
   /** 'retain' (default) or 'destroy'. */
   readonly RemovalPolicy?: string;
 }
@@ -127,6 +132,10 @@ function normalize(p: UserResourceProperties): UserResourceProperties {
       throw new Error(`invalid identifier ${JSON.stringify(name)}: expected letters, digits and underscores`);
     }
   }
+  if (p.Authentication !== undefined && !['PASSWORD', 'IAM'].includes(p.Authentication)) {
+    throw new Error(`invalid authentication ${JSON.stringify(p.Authentication)}: expected PASSWORD or IAM`);
+  }
+  if (p.Authentication !== 'IAM' && typeof p.UserSecretArn !== 'string') throw new Error('a PASSWORD user needs UserSecretArn');
   if (!['READ_ONLY', 'READ_WRITE', 'OWNER'].includes(p.Access)) {
     throw new Error(`invalid access ${JSON.stringify(p.Access)}: expected READ_ONLY, READ_WRITE or OWNER`);
   }
@@ -222,9 +231,12 @@ function literal(text: string): string {
 
 async function ensureUser(p: UserResourceProperties, old: UserResourceProperties | undefined, deps: ProvisionDeps,
   log: (m: string) => void): Promise<void> {
-  const user = credentialsOf(await deps.getSecret(p.UserSecretArn), 'user');
+  const iam = p.Authentication === 'IAM';
+  const user = iam ? undefined : credentialsOf(await deps.getSecret(p.UserSecretArn!), 'user');
   const u = p.Username;
   const clone = cloneOf(u);
+  // An IAM user has no rotation twin: its privileges are set on the one login.
+  const logins = iam ? [u] : [u, clone];
   const owner = ownerRoleOf(p.DatabaseName);
   const asMaster = masterSession(p, deps, log);
 
@@ -235,18 +247,23 @@ async function ensureUser(p: UserResourceProperties, old: UserResourceProperties
       log(`created role ${owner}`);
     }
     if (!await isMember(c, owner, await currentUser(c))) await c.query(`GRANT ${ident(owner)} TO CURRENT_USER`);
-    if (!await roleExists(c, u)) {
-      await execFormat(c, 'CREATE ROLE %I LOGIN PASSWORD %L', u, user.password);
-      created = true;
-      log(`created role ${u}`);
+    if (iam) {
+      await ensureIamLogin(c, u, clone, log);
+    } else {
+      await leaveIamLogin(c, u, log); // an IAM user before: its password comes back below
+      if (!await roleExists(c, u)) {
+        await execFormat(c, 'CREATE ROLE %I LOGIN PASSWORD %L', u, user!.password);
+        created = true;
+        log(`created role ${u}`);
+      }
+      if (!await roleExists(c, clone)) {
+        await execFormat(c, 'CREATE ROLE %I LOGIN PASSWORD %L', clone, deps.randomPassword());
+        log(`created role ${clone}`);
+      }
+      // Least privilege, whatever an earlier version or a human set.
+      for (const role of [u, clone]) await c.query(`ALTER ROLE ${ident(role)} NOCREATEDB NOCREATEROLE LOGIN`);
+      if (!await isMember(c, u, clone)) await c.query(`GRANT ${ident(u)} TO ${ident(clone)}`);
     }
-    if (!await roleExists(c, clone)) {
-      await execFormat(c, 'CREATE ROLE %I LOGIN PASSWORD %L', clone, deps.randomPassword());
-      log(`created role ${clone}`);
-    }
-    // Least privilege, whatever an earlier version or a human set.
-    for (const role of [u, clone]) await c.query(`ALTER ROLE ${ident(role)} NOCREATEDB NOCREATEROLE LOGIN`);
-    if (!await isMember(c, u, clone)) await c.query(`GRANT ${ident(u)} TO ${ident(clone)}`);
 
     if ((await c.query('SELECT 1 FROM pg_database WHERE datname = $1', [p.DatabaseName])).rows.length === 0) {
       await c.query(`CREATE DATABASE ${ident(p.DatabaseName)}`);
@@ -265,19 +282,19 @@ async function ensureUser(p: UserResourceProperties, old: UserResourceProperties
   });
 
   if (old && old.DatabaseName !== p.DatabaseName) {
-    await asMaster(old.DatabaseName, c => revokeAll(c, old, u, clone));
+    await asMaster(old.DatabaseName, c => revokeAll(c, old, u, logins));
   }
   await asMaster(p.DatabaseName, async (c) => {
     const version = Number((await c.query('SHOW server_version_num')).rows[0].server_version_num);
     if (version < 150000) await c.query('REVOKE CREATE ON SCHEMA public FROM PUBLIC');
     for (const s of p.Schemas) await c.query(`CREATE SCHEMA IF NOT EXISTS ${ident(s)} AUTHORIZATION ${ident(owner)}`);
     const schemas = [...new Set([...p.Schemas, ...(old && old.DatabaseName === p.DatabaseName ? old.Schemas : [])])];
-    await revokeAll(c, { ...p, Schemas: schemas }, u, clone);
-    await grant(c, p, u, clone);
+    await revokeAll(c, { ...p, Schemas: schemas }, u, logins);
+    await grant(c, p, u, logins);
   });
   log(`granted ${p.Access} on ${p.DatabaseName} (${p.Schemas.join(', ')}) to ${u}`);
 
-  if (!created) await repairPassword(p, user, deps, asMaster, log);
+  if (!created && user) await repairPassword(p, user, deps, asMaster, log);
 }
 
 /**
@@ -303,8 +320,8 @@ async function schemaExists(c: SqlClient, schema: string): Promise<boolean> {
   return (await c.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema])).rows.length > 0;
 }
 
-/** Takes back everything any access level gave `u` (and its clone) in the connected database. */
-async function revokeAll(c: SqlClient, p: UserResourceProperties, u: string, clone: string): Promise<void> {
+/** Takes back everything any access level gave `u` (and its clone: `logins`) in the connected database. */
+async function revokeAll(c: SqlClient, p: UserResourceProperties, u: string, logins: string[]): Promise<void> {
   const owner = ownerRoleOf(p.DatabaseName);
   const ownerExists = await roleExists(c, owner);
   for (const s of p.Schemas) {
@@ -318,7 +335,7 @@ async function revokeAll(c: SqlClient, p: UserResourceProperties, u: string, clo
       }
     }
   }
-  for (const role of [u, clone]) await c.query(`ALTER ROLE ${ident(role)} IN DATABASE ${ident(p.DatabaseName)} RESET role`);
+  for (const role of logins) await c.query(`ALTER ROLE ${ident(role)} IN DATABASE ${ident(p.DatabaseName)} RESET role`);
   if (ownerExists && await isDirectMember(c, owner, u)) await c.query(`REVOKE ${ident(owner)} FROM ${ident(u)}`);
 }
 
@@ -331,8 +348,8 @@ const SEQUENCE_PRIVILEGES: Record<Exclude<Access, 'OWNER'>, string> = {
   READ_WRITE: 'USAGE, SELECT, UPDATE',
 };
 
-/** Grants the access level to `u` in the connected database (the clone inherits it). */
-async function grant(c: SqlClient, p: UserResourceProperties, u: string, clone: string): Promise<void> {
+/** Grants the access level to `u` in the connected database (the clone inherits it; `logins`: both). */
+async function grant(c: SqlClient, p: UserResourceProperties, u: string, logins: string[]): Promise<void> {
   const owner = ownerRoleOf(p.DatabaseName);
   if (p.Access === 'OWNER') {
     await c.query(`GRANT ${ident(owner)} TO ${ident(u)}`);
@@ -344,7 +361,7 @@ async function grant(c: SqlClient, p: UserResourceProperties, u: string, clone: 
          WHERE n.nspname = $1 AND c.relkind IN ('r', 'p', 'v', 'm', 'f') AND c.relowner = (SELECT oid FROM pg_roles WHERE rolname = current_user)`, [s]);
       for (const { relname } of rels.rows) await c.query(`ALTER TABLE ${ident(s)}.${ident(relname)} OWNER TO ${ident(owner)}`);
     }
-    for (const role of [u, clone]) {
+    for (const role of logins) {
       await c.query(`ALTER ROLE ${ident(role)} IN DATABASE ${ident(p.DatabaseName)} SET role = ${ident(owner)}`);
     }
     return;

@@ -1,0 +1,131 @@
+import { Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as rds from 'aws-cdk-lib/aws-rds';
+import { AuroraPostgres, AuroraPostgresProps, DatabaseAuthentication, DatabaseLink, DatabasePodIdentity, DatabaseUserOptions } from '../src';
+import { nagFindings, testStack } from './util';
+
+const env = { account: '123456789012', region: 'eu-west-1' };
+
+function iamUser(dbProps: Partial<AuroraPostgresProps> = {}, options: Partial<DatabaseUserOptions> = {}) {
+  const { app, stack, vpc } = testStack({ env });
+  const db = new AuroraPostgres(stack, 'rds', { vpc, ...dbProps });
+  const user = db.addDatabaseUser('orders', { username: 'orders', databaseName: 'orders', authentication: DatabaseAuthentication.IAM, ...options });
+  const pods = new DatabasePodIdentity(stack, 'OrdersPods', { clusterName: 'platform', namespace: 'orders', serviceAccount: 'orders-db' });
+  return { app, stack, db, user, pods };
+}
+
+const clusterId = (stack: Stack, db: AuroraPostgres) =>
+  stack.resolve(((db.cluster as rds.DatabaseCluster).node.defaultChild as rds.CfnDBCluster).logicalId);
+
+describe('an IAM user on a standard cluster', () => {
+  const { stack, db, user, pods } = iamUser();
+  user.grantConnect(pods);
+  const template = Template.fromStack(stack);
+
+  test('no secret and no rotation of its own: the only secret is the master\'s', () => {
+    expect(user.secret).toBeUndefined();
+    expect(Object.keys(template.findResources('AWS::SecretsManager::Secret'))).toHaveLength(1);
+    template.resourcePropertiesCountIs('AWS::SecretsManager::RotationSchedule', { SecretId: { Ref: Match.stringLikeRegexp('^rdsordersSecret') } }, 0);
+  });
+
+  test('the custom resource: Authentication IAM, no user secret', () => {
+    template.hasResourceProperties('Custom::PostgresUser', {
+      Username: 'orders', DatabaseName: 'orders', Access: 'READ_WRITE', Authentication: 'IAM', UserSecretArn: Match.absent(),
+    });
+  });
+
+  test('grantConnect: rds-db:connect as orders on the cluster resource id, to the pods\' role', () => {
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: [{
+          Action: 'rds-db:connect',
+          Effect: 'Allow',
+          Resource: {
+            'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':rds-db:eu-west-1:123456789012:dbuser:',
+              { 'Fn::GetAtt': [clusterId(stack, db), 'DBClusterResourceId'] }, '/orders']],
+          },
+        }],
+      },
+      Roles: [{ Ref: stack.resolve((pods.role.node.defaultChild as any).logicalId) }],
+    });
+  });
+
+  test('the link: user, database, region and IAM; no secret, no password', () => {
+    expect(user.link).toMatchObject({ username: 'orders', databaseName: 'orders', region: 'eu-west-1', authentication: DatabaseAuthentication.IAM });
+    expect(user.link.secretArn).toBeUndefined();
+    expect(user.link.password).toBeUndefined();
+    expect(user.link.readsSecret).toBe(false);
+  });
+
+  test('outputs: the user name as is, NONE for password and secret, the authentication and region; fromCdkOutputs reads them', () => {
+    const outputs = template.toJSON().Outputs;
+    const values = Object.fromEntries(Object.entries(outputs).filter(([k]) => k.startsWith('rdsOrders')).map(([k, v]: [string, any]) => [k, v.Value]));
+    expect(values).toMatchObject({
+      rdsOrdersDbUser: 'orders',
+      rdsOrdersDbName: 'orders',
+      rdsOrdersDbPassword: 'NONE',
+      rdsOrdersDbSecretArn: 'NONE',
+      rdsOrdersDbAuthentication: 'IAM',
+      rdsOrdersDbRegion: 'eu-west-1',
+      rdsOrdersDbPort: expect.anything(),
+    });
+    const file = { TestStack: { ...values, rdsOrdersDbHost: 'db.cluster-abc.eu-west-1.rds.amazonaws.com', rdsOrdersDbPort: '5432' } };
+    const link = DatabaseLink.fromCdkOutputs(file, 'TestStack', 'rdsOrders');
+    expect(link).toMatchObject({
+      host: 'db.cluster-abc.eu-west-1.rds.amazonaws.com',
+      port: '5432',
+      username: 'orders',
+      databaseName: 'orders',
+      authentication: DatabaseAuthentication.IAM,
+      region: 'eu-west-1',
+      secretArn: undefined,
+      password: undefined,
+    });
+  });
+});
+
+test('with an RDS Proxy: rds-db:connect on the proxy\'s prx- id too', () => {
+  const { stack, user, pods } = iamUser({ proxy: true });
+  user.grantConnect(pods);
+  const resources = Template.fromStack(stack).findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: stack.resolve((pods.role.node.defaultChild as any).logicalId) }] } });
+  const [statement] = (Object.values(resources)[0] as any).Properties.PolicyDocument.Statement;
+  expect(statement.Action).toBe('rds-db:connect');
+  expect(JSON.stringify(statement.Resource)).toMatch(/"Fn::Select":\[6,\{"Fn::Split":\[":",\{"Fn::GetAtt":\["rdsProxy[0-9A-F]+","DBProxyArn"\]\}\]\}\]\},"\/orders"/);
+  expect(statement.Resource).toHaveLength(2);
+});
+
+test('refuses rotation for an IAM user', () => {
+  expect(() => iamUser({}, { rotation: true })).toThrow(
+    "DatabaseUser at 'TestStack/rds/orders': invalid rotation true. Allowed: no rotation for an IAM user: it has no password, and each token it signs lives 15 minutes. Fix: drop rotation and rotationInterval, or use DatabaseAuthentication.PASSWORD");
+});
+
+test('refuses a rotationInterval for an IAM user', () => {
+  const { Duration } = require('aws-cdk-lib');
+  expect(() => iamUser({}, { rotationInterval: Duration.days(7) })).toThrow("invalid rotationInterval '7 days'. Allowed: no rotation for an IAM user");
+});
+
+test('refuses an IAM user on a cluster with iamAuthentication: false', () => {
+  expect(() => iamUser({ iamAuthentication: false })).toThrow(
+    "invalid authentication 'IAM'. Allowed: IAM users only on a cluster with IAM database authentication on; this cluster has iamAuthentication: false");
+});
+
+test('refuses grantConnect on a PASSWORD user', () => {
+  const { user, pods } = iamUser({}, { authentication: DatabaseAuthentication.PASSWORD });
+  expect(() => user.grantConnect(pods)).toThrow("invalid authentication 'PASSWORD'. Allowed: grantConnect only for an IAM user");
+});
+
+test('refuses grantReadCredentials on an IAM user', () => {
+  const { user, pods } = iamUser();
+  expect(() => user.grantReadCredentials(pods)).toThrow("invalid authentication 'IAM'. Allowed: grantReadCredentials only for a PASSWORD user: an IAM user has no secret");
+});
+
+test('DatabaseLink refuses an IAM link with a secret or without a user', () => {
+  expect(() => DatabaseLink.fromValues({ host: 'h', databaseName: 'd', region: 'eu-west-1', secretArn: 'arn', authentication: DatabaseAuthentication.IAM }))
+    .toThrow("DatabaseLink: invalid authentication 'IAM with no username and secretArn'. Allowed: IAM links give username, databaseName and region (tokens are signed for a user, in a region), and neither secretArn nor password (nothing secret exists). Fix: give username; drop secretArn");
+});
+
+test('cdk-nag clean: an IAM user granted to a Pod Identity, behind a proxy', () => {
+  const { app, user, pods } = iamUser({ proxy: true });
+  user.grantConnect(pods);
+  expect(nagFindings(app)).toEqual([]);
+});
