@@ -175,6 +175,8 @@ export class DatabaseUser extends Construct {
   /** The prefix of the user's CloudFormation output keys. */
   public readonly moduleName: string;
 
+  private readonly host: UserHost;
+
   constructor(scope: Construct, id: string, props: DatabaseUserProps) {
     super(scope, id);
     const host = props.database._userHost;
@@ -377,8 +379,6 @@ export class DatabaseUser extends Construct {
     });
     return link;
   }
-
-  private readonly host: UserHost;
 
   private refuse(details: PropErrorDetails): never {
     throwPropError(this, details);

@@ -1,4 +1,4 @@
-import { Stack } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import { AuroraPostgres, AuroraPostgresProps, DatabaseAuthentication, DatabaseLink, DatabasePodIdentity, DatabaseUserOptions } from '../src';
@@ -100,7 +100,6 @@ test('refuses rotation for an IAM user', () => {
 });
 
 test('refuses a rotationInterval for an IAM user', () => {
-  const { Duration } = require('aws-cdk-lib');
   expect(() => iamUser({}, { rotationInterval: Duration.days(7) })).toThrow("invalid rotationInterval '7 days'. Allowed: no rotation for an IAM user");
 });
 
