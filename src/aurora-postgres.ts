@@ -408,6 +408,8 @@ export class AuroraPostgres extends Construct implements ec2.IConnectable {
       linkPort: proxy ? PROXY_PORT : port,
       linkReaderHost: this.link.readerHost,
       registerWithProxy: proxy ? secret => proxy.registerSecret(secret) : undefined,
+      proxyAuthentication: proxy ? (proxy.iamAuth ? 'IAM' : 'PASSWORD') : undefined,
+      allowProxyIamUser: proxy?.iamAuth ? username => proxy.allowIamUser(username) : undefined,
       iamAuthentication: props.iamAuthentication ?? true,
       clusterResourceId: cluster.clusterResourceIdentifier,
       region: Stack.of(this).region,

@@ -10,7 +10,7 @@ import { DatabaseLink } from './database-link';
 import { PropErrorDetails, throwPropError } from './private/errors';
 import { addLinkOutputs } from './private/link-outputs';
 import { AUTHENTICATION_SUFFIX, MODULE_NAME_PATTERN, READER_HOST_SUFFIX, REGION_SUFFIX, ROTATION_INTERVAL_SUFFIX } from './private/output-keys';
-import { checkIamUser, grantIamConnect } from './private/users/iam-user';
+import { checkIamUser, checkProxyAuthentication, grantIamConnect } from './private/users/iam-user';
 import { UserProvisioner } from './private/users/provisioner';
 import { UserHost } from './private/users/user-host';
 import { validateUser } from './private/users/validate-user';
@@ -184,6 +184,7 @@ export class DatabaseUser extends Construct {
     this.authentication = props.authentication ?? DatabaseAuthentication.PASSWORD;
     const iamUser = this.authentication === DatabaseAuthentication.IAM;
     if (iamUser) checkIamUser(this, props, host);
+    checkProxyAuthentication(this, this.authentication === DatabaseAuthentication.IAM ? 'IAM' : 'PASSWORD', host);
     const valid = validateUser(this, iamUser ? { ...props, rotation: false, rotationInterval: undefined } : props, host);
     this.host = host;
     if (host.registerWithProxy && valid.rotationInterval) {
@@ -349,6 +350,7 @@ export class DatabaseUser extends Construct {
       Authentication: DatabaseAuthentication.IAM,
       RemovalPolicy: props.removalPolicy === RemovalPolicy.DESTROY ? 'destroy' : 'retain',
     }, props.database);
+    host.allowProxyIamUser?.(this.username); // the proxy logs in to the cluster as this user
     const link = DatabaseLink.fromValues({
       host: host.linkHost,
       readerHost: host.linkReaderHost,

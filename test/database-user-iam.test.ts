@@ -84,14 +84,46 @@ describe('an IAM user on a standard cluster', () => {
   });
 });
 
-test('with an RDS Proxy: rds-db:connect on the proxy\'s prx- id too', () => {
-  const { stack, user, pods } = iamUser({ proxy: true });
+describe('behind an RDS Proxy with proxyOptions.authentication IAM', () => {
+  const { stack, user, pods } = iamUser({ proxy: true, proxyOptions: { authentication: DatabaseAuthentication.IAM } });
   user.grantConnect(pods);
-  const resources = Template.fromStack(stack).findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: stack.resolve((pods.role.node.defaultChild as any).logicalId) }] } });
-  const [statement] = (Object.values(resources)[0] as any).Properties.PolicyDocument.Statement;
-  expect(statement.Action).toBe('rds-db:connect');
-  expect(JSON.stringify(statement.Resource)).toMatch(/"Fn::Select":\[6,\{"Fn::Split":\[":",\{"Fn::GetAtt":\["rdsProxy[0-9A-F]+","DBProxyArn"\]\}\]\}\]\},"\/orders"/);
-  expect(statement.Resource).toHaveLength(2);
+  const template = Template.fromStack(stack);
+
+  test('DefaultAuthScheme IAM_AUTH and no secret registered (not even the master\'s)', () => {
+    template.hasResourceProperties('AWS::RDS::DBProxy', { DefaultAuthScheme: 'IAM_AUTH', Auth: Match.absent(), RequireTLS: true });
+    const proxyPolicies = JSON.stringify(template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: Match.stringLikeRegexp('^rdsProxyRole') }] } }));
+    expect(proxyPolicies).not.toMatch(/secretsmanager:GetSecretValue/);
+  });
+
+  test('the proxy\'s role may log in to the cluster as the IAM user', () => {
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: { Statement: [{ Action: 'rds-db:connect', Resource: { 'Fn::Join': ['', Match.arrayWith([{ 'Fn::GetAtt': [Match.stringLikeRegexp('^rds'), 'DBClusterResourceId'] }, '/orders'])] } }] },
+      Roles: [{ Ref: Match.stringLikeRegexp('^rdsProxyRole') }],
+    });
+  });
+
+  test('the pods may sign tokens for the proxy (prx- id) and the cluster', () => {
+    const resources = template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: stack.resolve((pods.role.node.defaultChild as any).logicalId) }] } });
+    const [statement] = (Object.values(resources)[0] as any).Properties.PolicyDocument.Statement;
+    expect(statement.Action).toBe('rds-db:connect');
+    expect(statement.Resource).toHaveLength(2);
+    expect(JSON.stringify(statement.Resource)).toMatch(/"Fn::Select":\[6,\{"Fn::Split":\[":",\{"Fn::GetAtt":\["rdsProxy[0-9A-F]+","DBProxyArn"\]\}\]\}\]\},"\/orders"/);
+  });
+
+  test('the link goes to the proxy endpoint, port 5432', () => {
+    expect(stack.resolve(user.link.host)).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^rdsProxy/), 'Endpoint'] });
+    expect(user.link.port).toBe('5432');
+  });
+});
+
+test('refuses a PASSWORD user behind a proxy with IAM authentication', () => {
+  expect(() => iamUser({ proxy: true, proxyOptions: { authentication: DatabaseAuthentication.IAM } }, { authentication: DatabaseAuthentication.PASSWORD, rotation: false }))
+    .toThrow("invalid authentication 'PASSWORD'. Allowed: only IAM users behind an RDS Proxy with IAM authentication");
+});
+
+test('refuses an IAM user behind a proxy that logs in with secrets', () => {
+  expect(() => iamUser({ proxy: true })).toThrow(
+    "invalid authentication 'IAM'. Allowed: IAM users behind an RDS Proxy only when the proxy authenticates with IAM");
 });
 
 test('refuses rotation for an IAM user', () => {
@@ -124,7 +156,7 @@ test('DatabaseLink refuses an IAM link with a secret or without a user', () => {
 });
 
 test('cdk-nag clean: an IAM user granted to a Pod Identity, behind a proxy', () => {
-  const { app, user, pods } = iamUser({ proxy: true });
+  const { app, user, pods } = iamUser({ proxy: true, proxyOptions: { authentication: DatabaseAuthentication.IAM } });
   user.grantConnect(pods);
   expect(nagFindings(app)).toEqual([]);
 });

@@ -36,6 +36,25 @@ export function checkIamUser(scope: IConstruct, props: IamUserInput, host: UserH
 }
 
 /**
+ * A user must log in the way the cluster's RDS Proxy does: a proxy with IAM authentication registers no secret
+ * (a password user could not log in through it), and a password proxy does not accept tokens.
+ */
+export function checkProxyAuthentication(scope: IConstruct, authentication: 'PASSWORD' | 'IAM', host: UserHost): void {
+  if (host.proxyAuthentication === undefined || host.proxyAuthentication === authentication) return;
+  throwPropError(scope, authentication === 'IAM' ? {
+    prop: 'authentication',
+    value: 'IAM',
+    allowed: 'IAM users behind an RDS Proxy only when the proxy authenticates with IAM: this proxy logs in with registered secrets and refuses tokens',
+    fix: 'set proxyOptions: { authentication: DatabaseAuthentication.IAM } on the AuroraPostgres (then every user is an IAM user), or use DatabaseAuthentication.PASSWORD with rotation: false',
+  } : {
+    prop: 'authentication',
+    value: 'PASSWORD',
+    allowed: 'only IAM users behind an RDS Proxy with IAM authentication (proxyOptions.authentication: IAM): it registers no secret, so a password cannot log in through it',
+    fix: 'add the user with authentication: DatabaseAuthentication.IAM, or drop proxyOptions.authentication',
+  });
+}
+
+/**
  * Grants `rds-db:connect` as `username` on the cluster (by its resource id) and, with an RDS Proxy, on the proxy
  * (by its `prx-` id): pods connect through the proxy when there is one, and the token names the host they use.
  */

@@ -34,6 +34,10 @@ export interface UserHost {
   readonly clusterResourceId: string;
   /** The cluster's region (IAM tokens are signed for it). */
   readonly region: string;
+  /** With an RDS Proxy: how it logs in ('PASSWORD': registered secrets; 'IAM': end to end, no secret). */
+  readonly proxyAuthentication?: 'PASSWORD' | 'IAM';
+  /** With an IAM proxy: lets it log in as an IAM user. */
+  readonly allowProxyIamUser?: (username: string) => void;
   /** With an RDS Proxy: its ARN (its `prx-` id is in the users' `rds-db:connect` resources). */
   readonly proxyArn?: string;
   /** Turns the master's rotation on when the user did not choose (see the README). */
