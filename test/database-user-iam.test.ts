@@ -117,8 +117,8 @@ describe('behind an RDS Proxy with proxyOptions.authentication IAM', () => {
 });
 
 test('refuses a PASSWORD user behind a proxy with IAM authentication', () => {
-  expect(() => iamUser({ proxy: true, proxyOptions: { authentication: DatabaseAuthentication.IAM } }, { authentication: DatabaseAuthentication.PASSWORD, rotation: false }))
-    .toThrow("invalid authentication 'PASSWORD'. Allowed: only IAM users behind an RDS Proxy with IAM authentication");
+  const iamProxy = { proxy: true, proxyOptions: { authentication: DatabaseAuthentication.IAM } };
+  expect(() => iamUser(iamProxy, { authentication: DatabaseAuthentication.PASSWORD, rotation: false })).toThrow("invalid authentication 'PASSWORD'. Allowed: only IAM users behind an RDS Proxy with IAM authentication");
 });
 
 test('refuses an IAM user behind a proxy that logs in with secrets', () => {
