@@ -9,6 +9,7 @@ import { PostgresLink } from './postgres-link';
 import { throwPropError } from '../private/errors';
 import { EXTERNAL_SECRET_API_VERSION, externalSecretSpec } from './private/external-secret';
 import { goDuration } from './private/go-duration';
+import { IamPodOptions, iamPodOptions, linkIamContainer } from './private/iam-pod';
 import { PLACEHOLDERS, ResolvedLink, TokenResolver, hasToken, literalOf, resolveLinks } from './private/link-variables';
 import { DNS_LABEL_RULE, DNS_SUBDOMAIN_RULE, isDnsLabel, isDnsSubdomain } from './private/names';
 import { rdsCaBundle } from './private/rds-ca';
@@ -72,11 +73,21 @@ export interface PostgresLinkChartProps {
   /**
    * A ServiceAccount in the namespace that gets a Role granting only `get` on this Secret, and a RoleBinding.
    * RBAC is additive: this does not keep out anyone who already has broader rights (cluster admins, or anyone
-   * allowed to get or list Secrets in the namespace).
+   * allowed to get or list Secrets in the namespace). Required with an IAM link (`DatabaseAuthentication.IAM`):
+   * the chart then also renders the ServiceAccount, and `linkContainer` runs the pod as it (EKS Pod Identity gives
+   * the pods' role to it: use the same name as the `DatabasePodIdentity`).
    *
    * @default - no Role and no RoleBinding
    */
   readonly serviceAccountName?: string;
+
+  /**
+   * The image of the IAM token refresher that `linkContainer` adds beside the app for an IAM link (a native
+   * sidecar: Kubernetes 1.29+). It needs `sh`, `sed` and the AWS CLI v2 (2.15.0 or later, for EKS Pod Identity).
+   *
+   * @default - the official AWS CLI image, public.ecr.aws/aws-cli/aws-cli (a pinned version)
+   */
+  readonly tokenRefresherImage?: string;
 
   /**
    * Render the Namespace too.
@@ -203,6 +214,7 @@ export class PostgresLinkChart extends Chart {
 
   private rendering = false;
   private readonly caVolume?: kplus.Volume;
+  private readonly iamPod?: IamPodOptions;
 
   constructor(scope: Construct, id: string, props: PostgresLinkChartProps) {
     super(scope, id, { namespace: props.namespace, labels: props.labels });
@@ -287,6 +299,7 @@ export class PostgresLinkChart extends Chart {
     }
 
     const links = resolveLinks(this, props.links, { sslMode: this.sslMode, caBundlePath: this.caBundlePath });
+    this.iamPod = iamPodOptions(this, links, props);
 
     const storeName = props.secretStoreName ?? PostgresLinkChart.DEFAULT_SECRET_STORE_NAME;
     if (!isDnsSubdomain(storeName)) {
@@ -426,6 +439,7 @@ export class PostgresLinkChart extends Chart {
     if (this.caVolume && this.caBundlePath && !container.mounts.some(m => m.volume === this.caVolume)) {
       container.mount(path.posix.dirname(this.caBundlePath), this.caVolume, { readOnly: true });
     }
+    if (this.iamPod) linkIamContainer(owner, container, this.iamPod);
   }
 
   /**

@@ -1,6 +1,10 @@
 import { ApiObject, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import { pgpassFile, tokenRefresherContainer } from './token-refresher';
+import { Construct } from 'constructs';
+import { ResolvedLink } from './link-variables';
+import { DEFAULT_REFRESH_SECONDS, DEFAULT_TOKEN_REFRESHER_IMAGE, pgpassFile, tokenRefresherContainer } from './token-refresher';
+import { DatabaseAuthentication } from '../../database-authentication';
+import { throwPropError } from '../../private/errors';
 
 /**
  * Links a container to an IAM database user: the token refresher as a native sidecar of its pod (once per pod),
@@ -23,6 +27,54 @@ export interface IamPodOptions {
 }
 
 export const TOKEN_VOLUME_NAME = 'postgres-iam-token';
+
+/** Where the token volume is mounted. */
+export const TOKEN_DIRECTORY = '/var/run/postgres-iam';
+
+/** The chart props an IAM link needs. */
+export interface IamChartInput {
+  readonly serviceAccountName?: string;
+  readonly tokenRefresherImage?: string;
+}
+
+/**
+ * The chart's IAM link, if any: checked (one per chart, a ServiceAccount named), its ServiceAccount rendered, and
+ * what `linkContainer` needs to add the refresher. A pod has one PGPASSFILE, so a chart has one IAM link.
+ */
+export function iamPodOptions(chart: Construct, links: ResolvedLink[], input: IamChartInput): IamPodOptions | undefined {
+  const iamLinks = links.filter(l => l.database.authentication === DatabaseAuthentication.IAM);
+  if (iamLinks.length === 0) return undefined;
+  if (iamLinks.length > 1) {
+    throwPropError(chart, {
+      prop: `links[${iamLinks[1].index}].database`,
+      value: 'a second IAM link',
+      allowed: `one IAM link per chart: a pod has one PGPASSFILE and one token refresher, and links[${iamLinks[0].index}] already has them`,
+      fix: 'give the second IAM database a chart (and workload) of its own',
+    });
+  }
+  if (input.serviceAccountName === undefined) {
+    throwPropError(chart, {
+      prop: 'serviceAccountName',
+      value: 'undefined',
+      allowed: 'a ServiceAccount name with an IAM link: EKS Pod Identity gives the pods\' role to that ServiceAccount (DatabasePodIdentity), and the chart renders it and runs linked pods as it',
+      fix: "give serviceAccountName, the same as the DatabasePodIdentity's serviceAccount, e.g. 'orders-db'",
+    });
+  }
+  const [link] = iamLinks;
+  const db = link.database;
+  new kplus.ServiceAccount(chart, 'PodIdentityServiceAccount', { metadata: { name: input.serviceAccountName } });
+  return {
+    hosts: [db.host, ...link.variables.some(v => v.field === 'readerHost') ? [db.readerHost!] : []],
+    port: db.port,
+    databaseName: db.databaseName!,
+    username: db.username!,
+    region: db.region!,
+    image: input.tokenRefresherImage ?? DEFAULT_TOKEN_REFRESHER_IMAGE,
+    refreshSeconds: DEFAULT_REFRESH_SECONDS,
+    directory: TOKEN_DIRECTORY,
+    serviceAccountName: input.serviceAccountName,
+  };
+}
 
 const linked = new WeakMap<kplus.AbstractPod, kplus.Volume>();
 
