@@ -30,7 +30,7 @@ function handWritten(app: App, i: number): void {
     metadata: { name: secretName },
     spec: {
       refreshInterval: '1h',
-      secretStoreRef: { name: 'aws-secrets-manager', kind: 'ClusterSecretStore' },
+      secretStoreRef: { name: 'aws-secrets-manager', kind: 'SecretStore' },
       target: {
         name: secretName,
         creationPolicy: 'Owner',

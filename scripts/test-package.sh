@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Installs the packed tarball (dist/js, made by `npx projen package`) into a fresh temporary app exactly as the
-# README's "Install" section says (its npm lines, its app.ts and cdk.json), synthesizes that app with the real
-# `cdk` CLI, then a CDK stack and a cdk8s chart from plain JavaScript. Fails when the package misses anything users
-# need, or when the README's install line names other versions than the package's peer dependencies.
+# README's "Install" section says (its npm lines, its app.ts, cdk.json and tsconfig.json), type-checks it with
+# `tsc --noEmit` and synthesizes it with the real `cdk` CLI; then does the same with the README's "EKS quick start"
+# (its npm line and eks.ts; plain and with cdk-nag), then a CDK stack and a cdk8s chart from plain JavaScript.
+# Fails when the package misses anything users need, or when the README's install line names other versions than
+# the package's peer dependencies.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 tgz=$(ls "$root"/dist/js/*.tgz 2>/dev/null | head -n 1 || true)
@@ -18,9 +20,14 @@ node - "$root/README.md" "$tgz" <<'JS'
 const fs = require('fs');
 const [readme, tgz] = process.argv.slice(2);
 const text = fs.readFileSync(readme, 'utf8');
-const section = text.split(/^## /m).find(s => s.startsWith('Install\n'));
-if (!section) throw new Error('README.md has no "## Install" section');
-const blocks = lang => [...section.matchAll(new RegExp('```' + lang + '\\n([\\s\\S]*?)```', 'g'))].map(m => m[1]);
+const sectionOf = title => {
+  const section = text.split(/^## /m).find(s => s.startsWith(title + '\n'));
+  if (!section) throw new Error(`README.md has no "## ${title}" section`);
+  return section;
+};
+const blocksOf = (section, lang) => [...section.matchAll(new RegExp('```' + lang + '\\n([\\s\\S]*?)```', 'g'))].map(m => m[1]);
+const section = sectionOf('Install');
+const blocks = lang => blocksOf(section, lang);
 const install = blocks('sh')[0].split('\n').filter(l => l.startsWith('npm install'))
   .map(l => l.replace(/ cdk-aurora-postgres /, ` file:${tgz} `) + ' --prefer-offline --no-audit --no-fund --loglevel=error');
 if (install.length !== 2 || !install[0].includes(tgz)) throw new Error('README Install: expected two npm install lines, the first naming cdk-aurora-postgres');
@@ -32,10 +39,26 @@ fs.writeFileSync('package.json', JSON.stringify({ name: 'readme-install-test', p
 fs.writeFileSync('install.sh', install.join('\n') + '\n');
 fs.writeFileSync('app.ts', blocks('ts')[0]);
 fs.writeFileSync('cdk.json', blocks('json')[0]);
+const tsconfig = blocks('json')[1];
+if (!tsconfig || !JSON.parse(tsconfig).compilerOptions) throw new Error('README Install: expected a tsconfig.json block after cdk.json');
+fs.writeFileSync('tsconfig.json', tsconfig);
+// The EKS quick start: its one npm line (the kubectl layer, cdk-nag) and its app (a tsx block: jsii-rosetta, which
+// compiles the README's ts blocks, cannot resolve those two packages, which are not jsii dependencies of this one).
+const quick = sectionOf('EKS quick start');
+const quickInstall = blocksOf(quick, 'sh')[0].split('\n').filter(l => l.startsWith('npm install'));
+if (quickInstall.length !== 1) throw new Error('README EKS quick start: expected one npm install line');
+fs.writeFileSync('install-eks.sh', quickInstall[0] + ' --prefer-offline --no-audit --no-fund --loglevel=error\n');
+const eks = blocksOf(quick, 'tsx')[0];
+if (!eks || !eks.includes("from 'cdk-aurora-postgres'")) throw new Error('README EKS quick start: expected its app in a tsx block');
+fs.writeFileSync('eks.ts.readme', eks);
 console.log(install.map(l => l.replace(tgz, '<tarball>')).join('\n'));
+console.log(quickInstall[0]);
 JS
 bash install.sh >/dev/null
-CDK_DISABLE_CLI_TELEMETRY=true CDK_DISABLE_VERSION_CHECK=true npx cdk synth --no-notices --quiet >/dev/null
+export CDK_DISABLE_CLI_TELEMETRY=true CDK_DISABLE_VERSION_CHECK=true
+npx tsc --noEmit -p tsconfig.json
+echo "package test: the README Install app type-checks with its tsconfig.json (tsc $(npx tsc --version | sed 's/Version //'))"
+npx cdk synth --no-notices --quiet >/dev/null
 node -e '
   const t = require("./cdk.out/OrdersDb.template.json");
   const types = Object.values(t.Resources).map(r => r.Type);
@@ -43,6 +66,34 @@ node -e '
   if (t.Outputs.rdsDbName.Value !== "orders") throw new Error("unexpected rdsDbName output");
   console.log("package test: the README Install app synthesized with the real cdk CLI (" + types.length + " resources)");
 '
+
+# The EKS quick start: type-checked, synthesized offline, then synthesized with cdk-nag, whose findings must all be
+# on aws-cdk-lib's EKS cluster, its providers and the sample's VPC (as the sample's comment says), none on the
+# database, the operator or the chart.
+bash install-eks.sh >/dev/null
+mv eks.ts.readme eks.ts
+npx tsc --noEmit -p tsconfig.json
+npx cdk synth --no-notices --quiet --app 'npx tsx eks.ts' --output cdk.out.eks >/dev/null
+if npx cdk synth --no-notices --quiet --app 'npx tsx eks.ts' --output cdk.out.nag -c nag=true >nag.log 2>&1; then
+  echo "the README EKS quick start passed cdk-nag, but its comment says aws-cdk-lib's EKS resources have findings: update the comment" >&2
+  exit 1
+fi
+node - <<'JS'
+  const fs = require("fs");
+  const report = JSON.parse(fs.readFileSync("cdk.out.nag/validation-report.json", "utf8"));
+  const paths = report.pluginReports.flatMap(p => p.violations.flatMap(v => v.violatingConstructs.map(c => c.constructPath)));
+  if (paths.length === 0) { console.error(fs.readFileSync("nag.log", "utf8")); throw new Error("cdk-nag failed without findings"); }
+  const ours = paths.filter(p => !/^Orders\/(Vpc|Eks|@aws-cdk--aws-eks\.[A-Za-z]+Provider)\//.test(p));
+  if (ours.length) throw new Error("cdk-nag findings on the quick start's own resources: " + ours.join(", "));
+  const t = JSON.parse(fs.readFileSync("cdk.out.eks/Orders.template.json", "utf8"));
+  const types = Object.values(t.Resources).map(r => r.Type);
+  for (const type of ["Custom::AWSCDK-EKS-Cluster", "AWS::RDS::DBCluster", "Custom::PostgresUser", "Custom::AWSCDK-EKS-HelmChart", "Custom::AWSCDK-EKS-KubernetesResource"]) {
+    if (!types.includes(type)) throw new Error("the README EKS quick start made no " + type);
+  }
+  const manifests = JSON.stringify(t);
+  if (!/orders_db_url/.test(manifests) || !/rds-ca/.test(manifests)) throw new Error("the quick start Deployment is not linked");
+  console.log("package test: the README EKS quick start type-checks and synthesized offline (" + types.length + " resources); cdk-nag: " + paths.length + " findings, all on aws-cdk-lib's EKS resources and the VPC");
+JS
 
 for f in lib/index.js lib/index.d.ts .jsii README.md LICENSE API.md assets/private/users/provider.lambda/index.js; do
   [ -e "node_modules/cdk-aurora-postgres/$f" ] || { echo "the package lacks $f" >&2; exit 1; }

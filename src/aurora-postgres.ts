@@ -9,18 +9,22 @@ import { Construct } from 'constructs';
 import { AuroraPostgresProps } from './aurora-postgres-props';
 import { DatabaseLink } from './database-link';
 import { DatabaseUser, DatabaseUserOptions } from './database-user';
+import { AuroraPostgresAttributes, IAuroraPostgres } from './i-aurora-postgres';
 import { createAlarms } from './private/alarms';
 import { NewCluster } from './private/cluster-variant';
 import { throwPropError } from './private/errors';
+import { ImportedAuroraPostgres, validModuleName } from './private/imported-cluster';
 import { instanceMemoryGiB, isBurstable, maxConnectionsOf, validInstanceClass } from './private/instance-class';
 import { addLinkOutputs, OutputValue } from './private/link-outputs';
 import { acknowledgeMonitoringRole, monitoringProps } from './private/monitoring';
-import { LinkOutputField, MODULE_NAME_PATTERN, READER_HOST_SUFFIX } from './private/output-keys';
+import { LinkOutputField, READER_HOST_SUFFIX } from './private/output-keys';
 import { createProxy, PROXY_PORT, ProxyResult, validateProxySettings, validateProxyVariant } from './private/proxy';
+import { auroraPostgresTypes, checkPropTypes } from './private/runtime-checks';
 import { ensureSecretsManagerEndpoint } from './private/secrets-endpoint';
 import { SERVERLESS, serverlessScaling } from './private/serverless';
+import { watchStackLimits } from './private/stack-limits';
 import { clusterParameters } from './private/tls';
-import { UserHost } from './private/users/user-host';
+import { registerUserHost, UserHost } from './private/users/user-host';
 import {
   instanceCount, privateSubnetsOf, validateBackupRetention, validateDatabaseName, validatePort, validateSubnetZones,
   validateUsername,
@@ -53,7 +57,20 @@ function literalCidrOf(vpc: ec2.IVpc): string | undefined {
  *
  * @resource AWS::RDS::DBCluster
  */
-export class AuroraPostgres extends Construct implements ec2.IConnectable {
+export class AuroraPostgres extends Construct implements IAuroraPostgres {
+  /**
+   * An Aurora PostgreSQL cluster this library did not create (the console, Terraform, a cluster kept in place
+   * when leaving Opta), for database users (`new DatabaseUser(scope, id, { database })`) and links. Writes the
+   * cluster's link outputs (`<moduleName>DbHost`, ...) in `scope`'s stack, as `AuroraPostgres` does.
+   *
+   * @param scope the scope of the construct (its stack holds the outputs, the ingress rules and the users' functions)
+   * @param id the construct id (and the default moduleName)
+   * @param attrs where the cluster is, its security groups, VPC and master secret
+   */
+  public static fromClusterAttributes(scope: Construct, id: string, attrs: AuroraPostgresAttributes): IAuroraPostgres {
+    return new ImportedAuroraPostgres(scope, id, attrs);
+  }
+
   /** The RDS cluster. */
   public readonly cluster: rds.IDatabaseCluster;
 
@@ -87,12 +104,11 @@ export class AuroraPostgres extends Construct implements ec2.IConnectable {
    */
   public readonly link: DatabaseLink;
 
-  /**
-   * What `DatabaseUser` needs to know about this cluster.
-   *
-   * @internal
-   */
-  public readonly _userHost: UserHost;
+  /** The cluster's VPC. */
+  public readonly vpc: ec2.IVpc;
+
+  /** The cluster's subnets (the user provisioning and rotation functions run there too). */
+  public readonly vpcSubnets: ec2.SubnetSelection;
 
   private readonly newCluster: NewCluster;
   private readonly proxySecurityGroup?: ec2.ISecurityGroup;
@@ -102,10 +118,12 @@ export class AuroraPostgres extends Construct implements ec2.IConnectable {
 
   constructor(scope: Construct, id: string, props: AuroraPostgresProps) {
     super(scope, id);
+    checkPropTypes(this, props, auroraPostgresTypes());
     // A restore without snapshotUsername must not leave behind a generated secret that is never applied.
     this.node.setContext(RDS_PREVENT_RENDERING_DEPRECATED_CREDENTIALS, true);
 
-    this.moduleName = this.validModuleName(id, props.moduleName);
+    this.moduleName = validModuleName(this, id, props.moduleName);
+    watchStackLimits(this, 'cluster');
     const variant = selectVariant(this, props, this.moduleName);
 
     const { instanceClass, instanceType } = validInstanceClass(this, props.instanceClass ?? variant.defaultInstanceClass);
@@ -130,6 +148,8 @@ export class AuroraPostgres extends Construct implements ec2.IConnectable {
     validatePort(this, port);
     const backupRetention = validateBackupRetention(this, props.backupRetention ?? Duration.days(7));
     const vpcSubnets = privateSubnetsOf(this, props.vpc, props.vpcSubnets);
+    this.vpc = props.vpc;
+    this.vpcSubnets = vpcSubnets;
     validateSubnetZones(this, props.vpc, vpcSubnets, props.vpcSubnets !== undefined);
     const deletionProtection = props.deletionProtection ?? true;
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.SNAPSHOT;
@@ -266,8 +286,8 @@ export class AuroraPostgres extends Construct implements ec2.IConnectable {
       secretArn: result.secretName ?? result.secret?.secretArn,
     });
     this.addLinkOutputs(linkPort, engineVersion);
-    this._userHost = this.userHost(props, result.cluster, vpcSubnets, result.host, port, masterUsername, databaseName,
-      proxyResult);
+    registerUserHost(this, this.userHost(props, result.cluster, vpcSubnets, result.host, port, masterUsername, databaseName,
+      proxyResult));
   }
 
   /**
@@ -301,19 +321,6 @@ export class AuroraPostgres extends Construct implements ec2.IConnectable {
    */
   public grantConnect(grantee: iam.IGrantable, dbUser: string): iam.Grant {
     return this.newCluster.grantConnect(grantee, dbUser);
-  }
-
-  private validModuleName(id: string, moduleName: string | undefined): string {
-    const name = moduleName ?? id.replace(/[^A-Za-z0-9]/g, '');
-    if (!Token.isUnresolved(name) && !MODULE_NAME_PATTERN.test(name)) {
-      throwPropError(this, {
-        prop: 'moduleName',
-        value: moduleName ?? `${name} (from the construct id '${id}')`,
-        allowed: 'a letter, then letters and digits, 63 characters at most (it prefixes CloudFormation output keys and env var names)',
-        fix: "pass moduleName explicitly, e.g. moduleName: 'ordersdb'",
-      });
-    }
-    return name;
   }
 
   /**
@@ -394,8 +401,10 @@ export class AuroraPostgres extends Construct implements ec2.IConnectable {
       fix: 'set snapshotUsername to the master user of the snapshot\'s source cluster',
     } : undefined;
     return {
+      scope: this,
       refusal,
       cluster,
+      clusterTag: cluster.clusterIdentifier,
       masterSecret: this.secret,
       masterUsername: restored ? props.snapshotUsername : masterUsername,
       databaseName: restored && props.databaseName === undefined ? undefined : databaseName,

@@ -1,7 +1,7 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import { DatabaseAuthentication } from './database-authentication';
 import { propErrorMessage } from './private/errors';
-import { AUTHENTICATION_SUFFIX, LINK_OUTPUT_FIELDS, MODULE_NAME_PATTERN, READER_HOST_SUFFIX, REGION_SUFFIX, ROTATION_INTERVAL_SUFFIX, outputKey } from './private/output-keys';
+import { LINK_OUTPUT_FIELDS, MODULE_NAME_PATTERN, READER_HOST_SUFFIX, ROTATION_INTERVAL_SUFFIX, USER_LINK_SUFFIX, outputKey } from './private/output-keys';
 
 /**
  * The values of a database link.
@@ -136,6 +136,11 @@ export class DatabaseLink {
    * @param moduleName the database's `moduleName` (by default the `AuroraPostgres` construct's id)
    *
    * The reader host (`<moduleName>DbReaderHost`) is optional: files written before it existed still work.
+   *
+   * A `DatabaseUser` writes only what differs from its cluster (`<moduleName>DbSecretArn` and
+   * `<moduleName>DbUserLink`, which names the cluster's module and stack): the host, port and reader host are read
+   * from the cluster's outputs, in the same file. Files written by earlier versions (every key under the user's
+   * module) are read as before.
    */
   public static fromCdkOutputs(outputs: any, stackName: string, moduleName: string): DatabaseLink {
     const where = 'DatabaseLink.fromCdkOutputs';
@@ -168,6 +173,10 @@ export class DatabaseLink {
       }));
     }
     const modules = modulesIn(stack);
+    const userLink = stack[`${moduleName}${USER_LINK_SUFFIX}`];
+    if (typeof userLink === 'string' && typeof stack[outputKey(moduleName, 'host')] !== 'string') {
+      return DatabaseLink.fromUserOutputs(outputs, stackName, moduleName, userLink);
+    }
     const missing = LINK_OUTPUT_FIELDS.filter(f => typeof stack[outputKey(moduleName, f)] !== 'string');
     if (missing.length === LINK_OUTPUT_FIELDS.length) {
       throw new Error(propErrorMessage(where, {
@@ -192,22 +201,10 @@ export class DatabaseLink {
     };
     const port = Number(read('port'));
     const readerHost = stack[`${moduleName}${READER_HOST_SUFFIX}`];
-    const authentication = stack[`${moduleName}${AUTHENTICATION_SUFFIX}`] === DatabaseAuthentication.IAM ? DatabaseAuthentication.IAM : undefined;
-    const region = stack[`${moduleName}${REGION_SUFFIX}`];
     const rotation = stack[`${moduleName}${ROTATION_INTERVAL_SUFFIX}`];
-    let rotationInterval: Duration | undefined;
-    if (typeof rotation === 'string' && rotation !== '') {
-      try {
-        rotationInterval = Duration.parse(rotation);
-      } catch {
-        throw new Error(propErrorMessage(where, {
-          prop: `outputs['${stackName}']['${moduleName}${ROTATION_INTERVAL_SUFFIX}']`,
-          value: rotation,
-          allowed: 'an ISO 8601 duration such as P30D, as cdk-aurora-postgres writes it',
-          fix: `deploy the stack again and read the file it writes: cdk deploy ${stackName} --outputs-file cdk-outputs.json`,
-        }));
-      }
-    }
+    const rotationInterval = typeof rotation === 'string' && rotation !== ''
+      ? parseRotation(rotation, stackName, `${moduleName}${ROTATION_INTERVAL_SUFFIX}`)
+      : undefined;
     return new DatabaseLink({
       rotationInterval,
       host: read('host')!,
@@ -217,8 +214,55 @@ export class DatabaseLink {
       username: read('username'),
       password: read('password'),
       secretArn: read('secretArn'),
-      authentication,
-      region: typeof region === 'string' && region !== '' ? region : undefined,
+    });
+  }
+
+  /** A user's link from its two outputs and its cluster's outputs. */
+  private static fromUserOutputs(outputs: any, stackName: string, moduleName: string, userLink: string): DatabaseLink {
+    const where = 'DatabaseLink.fromCdkOutputs';
+    const key = `${moduleName}${USER_LINK_SUFFIX}`;
+    let ref: Partial<Record<'cluster' | 'stack' | 'databaseName' | 'rotationInterval' | 'authentication' | 'username' | 'region', unknown>>;
+    try {
+      ref = JSON.parse(userLink);
+    } catch {
+      ref = {};
+    }
+    const secretArn = outputs[stackName][outputKey(moduleName, 'secretArn')];
+    if (typeof ref.cluster !== 'string' || typeof ref.stack !== 'string' || typeof ref.databaseName !== 'string' || typeof secretArn !== 'string') {
+      throw new Error(propErrorMessage(where, {
+        prop: `outputs['${stackName}']['${key}']`,
+        value: userLink,
+        allowed: `JSON with cluster, stack and databaseName (and rotationInterval), next to ${outputKey(moduleName, 'secretArn')}, as cdk-aurora-postgres writes them`,
+        fix: `deploy the stack again and read the file it writes: cdk deploy ${stackName} --outputs-file cdk-outputs.json`,
+      }));
+    }
+    if (outputs[ref.stack] === undefined) {
+      throw new Error(propErrorMessage(where, {
+        prop: 'outputs',
+        value: `a file without the stack '${ref.stack}', which holds the outputs of the cluster '${ref.cluster}' of user module '${moduleName}'`,
+        allowed: 'the outputs of the user\'s stack and of its cluster\'s stack in one file',
+        fix: `deploy both into one file: cdk deploy ${ref.stack} ${stackName} --outputs-file cdk-outputs.json`,
+      }));
+    }
+    const cluster = DatabaseLink.fromCdkOutputs(outputs, ref.stack, ref.cluster);
+    if (ref.authentication === DatabaseAuthentication.IAM) {
+      return new DatabaseLink({
+        host: cluster.host,
+        readerHost: cluster.readerHost,
+        port: Number(cluster.port),
+        databaseName: ref.databaseName,
+        username: typeof ref.username === 'string' ? ref.username : undefined,
+        region: typeof ref.region === 'string' ? ref.region : undefined,
+        authentication: DatabaseAuthentication.IAM,
+      });
+    }
+    return new DatabaseLink({
+      host: cluster.host,
+      readerHost: cluster.readerHost,
+      port: Number(cluster.port),
+      databaseName: ref.databaseName,
+      secretArn,
+      rotationInterval: typeof ref.rotationInterval === 'string' ? parseRotation(ref.rotationInterval, stackName, key) : undefined,
     });
   }
 
@@ -337,11 +381,24 @@ function checkIamLink(props: DatabaseLinkProps): void {
   }
 }
 
-/** The module names that have a host output in one stack's outputs. */
+/** A rotation interval output (ISO 8601). */
+function parseRotation(value: string, stackName: string, key: string): Duration {
+  try {
+    return Duration.parse(value);
+  } catch {
+    throw new Error(propErrorMessage('DatabaseLink.fromCdkOutputs', {
+      prop: `outputs['${stackName}']['${key}']`,
+      value,
+      allowed: 'an ISO 8601 duration such as P30D, as cdk-aurora-postgres writes it',
+      fix: `deploy the stack again and read the file it writes: cdk deploy ${stackName} --outputs-file cdk-outputs.json`,
+    }));
+  }
+}
+
+/** The module names that have a host output (a database) or a user link output in one stack's outputs. */
 function modulesIn(stackOutputs: Record<string, unknown>): string[] {
-  const suffix = outputKey('', 'host');
-  return Object.keys(stackOutputs)
+  return [outputKey('', 'host'), USER_LINK_SUFFIX].flatMap(suffix => Object.keys(stackOutputs)
     .filter(k => k.endsWith(suffix) && k.length > suffix.length)
     .map(k => k.slice(0, -suffix.length))
-    .filter(m => MODULE_NAME_PATTERN.test(m));
+    .filter(m => MODULE_NAME_PATTERN.test(m)));
 }

@@ -1,19 +1,24 @@
-import { CustomResource, Duration, RemovalPolicy, Token, Validations } from 'aws-cdk-lib';
+import { CustomResource, Duration, RemovalPolicy, Stack, Tags, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import type { AuroraPostgres } from './aurora-postgres';
 import { DatabaseAccess } from './database-access';
 import { DatabaseAuthentication } from './database-authentication';
 import { DatabaseLink } from './database-link';
+import { IAuroraPostgres } from './i-aurora-postgres';
+import { IDatabaseUser } from './i-database-user';
 import { PropErrorDetails, throwPropError } from './private/errors';
-import { addLinkOutputs } from './private/link-outputs';
-import { AUTHENTICATION_SUFFIX, MODULE_NAME_PATTERN, READER_HOST_SUFFIX, REGION_SUFFIX, ROTATION_INTERVAL_SUFFIX } from './private/output-keys';
+import { addUserLinkOutputs } from './private/link-outputs';
+import { MODULE_NAME_PATTERN } from './private/output-keys';
+import { checkPropTypes, databaseUserTypes } from './private/runtime-checks';
+import { watchStackLimits } from './private/stack-limits';
 import { checkIamUser, checkProxyAuthentication, grantIamConnect } from './private/users/iam-user';
 import { UserProvisioner } from './private/users/provisioner';
-import { UserHost } from './private/users/user-host';
+import { UserRotation } from './private/users/rotation';
+import { CLUSTER_TAG_KEY, UserHost, userHostOf } from './private/users/user-host';
 import { validateUser } from './private/users/validate-user';
+import { SecondaryDatabaseUser, globalUserSecretName as userSecretName } from './secondary-database-user';
 
 /**
  * A database user of an `AuroraPostgres` cluster: what `AuroraPostgres.addDatabaseUser` takes.
@@ -96,12 +101,16 @@ export interface DatabaseUserOptions {
  * Properties of a `DatabaseUser`.
  */
 export interface DatabaseUserProps extends DatabaseUserOptions {
-  /** The cluster the user lives in (standard, restored with `snapshotUsername`, or global primary). */
-  readonly database: AuroraPostgres;
+  /**
+   * The cluster the user lives in: an `AuroraPostgres` (standard, restored with `snapshotUsername`, or global
+   * primary) or a cluster imported with `AuroraPostgres.fromClusterAttributes`. The user may be in another stack
+   * of the same app (a service's stack): that stack then depends on the cluster's, never the other way round.
+   */
+  readonly database: IAuroraPostgres;
 }
 
 /**
- * Options of `DatabaseUser.linkOnSecondary`.
+ * Options of `DatabaseUser.fromSecondary` and `DatabaseUser.linkOnSecondary`.
  */
 export interface SecondaryUserLinkOptions {
   /**
@@ -120,32 +129,32 @@ export interface SecondaryUserLinkOptions {
  *
  * @resource Custom::PostgresUser
  */
-export class DatabaseUser extends Construct {
+export class DatabaseUser extends Construct implements IDatabaseUser {
   /**
-   * The link of a user of a global database's primary, for a chart next to a secondary: the secondary's own
-   * (reader) endpoint, credentials from the replica of the user's secret in the secondary's region
-   * (`<globalDatabaseId>-<username>-credentials`).
+   * A user of a global database's primary, seen from a secondary's region: its `link` goes to the secondary's own
+   * (reader) endpoint and reads the replica of the user's secret in the secondary's region
+   * (`<globalDatabaseId>-<username>-credentials`); `grantReadCredentials` grants that replica only (its ARN's
+   * 6-character suffix as a wildcard), e.g. to `eso.forNamespace('orders')` of the secondary region's operator.
+   *
+   * Warns when the primary (in the same app) does not replicate its secrets to the secondary's region
+   * (`secretReplicaRegions`), or when the secondary's VPC is in another region; a user the primary (in the same
+   * app) does not have fails the synth.
    *
    * @param secondary the secondary `AuroraPostgres` (with `existingGlobalDatabaseId`)
    * @param username the user's name, as given to `addDatabaseUser` on the primary
    */
-  public static linkOnSecondary(secondary: AuroraPostgres, username: string, options: SecondaryUserLinkOptions = {}): DatabaseLink {
-    const globalId = secondary.globalClusterIdentifier;
-    if (globalId === undefined || secondary._userHost.refusal?.prop !== 'existingGlobalDatabaseId') {
-      throwPropError(secondary, {
-        prop: 'secondary',
-        value: secondary.node.path,
-        allowed: 'an AuroraPostgres that is a global secondary (existingGlobalDatabaseId)',
-        fix: 'use the user\'s own link (user.link) on the primary or a standard cluster',
-      });
-    }
-    return DatabaseLink.fromValues({
-      host: secondary.link.host,
-      readerHost: secondary.link.readerHost,
-      port: Token.isUnresolved(secondary.link.port) ? undefined : Number(secondary.link.port),
-      secretArn: userSecretName(globalId, username),
-      rotationInterval: options.rotationInterval ?? Duration.days(30),
-    });
+  public static fromSecondary(secondary: IAuroraPostgres, username: string, options: SecondaryUserLinkOptions = {}): IDatabaseUser {
+    return new SecondaryDatabaseUser({ secondary, username, rotationInterval: options.rotationInterval });
+  }
+
+  /**
+   * The link of a user of a global database's primary, for a chart next to a secondary: `fromSecondary(...).link`.
+   *
+   * @param secondary the secondary `AuroraPostgres` (with `existingGlobalDatabaseId`)
+   * @param username the user's name, as given to `addDatabaseUser` on the primary
+   */
+  public static linkOnSecondary(secondary: IAuroraPostgres, username: string, options: SecondaryUserLinkOptions = {}): DatabaseLink {
+    return DatabaseUser.fromSecondary(secondary, username, options).link;
   }
 
   /** The PostgreSQL role name (rotation alternates it with `<username>_clone`). */
@@ -179,7 +188,8 @@ export class DatabaseUser extends Construct {
 
   constructor(scope: Construct, id: string, props: DatabaseUserProps) {
     super(scope, id);
-    const host = props.database._userHost;
+    checkPropTypes(this, props, databaseUserTypes(DatabaseAccess as any));
+    const host = hostOf(this, props.database);
     if (host.refusal) this.refuse(host.refusal);
     this.authentication = props.authentication ?? DatabaseAuthentication.PASSWORD;
     const iamUser = this.authentication === DatabaseAuthentication.IAM;
@@ -187,6 +197,7 @@ export class DatabaseUser extends Construct {
     checkProxyAuthentication(this, this.authentication === DatabaseAuthentication.IAM ? 'IAM' : 'PASSWORD', host);
     const valid = validateUser(this, iamUser ? { ...props, rotation: false, rotationInterval: undefined } : props, host);
     this.host = host;
+    const inClusterStack = Stack.of(this) === Stack.of(host.scope);
     if (host.registerWithProxy && valid.rotationInterval) {
       // RDS Proxy reads only the current version of a secret: after an alternating-users rotation it no longer
       // knows the previous login, which the scheme promises stays valid (aws/aws-cdk#25568).
@@ -197,11 +208,20 @@ export class DatabaseUser extends Construct {
         fix: 'set rotation: false on this user (its secret is then registered with the proxy as it is), or drop proxy on the database',
       });
     }
+    if (host.registerWithProxy && !inClusterStack && !iamUser) {
+      throwPropError(this, {
+        prop: 'scope',
+        value: Stack.of(this).stackName,
+        allowed: `the stack of the database (${Stack.of(host.scope).stackName}) for a user of a database with an RDS Proxy: the proxy lists every user's secret, so a user in another stack would make the two stacks depend on each other`,
+        fix: 'create this user in the database\'s stack (db.addDatabaseUser(...)), or drop proxy on the database',
+      });
+    }
     this.username = props.username;
     this.access = props.access ?? DatabaseAccess.READ_WRITE;
     this.databaseName = valid.databaseName;
     this.moduleName = this.validModuleName(props.moduleName ?? defaultModuleName(host.moduleName, props.username));
     host.onUserAdded();
+    watchStackLimits(this, 'user');
 
     const masterSecret = host.masterSecret!;
     if (iamUser) {
@@ -215,6 +235,8 @@ export class DatabaseUser extends Construct {
       secretName: host.globalClusterIdentifier ? userSecretName(host.globalClusterIdentifier, this.username) : undefined,
       replicaRegions: host.globalClusterIdentifier ? host.secretReplicaRegions?.map(region => ({ region })) : undefined,
     });
+    // The cluster's provisioning function may read the secrets with this tag: no statement names this secret.
+    Tags.of(secret).add(CLUSTER_TAG_KEY, host.clusterTag);
     this.secret = secret.attach(host.cluster);
 
     host.registerWithProxy?.(this.secret);
@@ -228,15 +250,19 @@ export class DatabaseUser extends Construct {
       Schemas: valid.schemas,
       Access: this.access,
       RemovalPolicy: props.removalPolicy === RemovalPolicy.DESTROY ? 'destroy' : 'retain',
-    }, props.database, this.secret);
+    }, this.secret);
 
     if (valid.rotationInterval) {
-      host.cluster.addRotationMultiUser(`${this.moduleName}Rotation`, {
-        secret: this.secret,
+      // The cluster's one rotation function; the schedule (the only per-user part) is the user's.
+      const rotation = UserRotation.of(host.scope, {
+        vpc: host.vpc, vpcSubnets: host.vpcSubnets, cluster: host.cluster, masterSecret,
+      });
+      const schedule = this.secret.addRotationSchedule('RotationSchedule', {
+        rotationLambda: rotation.function,
         automaticallyAfter: valid.rotationInterval,
       });
       // Secrets Manager rotates at once when the schedule is created: the role must exist by then.
-      this.secret.node.findChild('RotationSchedule').node.addDependency(resource);
+      schedule.node.addDependency(resource);
     } else {
       Validations.of(secret).acknowledge({
         id: 'AwsSolutions-SMG4',
@@ -252,33 +278,26 @@ export class DatabaseUser extends Construct {
       secretArn: this.secret.secretArn,
       rotationInterval: valid.rotationInterval,
     });
-    addLinkOutputs(this, this.moduleName, {
-      host: [this.link.host, host.registerWithProxy
-        ? 'Host of the RDS Proxy endpoint that applications connect to (port 5432, TLS required)'
-        : 'Host of the database endpoint that applications connect to'],
-      port: [this.link.port, 'PostgreSQL port'],
-      databaseName: [this.databaseName, `Database of the user ${this.username}`],
-      username: [DatabaseLink.FROM_SECRET, `User name: FROM_SECRET (the secret's username key: ${this.username} or ${this.username}_clone, as rotation alternates)`],
-      password: [DatabaseLink.FROM_SECRET, 'Never a password: FROM_SECRET (the secret\'s password key)'],
-      secretArn: [this.secret.secretArn, `ARN of the Secrets Manager secret of the user ${this.username}`],
+    addUserLinkOutputs(this, this.moduleName, {
+      secretArn: this.secret.secretArn,
+      username: this.username,
+      link: {
+        cluster: host.moduleName,
+        stack: Stack.of(host.scope).stackName,
+        databaseName: this.databaseName,
+        rotationInterval: valid.rotationInterval?.toIsoString(),
+      },
     }, () => throwPropError(this, {
       prop: 'moduleName',
       value: this.moduleName,
       allowed: 'a module name not used by another database or user in the same stack (it prefixes the output keys)',
       fix: 'give the user its own moduleName',
-    }), {
-      ...this.link.readerHost === undefined ? {} : {
-        [`${this.moduleName}${READER_HOST_SUFFIX}`]: [this.link.readerHost, 'Host for read-only traffic (the reader endpoint, or the RDS Proxy\'s read-only endpoint)'],
-      },
-      ...valid.rotationInterval === undefined ? {} : {
-        [`${this.moduleName}${ROTATION_INTERVAL_SUFFIX}`]: [valid.rotationInterval.toIsoString(),
-          'How often the password rotates (alternating users): a chart checks its refresh interval against it'],
-      },
-    });
+    }));
   }
 
   /**
-   * Grants an IAM principal read access to the user's secret (e.g. the role External Secrets Operator uses).
+   * Grants an IAM principal read access to the user's secret, e.g. the store of the namespace that links the
+   * user: `user.grantReadCredentials(eso.forNamespace('orders'))` (the operator itself refuses grants).
    */
   public grantReadCredentials(grantee: iam.IGrantable): iam.Grant {
     if (!this.secret) {
@@ -313,27 +332,31 @@ export class DatabaseUser extends Construct {
    * from Secrets Manager), after the cluster, its instances, the master's rotation, the user's secret and the
    * previous user of the cluster.
    */
-  private addResource(host: UserHost, properties: Record<string, unknown>, database: AuroraPostgres,
-    secret?: secretsmanager.ISecret): CustomResource {
-    const provisioner = UserProvisioner.of(database, {
-      vpc: host.vpc, vpcSubnets: host.vpcSubnets, cluster: host.cluster, masterSecret: host.masterSecret!,
+  private addResource(host: UserHost, properties: Record<string, unknown>, secret?: secretsmanager.ISecret): CustomResource {
+    // Everything shared lives with the cluster and names no user: a user in a stack of its own depends on the
+    // cluster's stack, never the other way round.
+    const provisioner = UserProvisioner.of(host.scope, {
+      vpc: host.vpc, vpcSubnets: host.vpcSubnets, cluster: host.cluster, masterSecret: host.masterSecret!, clusterTag: host.clusterTag,
     });
-    if (secret) provisioner.allowReading(secret);
     const resource = new CustomResource(this, 'Resource', {
       serviceToken: provisioner.serviceToken,
       resourceType: 'Custom::PostgresUser',
       properties,
     });
+    // The cluster and its instances must be up (and the master's rotation configured) before the SQL runs.
     const instances = host.cluster.node.children.filter(c => c.node.defaultChild instanceof rds.CfnDBInstance);
-    resource.node.addDependency(host.cluster.node.defaultChild!, ...instances);
+    const clusterResource = host.cluster.node.defaultChild;
+    resource.node.addDependency(...clusterResource ? [clusterResource] : [], ...instances);
     const masterRotation = host.masterSecret?.node.tryFindChild('RotationSchedule');
     if (masterRotation) resource.node.addDependency(masterRotation);
     if (secret) resource.node.addDependency(secret.node.defaultChild!); // the host in the secret
     resource.node.addDependency(provisioner.function); // which waits for the cluster to admit it
-    // One user at a time: concurrent CREATE ROLE / ALTER DEFAULT PRIVILEGES on one cluster can fail each other.
-    const previous = lastUserResource.get(host);
+    // One user at a time per stack: concurrent CREATE ROLE / ALTER DEFAULT PRIVILEGES on one cluster can fail each
+    // other. Only within a stack: a chain across stacks would make each service stack depend on the previous one.
+    const previous = lastUserResource.get(host)?.get(Stack.of(this));
     if (previous) resource.node.addDependency(previous);
-    lastUserResource.set(host, resource);
+    if (!lastUserResource.has(host)) lastUserResource.set(host, new WeakMap());
+    lastUserResource.get(host)!.set(Stack.of(this), resource);
     return resource;
   }
 
@@ -349,7 +372,7 @@ export class DatabaseUser extends Construct {
       Access: this.access,
       Authentication: DatabaseAuthentication.IAM,
       RemovalPolicy: props.removalPolicy === RemovalPolicy.DESTROY ? 'destroy' : 'retain',
-    }, props.database);
+    });
     host.allowProxyIamUser?.(this.username); // the proxy logs in to the cluster as this user
     const link = DatabaseLink.fromValues({
       host: host.linkHost,
@@ -360,25 +383,23 @@ export class DatabaseUser extends Construct {
       authentication: DatabaseAuthentication.IAM,
       region: host.region,
     });
-    addLinkOutputs(this, this.moduleName, {
-      host: [link.host, host.registerWithProxy ? 'Host of the RDS Proxy endpoint (port 5432, TLS required)' : 'Host of the database endpoint (TLS required)'],
-      port: [link.port, 'PostgreSQL port'],
-      databaseName: [databaseName, `Database of the user ${this.username}`],
-      username: [this.username, 'User name (IAM database authentication)'],
-      password: [DatabaseLink.NO_SECRET, 'No password: the user logs in with IAM tokens'],
-      secretArn: [DatabaseLink.NO_SECRET, 'No secret: the user logs in with IAM tokens'],
+    addUserLinkOutputs(this, this.moduleName, {
+      secretArn: DatabaseLink.NO_SECRET,
+      username: this.username,
+      link: {
+        cluster: host.moduleName,
+        stack: Stack.of(host.scope).stackName,
+        databaseName,
+        authentication: DatabaseAuthentication.IAM,
+        username: this.username,
+        region: host.region,
+      },
     }, () => throwPropError(this, {
       prop: 'moduleName',
       value: this.moduleName,
       allowed: 'a module name not used by another database or user in the same stack (it prefixes the output keys)',
       fix: 'give the user its own moduleName',
-    }), {
-      [`${this.moduleName}${AUTHENTICATION_SUFFIX}`]: [DatabaseAuthentication.IAM, 'How the user logs in: IAM tokens, no password'],
-      [`${this.moduleName}${REGION_SUFFIX}`]: [host.region, 'Region the tokens are signed for'],
-      ...link.readerHost === undefined ? {} : {
-        [`${this.moduleName}${READER_HOST_SUFFIX}`]: [link.readerHost, 'Host for read-only traffic'],
-      },
-    });
+    }));
     return link;
   }
 
@@ -399,12 +420,21 @@ export class DatabaseUser extends Construct {
   }
 }
 
-/** The last user resource of each cluster: the next one waits for it. */
-const lastUserResource = new WeakMap<object, CustomResource>();
+/** The last user resource of each cluster in each stack: the next one in that stack waits for it. */
+const lastUserResource = new WeakMap<object, WeakMap<Stack, CustomResource>>();
 
-/** The name of a global primary user's secret, and so of its replicas. */
-function userSecretName(globalClusterIdentifier: string, username: string): string {
-  return `${globalClusterIdentifier}-${username}-credentials`;
+/** What a user of `database` needs; refused for an IAuroraPostgres that is not this library's. */
+function hostOf(user: Construct, database: IAuroraPostgres): UserHost {
+  const host = userHostOf(database);
+  if (!host) {
+    throwPropError(user, {
+      prop: 'database',
+      value: database.node.path,
+      allowed: 'an AuroraPostgres, or a cluster imported with AuroraPostgres.fromClusterAttributes',
+      fix: 'import the cluster with AuroraPostgres.fromClusterAttributes(scope, id, { clusterIdentifier, ... })',
+    });
+  }
+  return host;
 }
 
 /** `rds` + `order_items` -> `rdsOrderItems`. */

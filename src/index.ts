@@ -7,5 +7,8 @@ export * from './database-link';
 export * from './database-pod-identity';
 export * from './external-secrets-operator';
 export * from './database-user';
+export * from './i-aurora-postgres';
+export * from './i-database-user';
+export * from './namespace-secret-store';
 export * from './k8s';
 export * from './proxy-options';

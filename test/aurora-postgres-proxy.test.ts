@@ -189,10 +189,11 @@ describe('database users behind the proxy', () => {
     expect(stack.resolve(user.link.host)).toEqual(stack.resolve(db.link.host));
     expect(user.link.port).toBe('5432');
     expect(stack.resolve(user.link.readerHost)).toEqual(stack.resolve(db.link.readerHost));
+    // The user's outputs name the cluster's, whose host and port are the proxy's.
     const out = outputs(template);
-    expect(out.rdsOrdersDbHost.Value).toEqual(out.rdsDbHost.Value);
-    expect(out.rdsOrdersDbHost.Description).toMatch(/RDS Proxy endpoint/);
-    expect(out.rdsOrdersDbReaderHost.Value).toEqual(out.rdsDbReaderHost.Value);
+    expect(JSON.parse(out.rdsOrdersDbUserLink.Value)).toMatchObject({ cluster: 'rds', stack: 'TestStack' });
+    expect(out.rdsDbHost.Description).toMatch(/RDS Proxy endpoint/);
+    expect(out.rdsDbPort.Value).toBe('5432');
   });
 
   test('the provisioning function still connects to the writer endpoint, not the proxy', () => {

@@ -149,3 +149,63 @@ describe('DatabaseLink.fromValues', () => {
     expect(() => link.secretKeyOf('host')).toThrow(/invalid field 'host'/);
   });
 });
+
+describe('DatabaseLink.fromCdkOutputs of a database user (two outputs; the rest is its cluster\'s)', () => {
+  const USER_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:orders-XyZ123';
+  const file = {
+    ...outputs,
+    Orders: {
+      rdsOrdersDbSecretArn: USER_ARN,
+      rdsOrdersDbUserLink: '{"cluster":"rds","stack":"OrdersDb","databaseName":"orders","rotationInterval":"P7D"}',
+    },
+  };
+
+  test('in a service stack: host, port and reader host from the cluster\'s stack, user and password from the secret', () => {
+    const link = DatabaseLink.fromCdkOutputs(file, 'Orders', 'rdsOrders');
+    expect(link).toMatchObject({
+      host: outputs.OrdersDb.rdsDbHost,
+      readerHost: outputs.OrdersDb.rdsDbReaderHost,
+      port: '5432',
+      databaseName: 'orders',
+      username: undefined,
+      password: undefined,
+      secretArn: USER_ARN,
+    });
+    expect(link.rotationInterval?.toDays()).toBe(7);
+  });
+
+  test('an outputs file written by earlier versions (every key under the user\'s module) still reads', () => {
+    const older = {
+      S: {
+        rdsOrdersDbHost: 'h',
+        rdsOrdersDbPort: '5432',
+        rdsOrdersDbName: 'orders',
+        rdsOrdersDbUser: 'FROM_SECRET',
+        rdsOrdersDbPassword: 'FROM_SECRET',
+        rdsOrdersDbSecretArn: USER_ARN,
+        rdsOrdersDbRotationInterval: 'P30D',
+      },
+    };
+    expect(DatabaseLink.fromCdkOutputs(older, 'S', 'rdsOrders')).toMatchObject({ host: 'h', databaseName: 'orders', secretArn: USER_ARN, username: undefined });
+  });
+
+  test('a file without the cluster\'s stack is refused, naming both stacks', () => {
+    expect(() => DatabaseLink.fromCdkOutputs({ Orders: file.Orders }, 'Orders', 'rdsOrders')).toThrow(
+      "DatabaseLink.fromCdkOutputs: invalid outputs 'a file without the stack 'OrdersDb', which holds the outputs of the cluster 'rds' of user module 'rdsOrders''. Allowed: the outputs of the user's stack and of its cluster's stack in one file. Fix: deploy both into one file: cdk deploy OrdersDb Orders --outputs-file cdk-outputs.json");
+  });
+
+  test('a user link that is not cdk-aurora-postgres\'s JSON is refused', () => {
+    const bad = { ...file, Orders: { ...file.Orders, rdsOrdersDbUserLink: 'rds' } };
+    expect(() => DatabaseLink.fromCdkOutputs(bad, 'Orders', 'rdsOrders')).toThrow(
+      /invalid outputs\['Orders'\]\['rdsOrdersDbUserLink'\] 'rds'\. Allowed: JSON with cluster, stack and databaseName \(and rotationInterval\), next to rdsOrdersDbSecretArn/);
+  });
+
+  test('a user link with a rotation interval that is not ISO 8601 is refused', () => {
+    const bad = { ...file, Orders: { ...file.Orders, rdsOrdersDbUserLink: '{"cluster":"rds","stack":"OrdersDb","databaseName":"orders","rotationInterval":"30 days"}' } };
+    expect(() => DatabaseLink.fromCdkOutputs(bad, 'Orders', 'rdsOrders')).toThrow(/invalid outputs\['Orders'\]\['rdsOrdersDbUserLink'\] '30 days'\. Allowed: an ISO 8601 duration/);
+  });
+
+  test('a wrong module name lists the users\' modules too', () => {
+    expect(() => DatabaseLink.fromCdkOutputs(file, 'Orders', 'orders')).toThrow(/Allowed: a module with link outputs in stack 'Orders': 'rdsOrders'/);
+  });
+});

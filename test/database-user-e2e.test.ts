@@ -75,11 +75,11 @@ function deployedOutputs(): Record<string, Record<string, string>> {
   const outputs = template.toJSON().Outputs;
   const values: Record<string, string> = {};
   for (const [key, output] of Object.entries<any>(outputs)) {
-    if (typeof output.Value === 'string') values[key] = output.Value;
+    values[key] = typeof output.Value === 'string' ? output.Value : `deployed-value-of-${key}`;
   }
-  values.rdsOrdersDbHost = '127.0.0.1';
+  values.rdsDbHost = '127.0.0.1'; // the user's host is its cluster's
   values.rdsOrdersDbSecretArn = ARN.orders;
-  return { OrdersDb: values };
+  return { TestStack: values };
 }
 
 /** What External Secrets Operator writes: spec.data read from the fake Secrets Manager, the template rendered by Go. */
@@ -100,7 +100,7 @@ function simulateEso(externalSecret: K8sObject): K8sObject {
 
 /** The env a freshly started pod gets. */
 function podEnv(): { env: Record<string, string>; yaml: string } {
-  const link = DatabaseLink.fromCdkOutputs(deployedOutputs(), 'OrdersDb', 'rdsOrders');
+  const link = DatabaseLink.fromCdkOutputs(deployedOutputs(), 'TestStack', 'rdsOrders');
   // The test server listens on its own port, not the template's 5432.
   const local = DatabaseLink.fromValues({ host: link.host, port: pg.port, databaseName: link.databaseName, secretArn: link.secretArn });
   const app = new cdk8s.App();

@@ -57,19 +57,25 @@ describe('an IAM user on a standard cluster', () => {
     expect(user.link.readsSecret).toBe(false);
   });
 
-  test('outputs: the user name as is, NONE for password and secret, the authentication and region; fromCdkOutputs reads them', () => {
+  test('outputs: NONE for the secret, the user link with IAM, the user name and region; fromCdkOutputs reads them', () => {
     const outputs = template.toJSON().Outputs;
-    const values = Object.fromEntries(Object.entries(outputs).filter(([k]) => k.startsWith('rdsOrders')).map(([k, v]: [string, any]) => [k, v.Value]));
-    expect(values).toMatchObject({
-      rdsOrdersDbUser: 'orders',
-      rdsOrdersDbName: 'orders',
-      rdsOrdersDbPassword: 'NONE',
-      rdsOrdersDbSecretArn: 'NONE',
-      rdsOrdersDbAuthentication: 'IAM',
-      rdsOrdersDbRegion: 'eu-west-1',
-      rdsOrdersDbPort: expect.anything(),
+    expect(outputs.rdsOrdersDbSecretArn.Value).toBe('NONE');
+    const userLink = JSON.parse(outputs.rdsOrdersDbUserLink.Value);
+    expect(userLink).toEqual({
+      cluster: 'rds', stack: 'TestStack', databaseName: 'orders', authentication: 'IAM', username: 'orders', region: 'eu-west-1',
     });
-    const file = { TestStack: { ...values, rdsOrdersDbHost: 'db.cluster-abc.eu-west-1.rds.amazonaws.com', rdsOrdersDbPort: '5432' } };
+    const file = {
+      TestStack: {
+        rdsOrdersDbSecretArn: 'NONE',
+        rdsOrdersDbUserLink: outputs.rdsOrdersDbUserLink.Value,
+        rdsDbHost: 'db.cluster-abc.eu-west-1.rds.amazonaws.com',
+        rdsDbPort: '5432',
+        rdsDbName: 'app',
+        rdsDbUser: 'FROM_SECRET',
+        rdsDbPassword: 'FROM_SECRET',
+        rdsDbSecretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:master-AbCdEf',
+      },
+    };
     const link = DatabaseLink.fromCdkOutputs(file, 'TestStack', 'rdsOrders');
     expect(link).toMatchObject({
       host: 'db.cluster-abc.eu-west-1.rds.amazonaws.com',

@@ -50,7 +50,7 @@ describe('a READ_WRITE user on a standard cluster', () => {
     });
   });
 
-  test('the provisioning function: in the cluster\'s private subnets, admitted by the cluster, reads exactly the two secrets', () => {
+  test('the provisioning function: in the cluster\'s private subnets, admitted by the cluster, reads the master secret and the secrets tagged as this cluster\'s users\'', () => {
     template.resourceCountIs('AWS::Lambda::Function', 2); // the function and the provider framework's
     template.hasResourceProperties('AWS::Lambda::Function', {
       Runtime: 'nodejs24.x',
@@ -77,8 +77,19 @@ describe('a READ_WRITE user on a standard cluster', () => {
     });
     expect(Object.values(policies).map((p: any) => p.Properties.PolicyDocument.Statement)).toEqual([[
       { Action: 'secretsmanager:GetSecretValue', Effect: 'Allow', Resource: { Ref: masterSecret } },
-      { Action: 'secretsmanager:GetSecretValue', Effect: 'Allow', Resource: { Ref: userSecret } },
+      {
+        Action: 'secretsmanager:GetSecretValue',
+        Effect: 'Allow',
+        Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':secretsmanager:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':secret:*']] },
+        Condition: { StringEquals: { 'secretsmanager:ResourceTag/cdk-aurora-postgres:cluster': { Ref: expect.stringMatching(/^rdsCluster[A-F0-9]{8}$/) } } },
+      },
     ]]);
+    // The user's secret carries that tag; no statement names it.
+    template.hasResourceProperties('AWS::SecretsManager::Secret', {
+      Name: Match.absent(),
+      Tags: [{ Key: 'cdk-aurora-postgres:cluster', Value: { Ref: Match.stringLikeRegexp('^rdsCluster[A-F0-9]{8}$') } }],
+    });
+    expect(JSON.stringify(Object.values(policies))).not.toContain(userSecret);
   });
 
   test('its own secret: username, dbname and masterarn (multi-user rotation needs it), attached to the cluster', () => {
@@ -96,17 +107,17 @@ describe('a READ_WRITE user on a standard cluster', () => {
     });
   });
 
-  test('multi-user rotation every 30 days, in the VPC, with the master secret, once the role exists', () => {
+  test('multi-user rotation every 30 days by the cluster\'s one rotation function, in the VPC, with the master secret, once the role exists', () => {
     template.hasResource('AWS::SecretsManager::RotationSchedule', {
       Properties: {
         SecretId: { Ref: userSecret },
-        RotationLambdaARN: { 'Fn::GetAtt': [Match.stringLikeRegexp('^rdsClusterrdsOrdersRotation'), 'Outputs.RotationLambdaARN'] },
+        RotationLambdaARN: { 'Fn::GetAtt': [Match.stringLikeRegexp('^rdsUserRotation[A-F0-9]{8}$'), 'Outputs.RotationLambdaARN'] },
         RotationRules: { ScheduleExpression: 'rate(30 days)' },
       },
       DependsOn: [Match.stringLikeRegexp('^rdsorders[A-F0-9]{8}$')],
     });
     const apps = template.findResources('AWS::Serverless::Application');
-    const app = Object.entries<any>(apps).find(([id]) => id.startsWith('rdsClusterrdsOrdersRotation'))![1];
+    const app = Object.entries<any>(apps).find(([id]) => id.startsWith('rdsUserRotation'))![1];
     expect(app.Properties.Parameters).toEqual(expect.objectContaining({
       masterSecretArn: { Ref: masterSecret },
       vpcSubnetIds: { 'Fn::Join': ['', [{ Ref: 'VpcPrivateSubnet1Subnet536B997A' }, ',', { Ref: 'VpcPrivateSubnet2Subnet3788AAA1' }]] },
@@ -133,19 +144,23 @@ describe('a READ_WRITE user on a standard cluster', () => {
     expect(orders.access).toBe(DatabaseAccess.READ_WRITE);
   });
 
-  test('outputs under the user\'s module name, which DatabaseLink.fromCdkOutputs reads', () => {
+  test('two outputs under the user\'s module name (what differs from the cluster), from which and the cluster\'s DatabaseLink.fromCdkOutputs builds the link', () => {
     const outputs = template.toJSON().Outputs;
-    expect(Object.keys(outputs).filter(k => k.startsWith('rdsOrders')).sort())
-      .toEqual(['rdsOrdersDbHost', 'rdsOrdersDbName', 'rdsOrdersDbPassword', 'rdsOrdersDbPort', 'rdsOrdersDbReaderHost', 'rdsOrdersDbRotationInterval', 'rdsOrdersDbSecretArn', 'rdsOrdersDbUser']);
-    expect(outputs.rdsOrdersDbRotationInterval.Value).toBe('P30D');
-    // The user's reader host is the cluster's reader endpoint, like the master link's.
-    expect(outputs.rdsOrdersDbReaderHost.Value).toEqual(outputs.rdsDbReaderHost.Value);
+    expect(Object.keys(outputs).filter(k => k.startsWith('rdsOrders')).sort()).toEqual(['rdsOrdersDbSecretArn', 'rdsOrdersDbUserLink']);
     expect(outputs.rdsOrdersDbSecretArn.Value).toEqual({ Ref: userSecret });
-    expect(outputs.rdsOrdersDbUser.Value).toBe(DatabaseLink.FROM_SECRET);
-    expect(outputs.rdsOrdersDbPassword.Value).toBe(DatabaseLink.FROM_SECRET);
-    const deployed = { S: Object.fromEntries(Object.keys(outputs).map(k => [k, typeof outputs[k].Value === 'string' ? outputs[k].Value : `value-of-${k}`])) };
-    const link = DatabaseLink.fromCdkOutputs(deployed, 'S', 'rdsOrders');
-    expect(link).toMatchObject({ host: 'value-of-rdsOrdersDbHost', databaseName: 'orders', secretArn: 'value-of-rdsOrdersDbSecretArn', username: undefined });
+    expect(JSON.parse(outputs.rdsOrdersDbUserLink.Value)).toEqual({ cluster: 'rds', stack: 'TestStack', databaseName: 'orders', rotationInterval: 'P30D' });
+    const deployed = { TestStack: Object.fromEntries(Object.keys(outputs).map(k => [k, typeof outputs[k].Value === 'string' ? outputs[k].Value : `value-of-${k}`])) };
+    const link = DatabaseLink.fromCdkOutputs(deployed, 'TestStack', 'rdsOrders');
+    // The host, port and reader host are the cluster's, like the user's token link.
+    expect(link).toMatchObject({
+      host: 'value-of-rdsDbHost',
+      readerHost: 'value-of-rdsDbReaderHost',
+      port: '5432',
+      databaseName: 'orders',
+      secretArn: 'value-of-rdsOrdersDbSecretArn',
+      username: undefined,
+      password: undefined,
+    });
     expect(link.rotationInterval?.toDays()).toBe(30); // so a chart built from the outputs file checks its refresh too
     // The cluster's own outputs are unchanged.
     expect(outputs.rdsDbUser.Value).toBe('postgres');
@@ -157,7 +172,7 @@ describe('a READ_WRITE user on a standard cluster', () => {
     expect(JSON.stringify(resources)).not.toMatch(/password/i);
     // The only password-shaped things: generated secrets' key name and the master's dynamic reference.
     for (const match of json.matchAll(/"([^"]*assword[^"]*)":("[^"]*"|\{)/g)) {
-      expect(match[1]).toMatch(/^(MasterUserPassword|rdsOrdersDbPassword|rdsDbPassword)$/);
+      expect(match[1]).toMatch(/^(MasterUserPassword|rdsDbPassword)$/);
     }
     expect(template.toJSON().Resources[logicalIdOf(stack, db.cluster)].Properties.MasterUserPassword['Fn::Join'][1].join(''))
       .toMatch(/^\{\{resolve:secretsmanager:/);

@@ -1,4 +1,3 @@
-import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { KubectlV35Layer } from '@aws-cdk/lambda-layer-kubectl-v35';
@@ -8,6 +7,7 @@ import * as eks from 'aws-cdk-lib/aws-eks';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as cdk8s from 'cdk8s';
 import { AuroraPostgres, ExternalSecretsOperator, PostgresLinkChart } from '../src';
+import { joined, only, validateWithEsoModels } from './eso-helpers';
 import { findingsIn, nagFindings, tempDir, testStack } from './util';
 
 const ENV = { account: '123456789012', region: 'us-east-1' };
@@ -36,53 +36,13 @@ function linkChart(db: AuroraPostgres, props: { secretStoreName?: string } = {})
   });
 }
 
-/** The OIDC issuer, as aws-cdk-lib takes it from the provider's ARN. */
-const ISSUER_OF_PROVIDER = /^\{"Fn::Select":\[1,\{"Fn::Split":\[":oidc-provider\/",\{"Ref":"EksOpenIdConnectProvider[0-9A-F]+"\}\]\}\]\}$/;
-
-/** Rebuilds a Fn::Join of strings and intrinsics into one string, each intrinsic as <<Ref:Id>> / <<GetAtt:Id.Attr>>. */
-function joined(value: any): string {
-  if (typeof value === 'string') return value;
-  if (Array.isArray(value?.['Fn::Join'])) return value['Fn::Join'][1].map(joined).join(value['Fn::Join'][0]);
-  if (typeof value?.Ref === 'string') return `<<Ref:${value.Ref}>>`;
-  if (Array.isArray(value?.['Fn::GetAtt'])) return `<<GetAtt:${value['Fn::GetAtt'].join('.')}>>`;
-  if (ISSUER_OF_PROVIDER.test(JSON.stringify(value))) return '<<issuer>>';
-  throw new Error(`unexpected intrinsic ${JSON.stringify(value)}`);
-}
-
-/** The one resource of a type whose logical id starts with a prefix. */
-function only(template: Template, type: string, idPrefix: string): [string, any] {
-  const found = Object.entries(template.findResources(type)).filter(([id]) => id.startsWith(idPrefix));
-  expect(found.map(([id]) => id)).toHaveLength(1);
-  return found[0];
-}
-
-/**
- * Validates objects against the external-secrets.io/v1 models of @kubernetes-models/external-secrets (generated
- * from External Secrets Operator's Go API types, v0.16.2). The package is ESM only: it runs in a node of its own.
- */
-function validateWithEsoModels(objects: object[]): string[] {
-  const script = `
-    import { ClusterSecretStore } from '@kubernetes-models/external-secrets/external-secrets.io/v1/ClusterSecretStore';
-    import { ExternalSecret } from '@kubernetes-models/external-secrets/external-secrets.io/v1/ExternalSecret';
-    const models = { ClusterSecretStore, ExternalSecret };
-    let input = '';
-    for await (const chunk of process.stdin) input += chunk;
-    const errors = JSON.parse(input).map(o => {
-      if (o.apiVersion !== 'external-secrets.io/v1' || !models[o.kind]) return 'no model for ' + o.apiVersion + '/' + o.kind;
-      try { new models[o.kind](o).validate(); return ''; } catch (e) { return e.message; }
-    });
-    process.stdout.write(JSON.stringify(errors));`;
-  const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { input: JSON.stringify(objects), cwd: __dirname });
-  return JSON.parse(out.toString()).filter((e: string) => e !== '');
-}
-
 describe('ExternalSecretsOperator with EKS Pod Identity (the default), a real eks.Cluster and the kubectl v1.35 layer from npm', () => {
   // aws-cdk-lib's built-in CloudFormation validator runs on this one (its report lands in outdir).
   const outdir = tempDir('eso-cdk-out');
   const { stack, vpc, cluster } = eksStack({ realLayer: true, defaultCapacity: 1, outdir });
   const db = new AuroraPostgres(stack, 'rds', { vpc, databaseName: 'orders' });
   const eso = new ExternalSecretsOperator(stack, 'Eso', { cluster });
-  db.grantReadCredentials(eso);
+  db.grantReadCredentials(eso.forNamespace('orders'));
   eso.addChart('orders-db', linkChart(db));
   // A chart added by hand, made to wait with node.addDependency.
   const own = cluster.addCdk8sChart('reports-db', new PostgresLinkChart(new cdk8s.App(), 'reports-db', {
@@ -92,11 +52,11 @@ describe('ExternalSecretsOperator with EKS Pod Identity (the default), a real ek
 
   const template = Template.fromStack(stack);
   const [helmId, helm] = only(template, 'Custom::AWSCDK-EKS-HelmChart', 'Eso');
-  const [storeId, store] = only(template, 'Custom::AWSCDK-EKS-KubernetesResource', 'EsoSecretStore');
+  const [storeId, store] = only(template, 'Custom::AWSCDK-EKS-KubernetesResource', 'EsoNamespacesordersManifest');
   const [chartId, chart] = only(template, 'Custom::AWSCDK-EKS-KubernetesResource', 'EsoChartsordersdb');
   const [ownId, ownManifest] = only(template, 'Custom::AWSCDK-EKS-KubernetesResource', 'Eksreportsdb');
   const [roleId] = only(template, 'AWS::IAM::Role', 'EsoRole');
-  const [policyId, policy] = only(template, 'AWS::IAM::Policy', 'EsoRole');
+  const [storeRoleId, storeRole] = only(template, 'AWS::IAM::Role', 'EsoNamespacesordersRole');
   const [associationId, association] = only(template, 'AWS::EKS::PodIdentityAssociation', 'Eso');
   const [agentId] = only(template, 'AWS::EKS::Addon', 'EksEksPodIdentityAgentAddon');
   const [nodegroupId] = only(template, 'AWS::EKS::Nodegroup', 'EksNodegroupDefaultCapacity');
@@ -121,37 +81,36 @@ describe('ExternalSecretsOperator with EKS Pod Identity (the default), a real ek
     });
   });
 
-  test('the ClusterSecretStore: external-secrets.io/v1, Secrets Manager of the stack\'s region, the pod\'s own credentials', () => {
+  test('no ClusterSecretStore: the orders namespace gets a SecretStore of Secrets Manager in the stack\'s region', () => {
     const objects = JSON.parse(joined(store.Properties.Manifest));
-    expect(objects).toEqual([{
-      apiVersion: 'external-secrets.io/v1',
-      kind: 'ClusterSecretStore',
-      metadata: { name: 'aws-secrets-manager', labels: expect.any(Object) },
-      spec: { provider: { aws: { service: 'SecretsManager', region: 'us-east-1' } } },
-    }]);
+    expect(objects.map((o: any) => `${o.kind}/${o.metadata.namespace}/${o.metadata.name}`)).toEqual([
+      'ServiceAccount/orders/aws-secrets-manager', 'SecretStore/orders/aws-secrets-manager',
+    ]);
+    expect(objects[1].spec.provider.aws).toEqual(expect.objectContaining({ service: 'SecretsManager', region: 'us-east-1' }));
+    expect(JSON.stringify(template.toJSON())).not.toMatch(/ClusterSecretStore/);
   });
 
   test('the store and the chart\'s ExternalSecret are valid against External Secrets\' v1 models', () => {
-    const storeObject = JSON.parse(joined(store.Properties.Manifest))[0];
+    const storeObject = JSON.parse(joined(store.Properties.Manifest))[1];
     const externalSecret = JSON.parse(joined(chart.Properties.Manifest)).find((o: any) => o.kind === 'ExternalSecret');
-    expect(externalSecret.spec.secretStoreRef).toEqual({ name: 'aws-secrets-manager', kind: 'ClusterSecretStore' });
+    expect(externalSecret.spec.secretStoreRef).toEqual({ name: 'aws-secrets-manager', kind: 'SecretStore' });
     expect(validateWithEsoModels([storeObject, externalSecret])).toEqual([]);
   });
 
   test('the validation can fail: a misspelt service, a missing region, a serviceAccountRef without name, v1beta1', () => {
-    const storeObject = JSON.parse(joined(store.Properties.Manifest))[0];
+    const storeObject = JSON.parse(joined(store.Properties.Manifest))[1];
     const aws = storeObject.spec.provider.aws;
     const withAws = (a: object) => ({ ...storeObject, spec: { provider: { aws: a } } });
     expect(validateWithEsoModels([
       withAws({ ...aws, service: 'SecretManager' }),
       withAws({ service: 'SecretsManager' }),
-      withAws({ ...aws, auth: { jwt: { serviceAccountRef: { namespace: 'external-secrets' } } } }),
+      withAws({ ...aws, auth: { jwt: { serviceAccountRef: { namespace: 'orders' } } } }),
       { ...storeObject, apiVersion: 'external-secrets.io/v1beta1' },
     ])).toEqual([
       expect.stringMatching(/provider\/aws\/service must be equal to one of the allowed values/),
       expect.stringMatching(/provider\/aws must have required property region/),
       expect.stringMatching(/serviceAccountRef must have required property name/),
-      'no model for external-secrets.io/v1beta1/ClusterSecretStore',
+      'no model for external-secrets.io/v1beta1/SecretStore',
     ]);
   });
 
@@ -171,22 +130,32 @@ describe('ExternalSecretsOperator with EKS Pod Identity (the default), a real ek
     expect(template.findResources('Custom::AWSCDK-OpenIdConnectProvider')).toEqual({});
   });
 
-  test('grantReadCredentials(eso) lets the operator\'s role read the database\'s secret, and nothing else', () => {
-    expect(policy.Properties.Roles).toEqual([{ Ref: roleId }]);
-    expect(policy.Properties.PolicyDocument.Statement).toEqual([{
-      Effect: 'Allow',
-      Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
-      Resource: { Ref: expect.stringMatching(/^rds.*Attachment/) },
+  test('grantReadCredentials(eso.forNamespace(...)) lets that namespace\'s role read the database\'s secret; the controller\'s role reads nothing', () => {
+    expect(storeRole.Properties.Policies).toEqual([{
+      PolicyName: 'LinkedSecrets',
+      PolicyDocument: {
+        Version: '2012-10-17',
+        Statement: [{
+          Effect: 'Allow',
+          Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+          Resource: { Ref: expect.stringMatching(/^rds.*Attachment/) },
+        }],
+      },
     }]);
-    expect(Stack.of(stack).resolve(db.link.secretArn)).toEqual(policy.Properties.PolicyDocument.Statement[0].Resource);
+    expect(Stack.of(stack).resolve(db.link.secretArn)).toEqual(storeRole.Properties.Policies[0].PolicyDocument.Statement[0].Resource);
+    expect(template.toJSON().Resources[roleId].Properties.Policies).toBeUndefined();
+    expect(Object.keys(template.findResources('AWS::IAM::Policy')).filter(id => id.startsWith('Eso'))).toEqual([]);
   });
 
-  test('CloudFormation order: chart manifest -> store -> Helm release -> identity, permissions, agent, nodes', () => {
+  test('CloudFormation order: namespace store (and its role) -> chart manifest (it creates the namespace) -> Helm release -> identity, agent, nodes', () => {
     const dependsOn = (id: string) => template.toJSON().Resources[id].DependsOn ?? [];
-    expect(dependsOn(chartId)).toEqual(expect.arrayContaining([storeId, helmId]));
-    expect(dependsOn(ownId)).toEqual(expect.arrayContaining([storeId, helmId]));
+    expect(dependsOn(storeId)).toContain(chartId);
+    expect(dependsOn(chartId)).toContain(helmId);
+    expect(dependsOn(chartId)).not.toContain(storeId);
+    expect(dependsOn(ownId)).toEqual(expect.arrayContaining([helmId]));
     expect(dependsOn(storeId)).toEqual(expect.arrayContaining([helmId]));
-    expect(dependsOn(helmId)).toEqual(expect.arrayContaining([roleId, policyId, associationId, agentId, nodegroupId]));
+    expect(JSON.stringify(store.Properties.Manifest)).toContain(storeRoleId); // the role (and its inline policy) first
+    expect(dependsOn(helmId)).toEqual(expect.arrayContaining([roleId, associationId, agentId, nodegroupId]));
     expect(dependsOn(helmId)).not.toContain(storeId);
     expect(ownManifest).toBeDefined();
   });
@@ -213,7 +182,7 @@ describe('ExternalSecretsOperator with IRSA', () => {
   const eso = new ExternalSecretsOperator(stack, 'Eso', {
     cluster, identityType: eks.IdentityType.IRSA, namespace: 'eso', storeName: 'secrets-manager', region: 'us-west-2',
   });
-  db.grantReadCredentials(eso);
+  db.grantReadCredentials(eso.forNamespace('orders'));
   const template = Template.fromStack(stack);
   const [roleId, role] = only(template, 'AWS::IAM::Role', 'EsoRole');
 
@@ -230,7 +199,7 @@ describe('ExternalSecretsOperator with IRSA', () => {
     expect(template.findResources('AWS::EKS::PodIdentityAssociation')).toEqual({});
   });
 
-  test('the chart annotates its ServiceAccount with the role, and the store authenticates with that ServiceAccount', () => {
+  test('the chart annotates its ServiceAccount with the role; the namespace\'s store authenticates with a ServiceAccount of its own', () => {
     const [, helm] = only(template, 'Custom::AWSCDK-EKS-HelmChart', 'Eso');
     expect(helm.Properties.Namespace).toBe('eso');
     expect(JSON.parse(joined(helm.Properties.Values))).toEqual({
@@ -238,11 +207,12 @@ describe('ExternalSecretsOperator with IRSA', () => {
       crds: { annotations: { 'helm.sh/resource-policy': 'keep' } },
       serviceAccount: { create: true, name: 'external-secrets', annotations: { 'eks.amazonaws.com/role-arn': `<<GetAtt:${roleId}.Arn>>` } },
     });
-    const [, store] = only(template, 'Custom::AWSCDK-EKS-KubernetesResource', 'EsoSecretStore');
-    const [object] = JSON.parse(joined(store.Properties.Manifest));
-    expect(object.metadata.name).toBe('secrets-manager');
+    const [, store] = only(template, 'Custom::AWSCDK-EKS-KubernetesResource', 'EsoNamespacesordersManifest');
+    const [sa, object] = JSON.parse(joined(store.Properties.Manifest));
+    expect(sa.metadata.name).toBe('secrets-manager');
+    expect(object.metadata).toEqual(expect.objectContaining({ name: 'secrets-manager', namespace: 'orders' }));
     expect(object.spec.provider.aws).toEqual({
-      service: 'SecretsManager', region: 'us-west-2', auth: { jwt: { serviceAccountRef: { name: 'external-secrets', namespace: 'eso' } } },
+      service: 'SecretsManager', region: 'us-west-2', auth: { jwt: { serviceAccountRef: { name: 'secrets-manager' } } },
     });
     expect(validateWithEsoModels([object])).toEqual([]);
   });
@@ -250,7 +220,7 @@ describe('ExternalSecretsOperator with IRSA', () => {
   test('a chart that reads another store gets a warning', () => {
     eso.addChart('orders-db', linkChart(db));
     Annotations.fromStack(stack).hasWarning('/TestStack/Eso', Match.stringLikeRegexp(
-      "ExternalSecret 'orders-db-db-links' of chart 'orders-db' reads the ClusterSecretStore 'aws-secrets-manager', but this operator's store is the ClusterSecretStore 'secrets-manager'"));
+      "ExternalSecret 'orders-db-db-links' of chart 'orders-db' reads the SecretStore 'aws-secrets-manager', but this operator's store in each namespace is 'secrets-manager'"));
   });
 
   test('a chart with an ExternalSecret of an older API version gets a warning', () => {
@@ -258,8 +228,8 @@ describe('ExternalSecretsOperator with IRSA', () => {
     new cdk8s.ApiObject(chart, 'es', {
       apiVersion: 'external-secrets.io/v1beta1',
       kind: 'ExternalSecret',
-      metadata: { name: 'legacy' },
-      spec: { secretStoreRef: { name: 'secrets-manager', kind: 'ClusterSecretStore' } },
+      metadata: { name: 'legacy', namespace: 'legacy' },
+      spec: { secretStoreRef: { name: 'secrets-manager', kind: 'SecretStore' } },
     });
     eso.addChart('legacy', chart);
     const warnings = Annotations.fromStack(stack).findWarning('/TestStack/Eso', Match.stringLikeRegexp("ExternalSecret 'legacy'"));
@@ -276,9 +246,9 @@ test('an operator in another stack than the cluster: its charts go into its stac
   new cdk8s.ApiObject(chart, 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'config', namespace: 'default' } });
   eso.addChart('config', chart);
   const template = Template.fromStack(stack);
-  const [storeId] = only(template, 'Custom::AWSCDK-EKS-KubernetesResource', 'EsoSecretStore');
+  const [helmId] = only(template, 'Custom::AWSCDK-EKS-HelmChart', 'Eso');
   const [, manifest] = only(template, 'Custom::AWSCDK-EKS-KubernetesResource', 'EsoChartsconfig');
-  expect(manifest.DependsOn).toContain(storeId);
+  expect(manifest.DependsOn).toContain(helmId);
   expect(stack.dependencies).toEqual([clusterStack]);
 });
 
@@ -287,7 +257,7 @@ describe('cdk-nag AwsSolutions', () => {
     const { app, stack, vpc, cluster } = eksStack();
     const db = new AuroraPostgres(stack, 'rds', { vpc });
     const eso = new ExternalSecretsOperator(stack, 'Eso', { cluster });
-    db.grantReadCredentials(eso);
+    db.grantReadCredentials(eso.forNamespace('orders'));
     const findings = nagFindings(app);
     // The check ran: aws-cdk-lib's own EKS resources have findings.
     expect(findings.filter(f => f.path.startsWith('TestStack/Eks/')).length).toBeGreaterThan(0);
@@ -303,7 +273,79 @@ test('chart versions from 0.16.0 on are accepted, pre-releases too', () => {
   }
 });
 
+test('Helm values: replicas with leader election and disruption budgets, resources, a private registry, raw values last', () => {
+  const { stack, cluster } = eksStack();
+  new ExternalSecretsOperator(stack, 'Eso', {
+    cluster,
+    replicas: 2,
+    resources: { cpuRequest: '50m', memoryRequest: '128Mi', memoryLimit: '256Mi' },
+    imageRegistry: '123456789012.dkr.ecr.us-east-1.amazonaws.com/ghcr',
+    helmValues: { priorityClassName: 'system-cluster-critical', webhook: { replicaCount: 3 }, crds: { createPushSecret: false } },
+  });
+  const [, helm] = only(Template.fromStack(stack), 'Custom::AWSCDK-EKS-HelmChart', 'Eso');
+  const resources = { requests: { cpu: '50m', memory: '128Mi' }, limits: { memory: '256Mi' } };
+  const image = { repository: '123456789012.dkr.ecr.us-east-1.amazonaws.com/ghcr/external-secrets/external-secrets' };
+  const pdb = { enabled: true, minAvailable: 1 };
+  expect(JSON.parse(helm.Properties.Values)).toEqual({
+    installCRDs: true,
+    crds: { annotations: { 'helm.sh/resource-policy': 'keep' }, createPushSecret: false },
+    serviceAccount: { create: true, name: 'external-secrets' },
+    replicaCount: 2,
+    leaderElect: true,
+    podDisruptionBudget: pdb,
+    resources,
+    image,
+    webhook: { replicaCount: 3, podDisruptionBudget: pdb, resources, image },
+    certController: { resources, image },
+    priorityClassName: 'system-cluster-critical',
+  });
+});
+
+test('one replica: no leader election, no disruption budget (it would block node drains)', () => {
+  const { stack, cluster } = eksStack();
+  new ExternalSecretsOperator(stack, 'Eso', { cluster, replicas: 1, podDisruptionBudget: false });
+  const [, helm] = only(Template.fromStack(stack), 'Custom::AWSCDK-EKS-HelmChart', 'Eso');
+  expect(Object.keys(JSON.parse(helm.Properties.Values))).toEqual(['installCRDs', 'crds', 'serviceAccount']);
+});
+
 describe('bad input', () => {
+  test('a second operator on the same cluster', () => {
+    const { stack, cluster } = eksStack();
+    new ExternalSecretsOperator(stack, 'Eso', { cluster });
+    expect(() => new ExternalSecretsOperator(stack, 'Eso2', { cluster, namespace: 'eso2' })).toThrow(
+      "ExternalSecretsOperator at 'TestStack/Eso2': invalid cluster 'TestStack/Eks'. Allowed: a cluster without an External Secrets Operator: this one already has TestStack/Eso, and a second Helm release would fight it over the CRDs, the webhooks and the stores. Fix: share that operator (pass it where this one is used), and add its stores with forNamespace");
+  });
+
+  test('a second operator on the same cluster imported twice by name', () => {
+    const { app } = eksStack();
+    const imported = (name: string) => {
+      const stack = new Stack(app, name, { env: ENV });
+      return { stack, cluster: eks.Cluster.fromClusterAttributes(stack, 'Eks', { clusterName: 'shared', kubectlRoleArn: 'arn:aws:iam::123456789012:role/kubectl' }) };
+    };
+    const first = imported('One');
+    new ExternalSecretsOperator(first.stack, 'Eso', { cluster: first.cluster });
+    const second = imported('Two');
+    expect(() => new ExternalSecretsOperator(second.stack, 'Eso', { cluster: second.cluster })).toThrow(/invalid cluster 'Two\/Eks'\. Allowed: a cluster without an External Secrets Operator: this one already has One\/Eso/);
+  });
+
+  test('replicas that are not a whole number of 1 or more', () => {
+    expect(() => operator({ replicas: 0 })).toThrow(/invalid replicas 0\. Allowed: a whole number, 1 or more\. Fix: use e\.g\. 2/);
+  });
+
+  test('a disruption budget with one replica', () => {
+    expect(() => operator({ podDisruptionBudget: true })).toThrow(
+      /invalid podDisruptionBudget true\. Allowed: true only with replicas of 2 or more: with one replica, a budget of minAvailable 1 blocks every node drain\. Fix: set replicas: 2/);
+  });
+
+  test('a resource that is not a Kubernetes quantity', () => {
+    expect(() => operator({ resources: { memoryRequest: '128MB' } })).toThrow(/invalid resources\.memoryRequest '128MB'\. Allowed: a Kubernetes quantity/);
+  });
+
+  test('an image registry with a scheme', () => {
+    expect(() => operator({ imageRegistry: 'https://registry.example.com/' })).toThrow(
+      /invalid imageRegistry 'https:\/\/registry\.example\.com\/'\. Allowed: a registry host, optionally with a port and a path, lower case, without a scheme/);
+  });
+
   const operator = (props: Partial<ConstructorParameters<typeof ExternalSecretsOperator>[2]> = {}) => {
     const { stack, cluster } = eksStack();
     return new ExternalSecretsOperator(stack, 'Eso', { cluster, ...props });

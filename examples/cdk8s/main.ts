@@ -12,7 +12,8 @@ import { DatabaseLink, LinkSecretMode, PostgresLinkChart } from '../../src';
 
 export function buildApp(outputsFile: string, app: App = new App()): App {
   const outputs = JSON.parse(fs.readFileSync(outputsFile, 'utf8'));
-  // The service's own user (db.addDatabaseUser('orders', ...) in the CDK app): its outputs are rdsOrdersDb*.
+  // The service's own user (db.addDatabaseUser('orders', ...) in the CDK app): its outputs rdsOrdersDbSecretArn and
+  // rdsOrdersDbUserLink name its cluster's (rdsDb*), which give the host and port.
   const database = DatabaseLink.fromCdkOutputs(outputs, 'OrdersDb', 'rdsOrders');
 
   const chart = new PostgresLinkChart(app, 'orders-db', {

@@ -12,6 +12,7 @@ import { goDuration } from './private/go-duration';
 import { IamPodOptions, iamPodOptions, linkIamContainer } from './private/iam-pod';
 import { PLACEHOLDERS, ResolvedLink, TokenResolver, hasToken, literalOf, resolveLinks } from './private/link-variables';
 import { DNS_LABEL_RULE, DNS_SUBDOMAIN_RULE, isDnsLabel, isDnsSubdomain } from './private/names';
+import { checkLinkChartProps } from './private/prop-types';
 import { rdsCaBundle } from './private/rds-ca';
 import { hasCustomResolvers, resolveTokenWithApp } from './private/token-resolution';
 import { SecretStoreKind } from './secret-store-kind';
@@ -52,14 +53,16 @@ export interface PostgresLinkChartProps {
   /**
    * The External Secrets Operator store that reads AWS Secrets Manager (`EXTERNAL_SECRET` mode).
    *
-   * @default 'aws-secrets-manager'
+   * @default 'aws-secrets-manager' (the store `ExternalSecretsOperator` renders in each namespace)
    */
   readonly secretStoreName?: string;
 
   /**
-   * The kind of that store.
+   * The kind of that store. A SecretStore of the chart's own namespace reads only what that namespace was
+   * granted (`ExternalSecretsOperator.forNamespace`); a ClusterSecretStore serves every namespace that its
+   * `conditions` admit.
    *
-   * @default SecretStoreKind.CLUSTER_SECRET_STORE
+   * @default SecretStoreKind.SECRET_STORE
    */
   readonly secretStoreKind?: SecretStoreKind;
 
@@ -217,7 +220,8 @@ export class PostgresLinkChart extends Chart {
   private readonly iamPod?: IamPodOptions;
 
   constructor(scope: Construct, id: string, props: PostgresLinkChartProps) {
-    super(scope, id, { namespace: props.namespace, labels: props.labels });
+    super(scope, id, { namespace: props?.namespace, labels: props?.labels });
+    checkLinkChartProps(this, props);
 
     if (!isDnsLabel(props.namespace)) {
       throwPropError(this, {
@@ -307,7 +311,7 @@ export class PostgresLinkChart extends Chart {
         prop: 'secretStoreName', value: storeName, allowed: DNS_SUBDOMAIN_RULE, fix: "give the name of the store, e.g. 'aws-secrets-manager'",
       });
     }
-    const storeKind = props.secretStoreKind ?? SecretStoreKind.CLUSTER_SECRET_STORE;
+    const storeKind = props.secretStoreKind ?? SecretStoreKind.SECRET_STORE;
     if (!Object.values(SecretStoreKind).includes(storeKind)) {
       throwPropError(this, {
         prop: 'secretStoreKind', value: String(storeKind), allowed: "SecretStoreKind.CLUSTER_SECRET_STORE ('ClusterSecretStore') or SecretStoreKind.SECRET_STORE ('SecretStore')", fix: 'use one of those',

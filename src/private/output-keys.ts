@@ -28,11 +28,14 @@ export const READER_HOST_SUFFIX = 'DbReaderHost';
  */
 export const ROTATION_INTERVAL_SUFFIX = 'DbRotationInterval';
 
-/** The optional output of how the link's user logs in (`IAM`; absent or `PASSWORD`: a password). */
-export const AUTHENTICATION_SUFFIX = 'DbAuthentication';
 
-/** The optional output of the database's region (IAM tokens are signed for it). */
-export const REGION_SUFFIX = 'DbRegion';
+/**
+ * The suffix of a database user's link output (`<moduleName>DbUserLink`): JSON with what the user's link has of
+ * its own (`cluster`: the cluster's moduleName, `stack`: the stack of the cluster's outputs, `databaseName`,
+ * `rotationInterval` in ISO 8601 when rotated); host, port and reader host are the cluster's outputs, the user
+ * name and password the secret's (`<moduleName>DbSecretArn`).
+ */
+export const USER_LINK_SUFFIX = 'DbUserLink';
 
 /** The output key of one field of a module's link. */
 export function outputKey(moduleName: string, field: LinkOutputField): string {

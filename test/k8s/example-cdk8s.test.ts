@@ -45,9 +45,9 @@ describe('the example cdk8s app, synthesized by the real cdk8s CLI from the samp
       rds_db_user: '{{ .link0Username }}', // the current login: orders or orders_clone, as rotation alternates
       rds_db_password: '{{ .link0Password }}',
       rds_db_name: 'orders',
-      rds_db_host: SAMPLE.rdsOrdersDbHost,
+      rds_db_host: SAMPLE.rdsDbHost, // the user's host is its cluster's
       rds_db_port: '5432',
-      rds_db_url: `postgresql://{{ .link0Username | urlquery | replace "+" "%20" }}:{{ .link0Password | urlquery | replace "+" "%20" }}@${SAMPLE.rdsOrdersDbHost}:5432/orders?sslmode=verify-full&sslrootcert=/etc/rds-ca/ca.pem`,
+      rds_db_url: `postgresql://{{ .link0Username | urlquery | replace "+" "%20" }}:{{ .link0Password | urlquery | replace "+" "%20" }}@${SAMPLE.rdsDbHost}:5432/orders?sslmode=verify-full&sslrootcert=/etc/rds-ca/ca.pem`,
     });
   });
 
@@ -74,11 +74,11 @@ describe('the example cdk8s app, synthesized by the real cdk8s CLI from the samp
 
 test('CDK_OUTPUTS_FILE points the example at another outputs file (another deployment: its host and secret)', () => {
   const file = path.join(tempDir('outputs'), 'cdk-outputs.json');
-  const other = { ...SAMPLE, rdsOrdersDbHost: 'other.cluster-x.us-east-1.rds.amazonaws.com', rdsOrdersDbSecretArn: `${SAMPLE.rdsOrdersDbSecretArn}x` };
+  const other = { ...SAMPLE, rdsDbHost: 'other.cluster-x.us-east-1.rds.amazonaws.com', rdsOrdersDbSecretArn: `${SAMPLE.rdsOrdersDbSecretArn}x` };
   fs.writeFileSync(file, JSON.stringify({ OrdersDb: other }));
   const { objects } = synthExample({ CDK_OUTPUTS_FILE: file });
   const spec = find(objects, 'ExternalSecret').spec;
-  expect(spec.target.template.data.rds_db_host).toBe(other.rdsOrdersDbHost);
+  expect(spec.target.template.data.rds_db_host).toBe(other.rdsDbHost);
   expect(spec.data.map((d: any) => d.remoteRef.key)).toEqual([other.rdsOrdersDbSecretArn, other.rdsOrdersDbSecretArn]);
 }, 120_000);
 

@@ -81,14 +81,14 @@ test('tokenRefresherImage overrides the image', () => {
 test('an IAM link from an outputs file works the same', () => {
   const outputs = {
     Db: {
-      rdsOrdersDbHost: 'h.eu-west-1.rds.amazonaws.com',
-      rdsOrdersDbPort: '5432',
-      rdsOrdersDbName: 'orders',
-      rdsOrdersDbUser: 'orders',
-      rdsOrdersDbPassword: 'NONE',
+      rdsDbHost: 'h.eu-west-1.rds.amazonaws.com',
+      rdsDbPort: '5432',
+      rdsDbName: 'app',
+      rdsDbUser: 'FROM_SECRET',
+      rdsDbPassword: 'FROM_SECRET',
+      rdsDbSecretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:master-AbCdEf',
       rdsOrdersDbSecretArn: 'NONE',
-      rdsOrdersDbAuthentication: 'IAM',
-      rdsOrdersDbRegion: 'eu-west-1',
+      rdsOrdersDbUserLink: JSON.stringify({ cluster: 'rds', stack: 'Db', databaseName: 'orders', authentication: 'IAM', username: 'orders', region: 'eu-west-1' }),
     },
   };
   const c = chart({ links: [{ moduleName: 'rds', database: DatabaseLink.fromCdkOutputs(outputs, 'Db', 'rdsOrders') }] });

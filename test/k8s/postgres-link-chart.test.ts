@@ -92,7 +92,7 @@ describe('EXTERNAL_SECRET (the default)', () => {
       metadata: { name: 'orders-db-db-links', namespace: 'orders' },
       spec: {
         refreshInterval: '1h',
-        secretStoreRef: { name: 'aws-secrets-manager', kind: 'ClusterSecretStore' },
+        secretStoreRef: { name: 'aws-secrets-manager', kind: 'SecretStore' },
         target: {
           name: 'orders-db-db-links',
           creationPolicy: 'Owner',

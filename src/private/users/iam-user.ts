@@ -17,7 +17,15 @@ export interface IamUserInput {
  * `iamAuthentication: false` (RDS would refuse every token).
  */
 export function checkIamUser(scope: IConstruct, props: IamUserInput, host: UserHost): void {
-  if (!host.iamAuthentication) {
+  if (host.clusterResourceId === undefined) {
+    throwPropError(scope, {
+      prop: 'authentication',
+      value: 'IAM',
+      allowed: 'IAM users only on a cluster whose resource id (DbClusterResourceId) this app knows, which rds-db:connect names: an imported cluster (fromClusterAttributes) does not give it',
+      fix: 'add the IAM user to the AuroraPostgres in the cluster\'s own stack, or use DatabaseAuthentication.PASSWORD',
+    });
+  }
+  if (host.iamAuthentication === false) {
     throwPropError(scope, {
       prop: 'authentication',
       value: 'IAM',
@@ -59,7 +67,7 @@ export function checkProxyAuthentication(scope: IConstruct, authentication: 'PAS
  * (by its `prx-` id): pods connect through the proxy when there is one, and the token names the host they use.
  */
 export function grantIamConnect(scope: IConstruct, grantee: iam.IGrantable, host: UserHost, username: string): iam.Grant {
-  const resourceArns = [dbUserArn(scope, { resourceId: host.clusterResourceId, username, region: host.region })];
+  const resourceArns = [dbUserArn(scope, { resourceId: host.clusterResourceId!, username, region: host.region })];
   if (host.proxyArn) resourceArns.push(dbUserArn(scope, { resourceId: proxyResourceId(host.proxyArn), username, region: host.region }));
   return iam.Grant.addToPrincipal({ grantee, actions: ['rds-db:connect'], resourceArns });
 }

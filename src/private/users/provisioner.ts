@@ -1,10 +1,11 @@
-import { CfnElement, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Aws, CfnElement, Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { ProviderFunction } from './provider-function';
+import { CLUSTER_TAG_KEY } from './user-host';
 
 /** What the provisioner needs to know about the cluster it serves. */
 export interface UserProvisionerProps {
@@ -15,12 +16,16 @@ export interface UserProvisionerProps {
   readonly cluster: ec2.IConnectable;
   /** The master credentials the function logs in with. */
   readonly masterSecret: secretsmanager.ISecret;
+  /** The value of the `CLUSTER_TAG_KEY` tag on the secrets of this cluster's users: the function reads those. */
+  readonly clusterTag: string;
 }
 
 /**
  * The one user provisioning function of a cluster (a child of the `AuroraPostgres` construct, shared by all its
  * users) and the CDK provider framework in front of it. The function runs in the cluster's private subnets with
- * a security group the cluster admits, and may read exactly the master secret and the users' secrets.
+ * a security group the cluster admits, and may read exactly the master secret and the secrets tagged as this
+ * cluster's users' (`cdk-aurora-postgres:cluster`): one statement whatever the number of users, which names no
+ * user's secret, so users in other stacks add nothing to this one.
  */
 export class UserProvisioner extends Construct {
   /** The cluster's provisioner, created on first use. */
@@ -59,6 +64,12 @@ export class UserProvisioner extends Construct {
     // The function must reach the cluster when it runs (and still when it drops users on stack deletion).
     this.function.node.addDependency(...ingressRules);
     this.allowReading(props.masterSecret);
+    this.function.addToRolePolicy(new iam.PolicyStatement({
+      actions: ['secretsmanager:GetSecretValue'],
+      // Pseudo parameters, not the stack's literal region and account: one resource string for cdk-nag.
+      resources: [`arn:${Aws.PARTITION}:secretsmanager:${Aws.REGION}:${Aws.ACCOUNT_ID}:secret:*`],
+      conditions: { StringEquals: { [`secretsmanager:ResourceTag/${CLUSTER_TAG_KEY}`]: props.clusterTag } },
+    }));
 
     const provider = new cr.Provider(this, 'Provider', { onEventHandler: this.function });
     this.serviceToken = provider.serviceToken;
@@ -80,6 +91,10 @@ export class UserProvisioner extends Construct {
       { id: managed('AWSLambdaBasicExecutionRole'), reason: 'The AWS-managed minimum for a function: its own logs.' },
       { id: managed('AWSLambdaVPCAccessExecutionRole'), reason: 'The AWS-managed minimum for a function in a VPC: its network interfaces.' },
     );
+    Validations.of(this.function).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:*]',
+      reason: `GetSecretValue only on the secrets tagged ${CLUSTER_TAG_KEY} with this cluster (the users' secrets, in whatever stack), a condition of the statement.`,
+    });
     const fn = Stack.of(this).getLogicalId(this.function.node.defaultChild as CfnElement);
     Validations.of(provider).acknowledge(
       { id: managed('AWSLambdaBasicExecutionRole'), reason: 'The CDK provider framework\'s function: its own logs only.' },

@@ -32,13 +32,24 @@ const MAX_ROTATION = Duration.days(1000);
 /** The usernames already taken per cluster host (a user name may be used once per cluster). */
 const taken = new WeakMap<UserHost, Set<string>>();
 
+/** Whether a name is one `addDatabaseUser` accepts (pattern, length, reserved names and suffixes). */
+export function isUsableUsername(username: string): boolean {
+  const lower = username.toLowerCase();
+  const reserved = RESERVED_USERS.includes(lower) || lower.startsWith('rds') || lower.startsWith('pg_');
+  return NAME.test(username) && !reserved && !username.endsWith(CLONE_SUFFIX) && !username.endsWith(OWNER_SUFFIX);
+}
+
+/** The user names added to a cluster so far. */
+export function usernamesOn(host: UserHost): string[] {
+  return [...taken.get(host) ?? []];
+}
+
 /** Validates a user's props against its cluster and fills in the defaults. */
 export function validateUser(scope: IConstruct, props: UserInput, host: UserHost): ValidUser {
   const { username } = props;
   if (!Token.isUnresolved(username)) {
     const lower = username.toLowerCase();
-    const reserved = RESERVED_USERS.includes(lower) || lower.startsWith('rds') || lower.startsWith('pg_');
-    if (!NAME.test(username) || reserved || username.endsWith(CLONE_SUFFIX) || username.endsWith(OWNER_SUFFIX)) {
+    if (!isUsableUsername(username)) {
       throwPropError(scope, {
         prop: 'username',
         value: username,

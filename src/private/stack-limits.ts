@@ -1,0 +1,64 @@
+import { Annotations, CfnOutput, CfnResource, Stack } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
+
+/** CloudFormation's limits per stack (template as uploaded through S3). */
+export const STACK_LIMITS = { resources: 500, outputs: 200, bytes: 1_000_000 } as const;
+
+/** Past this share of a limit, a stack with the library's resources gets a warning. */
+export const WARN_AT = 0.8;
+
+export const STACK_LIMITS_WARNING = 'cdk-aurora-postgres:stackLimits';
+
+/** One of the library's constructs in a stack. */
+interface Owner {
+  readonly construct: IConstruct;
+  readonly isUser: boolean;
+}
+
+/** Stack -> the library's constructs in it (clusters and users) whose resources count as the library's. */
+const watched = new WeakMap<Stack, Owner[]>();
+
+/**
+ * Watches the stack of `owner` (an `AuroraPostgres` or a `DatabaseUser`): at synth, if the stack crosses 80% of a
+ * CloudFormation limit (500 resources, 200 outputs, 1,000,000 template bytes), it gets one warning per limit,
+ * naming the count, the library's share and the fix.
+ */
+export function watchStackLimits(construct: IConstruct, kind: 'cluster' | 'user'): void {
+  const stack = Stack.of(construct);
+  const owner = { construct, isUser: kind === 'user' };
+  const owners = watched.get(stack);
+  if (owners) {
+    owners.push(owner);
+    return;
+  }
+  const list = [owner];
+  watched.set(stack, list);
+  stack.node.addValidation({ validate: () => { check(stack, list); return []; } });
+}
+
+function check(stack: Stack, owners: Owner[]): void {
+  const resources = stack.node.findAll().filter(c => CfnResource.isCfnResource(c) && Stack.of(c) === stack);
+  const outputs = stack.node.findAll().filter(c => c instanceof CfnOutput && Stack.of(c) === stack);
+  const ownerPaths = owners.map(o => `${o.construct.node.path}/`);
+  const ours = (c: IConstruct) => ownerPaths.some(p => `${c.node.path}/`.startsWith(p));
+  const users = owners.filter(o => o.isUser).length;
+  const fix = 'Fix: give each service a stack of its own for its DatabaseUser and its chart (new DatabaseUser(serviceStack, id, { database, ... }), and the chart applied from serviceStack); see docs/scale.md';
+  const warn = (what: string, count: number, limit: number, share: string) => {
+    Annotations.of(stack).addWarningV2(STACK_LIMITS_WARNING,
+      `Stack '${stack.stackName}' holds ${count} ${what}, ${Math.round(count / limit * 100)}% of CloudFormation's limit of ${limit}${share}. ${fix}`);
+  };
+  const libraryResources = resources.filter(ours).length;
+  if (libraryResources > 0 && resources.length > STACK_LIMITS.resources * WARN_AT) {
+    warn('resources', resources.length, STACK_LIMITS.resources, ` (${libraryResources} from cdk-aurora-postgres, ${users} database user(s))`);
+  }
+  const libraryOutputs = outputs.filter(ours).length;
+  if (libraryOutputs > 0 && outputs.length > STACK_LIMITS.outputs * WARN_AT) {
+    warn('outputs', outputs.length, STACK_LIMITS.outputs, ` (${libraryOutputs} from cdk-aurora-postgres, ${users} database user(s))`);
+  }
+  // The template as the CDK writes it (JSON, indented by one space): rendered once more, only for this check.
+  const template = (stack as unknown as { _toCloudFormation(): unknown })._toCloudFormation();
+  const bytes = Buffer.byteLength(JSON.stringify(template, undefined, 1));
+  if (bytes > STACK_LIMITS.bytes * WARN_AT) {
+    warn('template bytes', bytes, STACK_LIMITS.bytes, ` (with ${users} database user(s); each chart applied in this stack carries its manifests, the CA bundle among them)`);
+  }
+}

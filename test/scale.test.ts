@@ -1,0 +1,134 @@
+import { CfnWaitConditionHandle, Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { scaleApp, sizesOf } from '../bench/scale-app';
+import { AuroraPostgres, DatabaseUser } from '../src';
+import { testStack } from './util';
+
+/** The goals of issue 15 per added service (with charts that mount a shared CA ConfigMap; see bench/README.md). */
+const PER_SERVICE = { resources: 8, outputs: 2, bytes: 18 * 1024 - 10 * 1024 /* room for a per-region CA bundle */ };
+
+function oneStack(n: number) {
+  const built = scaleApp(n, 'one stack', { sharedCa: true });
+  const assembly = built.app.synth();
+  return { ...built, assembly, size: sizesOf(assembly)[0], template: assembly.getStackByName('Platform').template };
+}
+
+describe('N services in one stack (cluster, operator, users and their charts)', () => {
+  const sizes = [1, 10, 50].map(n => ({ n, ...oneStack(n) }));
+  const [one, , fifty] = sizes;
+
+  test.each(sizes.map(s => [s.n, s] as const))('%d service(s): one multi-user rotation function, one provisioning function', (_n, s) => {
+    const template = Template.fromJSON(s.template);
+    // The master's single-user rotation application and the users' one multi-user application.
+    template.resourceCountIs('AWS::Serverless::Application', 2);
+    template.resourceCountIs('AWS::Lambda::Function', 2); // the provisioning function and its provider framework
+    template.resourceCountIs('Custom::PostgresUser', s.n);
+    template.resourceCountIs('AWS::SecretsManager::RotationSchedule', s.n + 1);
+    const users = template.findResources('AWS::SecretsManager::RotationSchedule', {
+      Properties: { RotationLambdaARN: { 'Fn::GetAtt': [Match.stringLikeRegexp('^rdsUserRotation'), 'Outputs.RotationLambdaARN'] } },
+    });
+    expect(Object.keys(users)).toHaveLength(s.n);
+  });
+
+  test('50 services fit CloudFormation\'s limits: <= 500 resources, <= 200 outputs, <= 1,000,000 template bytes', () => {
+    expect(fifty.size.resources).toBeLessThanOrEqual(500);
+    expect(fifty.size.outputs).toBeLessThanOrEqual(200);
+    expect(fifty.size.bytes).toBeLessThanOrEqual(1_000_000);
+  });
+
+  test('each added service costs at most 8 resources, 2 outputs and 8 KiB of template besides its CA bundle', () => {
+    const per = (key: 'resources' | 'outputs' | 'bytes') => (fifty.size[key] - one.size[key]) / 49;
+    expect(per('resources')).toBeLessThanOrEqual(PER_SERVICE.resources);
+    expect(per('outputs')).toBeLessThanOrEqual(PER_SERVICE.outputs);
+    expect(per('bytes')).toBeLessThanOrEqual(PER_SERVICE.bytes);
+  });
+
+  test('no stack-limit warning below 80%', () => {
+    expect(fifty.assembly.getStackByName('Platform').messages.filter(m => String(m.entry.data).includes('cdk-aurora-postgres:stackLimits'))).toEqual([]);
+  });
+});
+
+describe('each service in a stack of its own', () => {
+  const built = scaleApp(2, 'service stacks', { sharedCa: true });
+  const assembly = built.app.synth();
+  const platform = Template.fromStack(built.platform);
+  const [first, second] = built.services.map(s => Template.fromStack(s));
+
+  test('the platform stack holds no user: no user resource, secret, schedule, output or statement naming one', () => {
+    platform.resourceCountIs('Custom::PostgresUser', 0);
+    platform.resourceCountIs('AWS::SecretsManager::Secret', 1); // the master's
+    const json = JSON.stringify(assembly.getStackByName('Platform').template);
+    expect(json).not.toMatch(/svc[01]/i);
+    expect(json).not.toContain('Service0');
+  });
+
+  test('each service stack holds its user, secret, schedule, operator grant and chart, and two outputs', () => {
+    for (const [i, t] of [first, second].entries()) {
+      expect(Object.values<any>(t.toJSON().Resources).map(r => r.Type).sort()).toEqual([
+        'AWS::IAM::Policy',
+        'AWS::SecretsManager::ResourcePolicy',
+        'AWS::SecretsManager::RotationSchedule',
+        'AWS::SecretsManager::Secret',
+        'AWS::SecretsManager::SecretTargetAttachment',
+        'Custom::AWSCDK-EKS-KubernetesResource',
+        'Custom::PostgresUser',
+      ]);
+      expect(Object.keys(t.toJSON().Outputs).sort()).toEqual([`rdsSvc${i}DbSecretArn`, `rdsSvc${i}DbUserLink`]);
+      // The shared rotation function and provisioner come from the platform stack.
+      t.hasResourceProperties('AWS::SecretsManager::RotationSchedule', {
+        RotationLambdaARN: { 'Fn::ImportValue': Match.stringLikeRegexp('rdsUserRotation') },
+      });
+      t.hasResourceProperties('Custom::PostgresUser', {
+        ServiceToken: { 'Fn::ImportValue': Match.stringLikeRegexp('rdsUserProvisioner') },
+      });
+    }
+  });
+
+  test('a service stack depends on the platform stack only: it deploys and is destroyed on its own, after it', () => {
+    for (const service of built.services) {
+      const deps = service.dependencies.map(d => d.stackName);
+      expect(deps).toEqual(['Platform']);
+    }
+    expect(built.platform.dependencies).toEqual([]);
+  });
+
+  test('users in one stack are provisioned one after the other; across stacks they are not chained', () => {
+    const resource = (t: Template) => Object.values<any>(t.findResources('Custom::PostgresUser'))[0];
+    expect(JSON.stringify(resource(second).DependsOn ?? [])).not.toContain('Usersvc0');
+  });
+});
+
+describe('the stack-limit warning', () => {
+  test('a stack past 80% of the template limit because of the charts: the count and the fix', () => {
+    const built = scaleApp(5, 'one stack'); // today's chart: the whole CA bundle in each manifest
+    Annotations.fromStack(built.platform).hasWarning('/Platform', Match.stringLikeRegexp(
+      "^Stack 'Platform' holds \\d+ template bytes, \\d+% of CloudFormation's limit of 1000000 \\(with 5 database user\\(s\\); .*Fix: give each service a stack of its own for its DatabaseUser and its chart"));
+  });
+
+  test('a stack past 80% of the resource limit because of users: the count, the library\'s share and the fix', () => {
+    const { stack, vpc } = testStack({ env: { account: '123456789012', region: 'us-east-1' } });
+    const db = new AuroraPostgres(stack, 'rds', { vpc });
+    for (let i = 0; i < 80; i++) db.addDatabaseUser(`u${i}`, { username: `u${i}` });
+    Annotations.fromStack(stack).hasWarning('/TestStack', Match.stringLikeRegexp(
+      "^Stack 'TestStack' holds 4\\d\\d resources, \\d+% of CloudFormation's limit of 500 \\(\\d+ from cdk-aurora-postgres, 80 database user\\(s\\)\\)\\. Fix: give each service a stack of its own"));
+    Annotations.fromStack(stack).hasWarning('/TestStack', Match.stringLikeRegexp(
+      "^Stack 'TestStack' holds 1\\d\\d outputs, \\d+% of CloudFormation's limit of 200 \\(\\d+ from cdk-aurora-postgres, 80 database user\\(s\\)\\)"));
+  });
+
+  test('not for a stack without the library\'s resources', () => {
+    const built = scaleApp(0, 'one stack');
+    const other = new Stack(built.app, 'Other');
+    for (let i = 0; i < 450; i++) new CfnWaitConditionHandle(other, `H${i}`);
+    expect(Annotations.fromStack(other).findWarning('*', Match.stringLikeRegexp('cdk-aurora-postgres'))).toEqual([]);
+  });
+});
+
+describe('a user in a service stack of a database with an RDS Proxy', () => {
+  test('is refused: the proxy lists every user\'s secret, so the stacks would depend on each other', () => {
+    const { app, stack, vpc } = testStack({ env: { account: '123456789012', region: 'us-east-1' } });
+    const db = new AuroraPostgres(stack, 'rds', { vpc, proxy: true });
+    const service = new Stack(app, 'Orders', { env: { account: '123456789012', region: 'us-east-1' } });
+    expect(() => new DatabaseUser(service, 'User', { database: db, username: 'orders', rotation: false })).toThrow(
+      /DatabaseUser at 'Orders\/User': invalid scope 'Orders'\. Allowed: the stack of the database \(TestStack\) .*Fix: create this user in the database's stack/);
+  });
+});
