@@ -1,7 +1,7 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as rds from 'aws-cdk-lib/aws-rds';
-import { AuroraPostgres, AuroraPostgresProps, DatabaseAuthentication, DatabaseLink, DatabasePodIdentity, DatabaseUserOptions } from '../src';
+import { AuroraPostgres, AuroraPostgresProps, DatabaseAuthentication, DatabaseLink, DatabasePodIdentity, DatabaseUser, DatabaseUserOptions } from '../src';
 import { nagFindings, testStack } from './util';
 
 const env = { account: '123456789012', region: 'eu-west-1' };
@@ -165,4 +165,20 @@ test('cdk-nag clean: an IAM user granted to a Pod Identity, behind a proxy', () 
   const { app, user, pods } = iamUser({ proxy: true, proxyOptions: { authentication: DatabaseAuthentication.IAM } });
   user.grantConnect(pods);
   expect(nagFindings(app)).toEqual([]);
+});
+
+test('refuses an IAM user on an imported cluster (no resource id for rds-db:connect)', () => {
+  const { stack, vpc } = testStack({ env });
+  const db = new AuroraPostgres(stack, 'rds', { vpc });
+  const imported = AuroraPostgres.fromClusterAttributes(stack, 'Imported', {
+    clusterIdentifier: 'orders',
+    clusterEndpointAddress: 'orders.cluster-abc.eu-west-1.rds.amazonaws.com',
+    port: 5432,
+    secret: db.secret!,
+    securityGroups: [],
+    vpc,
+    moduleName: 'imported',
+  });
+  expect(() => new DatabaseUser(stack, 'Orders', { database: imported, username: 'orders', databaseName: 'orders', authentication: DatabaseAuthentication.IAM })).toThrow(
+    "invalid authentication 'IAM'. Allowed: IAM users only on a cluster whose resource id (DbClusterResourceId) this app knows");
 });
