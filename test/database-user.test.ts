@@ -316,10 +316,35 @@ describe('bad input', () => {
   });
 
   test('a rotation interval outside Secrets Manager\'s range', () => {
-    expect(() => add({ username: 'orders', rotationInterval: Duration.hours(3) }))
-      .toThrow("invalid rotationInterval '3 hours'. Allowed: from 4 hours to 1000 days");
-    expect(() => add({ username: 'orders', rotationInterval: Duration.days(1001) }))
-      .toThrow("invalid rotationInterval '1001 days'. Allowed: from 4 hours to 1000 days");
+    const allowed = 'Allowed: whole hours from 4 to 23, or whole days from 1 to 1000';
+    expect(() => add({ username: 'orders', rotationInterval: Duration.hours(3) })).toThrow(`invalid rotationInterval '3 hours'. ${allowed}`);
+    expect(() => add({ username: 'orders', rotationInterval: Duration.days(1001) })).toThrow(`invalid rotationInterval '1001 days'. ${allowed}`);
+  });
+
+  test('a rotation interval Secrets Manager does not schedule: not whole hours below a day, not whole days above', () => {
+    // Today's code renders these as rate(270 minutes) and rate(25 hours).
+    expect(() => add({ username: 'orders', rotationInterval: Duration.minutes(270) })).toThrow("invalid rotationInterval '4 hours 30 minutes'");
+    expect(() => add({ username: 'orders', rotationInterval: Duration.hours(25) })).toThrow("invalid rotationInterval '1 day 1 hour'");
+  });
+
+  test('adoptExistingRoles reaches the function only when set (an existing user\'s resource does not change)', () => {
+    const { stack, vpc } = testStack();
+    const db = new AuroraPostgres(stack, 'rds', { vpc });
+    db.addDatabaseUser('orders', { username: 'orders' });
+    db.addDatabaseUser('legacy', { username: 'legacy', adoptExistingRoles: true });
+    const t = Template.fromStack(stack);
+    t.hasResourceProperties('Custom::PostgresUser', { Username: 'orders', AdoptExistingRoles: Match.absent() });
+    t.hasResourceProperties('Custom::PostgresUser', { Username: 'legacy', AdoptExistingRoles: 'true' });
+  });
+
+  test('whole hours and days give rate(N hours) and rate(N days)', () => {
+    for (const [interval, expression] of [[Duration.hours(12), 'rate(12 hours)'], [Duration.hours(48), 'rate(2 days)']] as const) {
+      const { stack, vpc } = testStack();
+      new AuroraPostgres(stack, 'rds', { vpc }).addDatabaseUser('orders', { username: 'orders', rotationInterval: interval });
+      Template.fromStack(stack).hasResourceProperties('AWS::SecretsManager::RotationSchedule', {
+        RotationRules: { ScheduleExpression: expression },
+      });
+    }
   });
 
   test('a module name that is not letters and digits', () => {

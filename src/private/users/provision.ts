@@ -1,29 +1,34 @@
 /**
  * The user provisioning core, free of AWS and of the `pg` driver so that tests run it against a real
- * PostgreSQL: the Lambda wrapper (provider.lambda.ts) injects `getSecret` (Secrets Manager) and `connect` (pg).
+ * PostgreSQL (13 to 18): the Lambda wrapper (handler.ts) injects `getSecret` (Secrets Manager) and `connect` (pg).
  *
  * SQL design (one PostgreSQL cluster, database `<db>`, user `<u>`, its rotation twin `<u>_clone`):
- * - `<db>_owner` (NOLOGIN) owns the managed schemas and every object the OWNER users create in them; the master
- *   user is made a member so that it can manage the schemas and their default privileges.
- * - `<u>` and `<u>_clone` are LOGIN roles without CREATEROLE or CREATEDB; the clone is a member of `<u>`
- *   (`GRANT <u> TO <u>_clone`, AWS's multi-user rotation scheme), so every privilege is granted to `<u>` only.
- * - OWNER: `GRANT <db>_owner TO <u>` and `ALTER ROLE <u> / <u>_clone IN DATABASE <db> SET role = <db>_owner`:
- *   whatever a migration creates under either login is owned by `<db>_owner`, so the other login can alter and
- *   drop it, and the default privileges below apply to it.
- * - READ_WRITE / READ_ONLY: USAGE on the schemas; DML (or SELECT) on existing tables and sequences; the same
- *   for future ones through `ALTER DEFAULT PRIVILEGES FOR ROLE <db>_owner IN SCHEMA ...`.
- * - PUBLIC loses CONNECT and TEMPORARY on every connectable database the master user controls (each user gets
- *   CONNECT on its own), and on
- *   PostgreSQL 14 and older CREATE on schema public.
- * - A re-run revokes whatever any access level gave before it grants, so changing the access or the schemas
- *   takes back what the old setting gave. Passwords are set when a role is created, or when the secret's
- *   current credentials do not log in (a role kept from an earlier deployment); rotation owns them otherwise.
+ * - Roles (roles.ts): `<db>_owner` (NOLOGIN) owns the managed schemas and every object the OWNER users create in
+ *   them; `<u>` and `<u>_clone` are LOGIN roles without any other attribute or membership; the clone is a member of
+ *   `<u>` (AWS's multi-user rotation scheme), so every privilege is granted to `<u>` only. Every role the library
+ *   creates carries a marker comment; an existing role without it is refused unless the user opts in to adopt it.
+ *   The master user is a member of all three: it needs their privileges to reassign, revoke and drop.
+ * - Passwords reach PostgreSQL as SCRAM-SHA-256 verifiers computed here (scram.ts), never as plain text.
+ * - Databases are created from template0; PUBLIC loses CONNECT and TEMPORARY on every database the master controls.
+ * - Privileges (privileges.ts): objects `<u>`/`<u>_clone` own go to `<db>_owner`; a run revokes whatever any
+ *   access level (or an OWNER) gave `<u>`, `<u>_clone` or PUBLIC, grants the access level, then checks the effect.
+ * - OWNER: `GRANT <db>_owner TO <u>` and `ALTER ROLE <u> / <u>_clone IN DATABASE <db> SET role = <db>_owner`.
+ *   OWNER rights are per database: `<db>_owner` owns every managed schema of `<db>`, whichever user listed it.
+ * - Passwords are set when a role is created (or adopted), or when the secret's current credentials do not log
+ *   in (a role kept from an earlier deployment); rotation owns them otherwise.
+ * - An IAM user (Authentication 'IAM', iam-role.ts): the same roles and privileges, then `<u>` loses its password and
+ *   is granted `rds_iam`, and `<u>_clone` (kept so that the privilege steps stay the same) loses LOGIN and its
+ *   password. Back to PASSWORD: `rds_iam` is revoked, then the roles and the secret's password are as above.
  */
 
-import { ensureIamLogin, leaveIamLogin } from './iam-role';
+import { finishIamLogin, leaveIamLogin, prepareIamLogin } from './iam-role';
+import { Access, check, grant, prepareSchemas, reassignOwned, revokeAll, UserScope } from './privileges';
+import { ensureRoles, ROLE_MARKER } from './roles';
+import { scramVerifier } from './scram';
+import { actFor, execFormat, ident, SqlClient } from './sql';
 
-/** The access levels, as the public `DatabaseAccess` enum spells them. */
-export type Access = 'READ_ONLY' | 'READ_WRITE' | 'OWNER';
+export type { Access } from './privileges';
+export type { SqlClient } from './sql';
 
 /** What the custom resource carries: names and ARNs, never a password. */
 export interface UserResourceProperties {
@@ -36,10 +41,12 @@ export interface UserResourceProperties {
   readonly DatabaseName: string;
   readonly Schemas: string[];
   readonly Access: Access;
-  /** 'PASSWORD' (default) or 'IAM' (no password, granted rds_iam: iam-role.ts). */
-  readonly Authentication?: 'PASSWORD' | 'IAM';
   /** 'retain' (default) or 'destroy'. */
   readonly RemovalPolicy?: string;
+  /** 'PASSWORD' (default) or 'IAM' (no password, granted rds_iam: iam-role.ts). */
+  readonly Authentication?: 'PASSWORD' | 'IAM';
+  /** 'true': take over existing roles that this library did not create (default: refuse them). */
+  readonly AdoptExistingRoles?: string;
 }
 
 /** A CloudFormation custom resource event, as the CDK provider framework hands it to `onEvent`. */
@@ -48,12 +55,6 @@ export interface ProvisionEvent {
   readonly ResourceProperties: UserResourceProperties;
   readonly OldResourceProperties?: UserResourceProperties;
   readonly PhysicalResourceId?: string;
-}
-
-/** The little of a SQL client the core needs (`pg.Client` fits). */
-export interface SqlClient {
-  query(sql: string, params?: unknown[]): Promise<{ rows: any[] }>;
-  end(): Promise<void>;
 }
 
 /** Where and as whom to connect. */
@@ -99,11 +100,6 @@ export function ownerRoleOf(databaseName: string): string {
 /** The second login of a user, as AWS's multi-user rotation names it. */
 export function cloneOf(username: string): string {
   return `${username}${CLONE_SUFFIX}`;
-}
-
-/** Quotes an identifier as PostgreSQL's quote_ident does (always quoting). */
-function ident(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
 }
 
 /** Runs the custom resource event; returns the physical id (`pg-user:<username>`). */
@@ -194,107 +190,80 @@ function masterSession(p: UserResourceProperties, deps: ProvisionDeps, log: (m: 
   };
 }
 
-async function currentUser(c: SqlClient): Promise<string> {
-  return (await c.query('SELECT current_user AS u')).rows[0].u;
-}
-
-async function roleExists(c: SqlClient, role: string): Promise<boolean> {
-  return (await c.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [role])).rows.length > 0;
-}
-
-/**
- * Whether `member` has the privileges of `role` (inherits them). Not a plain pg_auth_members lookup: from
- * PostgreSQL 16 the creator of a role holds a grant of it with ADMIN but without INHERIT and SET.
- */
-async function isMember(c: SqlClient, role: string, member: string): Promise<boolean> {
-  return (await c.query("SELECT pg_has_role($2, $1, 'USAGE') AS m", [role, member])).rows[0].m === true;
-}
-
-/** Whether `member` was granted `role` directly. */
-async function isDirectMember(c: SqlClient, role: string, member: string): Promise<boolean> {
-  const r = await c.query(
-    `SELECT 1 FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.roleid JOIN pg_roles u ON u.oid = m.member
-     WHERE r.rolname = $1 AND u.rolname = $2`, [role, member]);
-  return r.rows.length > 0;
-}
-
-/** Runs a statement built server-side with format(), so that names and the password are quoted by PostgreSQL. */
-async function execFormat(c: SqlClient, template: string, ...args: string[]): Promise<void> {
-  const placeholders = args.map((_, i) => `$${i + 1}::text`).join(', ');
-  const sql = (await c.query(`SELECT format(${literal(template)}, ${placeholders}) AS sql`, args)).rows[0].sql as string;
-  await c.query(sql);
-}
-
-function literal(text: string): string {
-  return `'${text.replace(/'/g, "''")}'`;
-}
-
 async function ensureUser(p: UserResourceProperties, old: UserResourceProperties | undefined, deps: ProvisionDeps,
   log: (m: string) => void): Promise<void> {
   const iam = p.Authentication === 'IAM';
   const user = iam ? undefined : credentialsOf(await deps.getSecret(p.UserSecretArn!), 'user');
   const u = p.Username;
   const clone = cloneOf(u);
-  // An IAM user has no rotation twin: its privileges are set on the one login.
-  const logins = iam ? [u] : [u, clone];
   const owner = ownerRoleOf(p.DatabaseName);
   const asMaster = masterSession(p, deps, log);
 
-  let created = false;
+  let passwordSet = false;
   await asMaster('postgres', async (c) => {
-    if (!await roleExists(c, owner)) {
-      await c.query(`CREATE ROLE ${ident(owner)} NOLOGIN`);
-      log(`created role ${owner}`);
-    }
-    if (!await isMember(c, owner, await currentUser(c))) await c.query(`GRANT ${ident(owner)} TO CURRENT_USER`);
-    if (iam) {
-      await ensureIamLogin(c, u, clone, log);
-    } else {
-      await leaveIamLogin(c, u, log); // an IAM user before: its password comes back below
-      if (!await roleExists(c, u)) {
-        await execFormat(c, 'CREATE ROLE %I LOGIN PASSWORD %L', u, user!.password);
-        created = true;
-        log(`created role ${u}`);
-      }
-      if (!await roleExists(c, clone)) {
-        await execFormat(c, 'CREATE ROLE %I LOGIN PASSWORD %L', clone, deps.randomPassword());
-        log(`created role ${clone}`);
-      }
-      // Least privilege, whatever an earlier version or a human set.
-      for (const role of [u, clone]) await c.query(`ALTER ROLE ${ident(role)} NOCREATEDB NOCREATEROLE LOGIN`);
-      if (!await isMember(c, u, clone)) await c.query(`GRANT ${ident(u)} TO ${ident(clone)}`);
-    }
+    // rds_iam comes off first, whatever the user: the master acts for <u> during the run (ensureRoles) and must never
+    // inherit rds_iam; an IAM user gets it back at the end (finishIamLogin), a password user logs in with its secret.
+    await leaveIamLogin(c, u, log);
+    ({ passwordSet } = await ensureRoles(c, {
+      user: u,
+      clone,
+      owner,
+      databaseName: p.DatabaseName,
+      adopt: p.AdoptExistingRoles === 'true',
+      alreadyManaged: old !== undefined,
+      // An IAM user's password is removed right below: a random one meanwhile.
+      userVerifier: scramVerifier(user?.password ?? deps.randomPassword()),
+      cloneVerifier: scramVerifier(deps.randomPassword()),
+      iam,
+    }, log));
+    if (iam) await prepareIamLogin(c, u, clone, log);
 
     if ((await c.query('SELECT 1 FROM pg_database WHERE datname = $1', [p.DatabaseName])).rows.length === 0) {
-      await c.query(`CREATE DATABASE ${ident(p.DatabaseName)}`);
+      // template0: nothing a user planted in template1 is copied, and a session in template1 does not block it.
+      await c.query(`CREATE DATABASE ${ident(p.DatabaseName)} TEMPLATE template0`);
       log(`created database ${p.DatabaseName}`);
     }
-    // PUBLIC (every role) may connect to any database by default: close them, each user gets its own.
-    const dbs = await c.query(`SELECT datname FROM pg_database WHERE datallowconn AND NOT datistemplate AND datname <> 'rdsadmin'
-      AND has_database_privilege(current_user, oid, 'CONNECT WITH GRANT OPTION')`);
+    // PUBLIC (every role) may connect to any database by default: close every one the master controls (template1
+    // and postgres included), each user gets its own.
+    const dbs = await c.query(`SELECT datname FROM pg_database WHERE datallowconn AND datname <> 'rdsadmin'
+      AND has_database_privilege(current_user, oid, 'CONNECT WITH GRANT OPTION')
+      AND (has_database_privilege(0::oid, oid, 'CONNECT') OR has_database_privilege(0::oid, oid, 'TEMPORARY'))`);
     for (const { datname } of dbs.rows) {
       await c.query(`REVOKE CONNECT, TEMPORARY ON DATABASE ${ident(datname)} FROM PUBLIC`);
     }
+    const elsewhere = await c.query(`SELECT datname FROM pg_database WHERE datallowconn AND datname NOT IN ($1, 'rdsadmin')
+      AND has_database_privilege(0::oid, oid, 'CONNECT')`, [p.DatabaseName]);
+    if (elsewhere.rows.length > 0) {
+      log(`warning: every role may still connect to ${elsewhere.rows.map(r => r.datname).join(', ')}: the master user cannot revoke it`);
+    }
     if (old && old.DatabaseName !== p.DatabaseName) {
-      await c.query(`REVOKE CONNECT ON DATABASE ${ident(old.DatabaseName)} FROM ${ident(u)}`);
+      await c.query(`REVOKE CONNECT, TEMPORARY ON DATABASE ${ident(old.DatabaseName)} FROM ${ident(u)}, ${ident(clone)}`);
     }
     await c.query(`GRANT CONNECT ON DATABASE ${ident(p.DatabaseName)} TO ${ident(u)}`);
   });
 
+  const scope = (q: UserResourceProperties, schemas: string[]): UserScope => ({
+    database: q.DatabaseName, user: u, clone, owner: ownerRoleOf(q.DatabaseName), schemas, access: q.Access,
+  });
   if (old && old.DatabaseName !== p.DatabaseName) {
-    await asMaster(old.DatabaseName, c => revokeAll(c, old, u, logins));
+    await asMaster(old.DatabaseName, async (c) => {
+      await actFor(c, ownerRoleOf(old.DatabaseName));
+      await reassignOwned(c, scope(old, old.Schemas), log);
+      await revokeAll(c, scope(old, old.Schemas));
+    });
   }
   await asMaster(p.DatabaseName, async (c) => {
-    const version = Number((await c.query('SHOW server_version_num')).rows[0].server_version_num);
-    if (version < 150000) await c.query('REVOKE CREATE ON SCHEMA public FROM PUBLIC');
-    for (const s of p.Schemas) await c.query(`CREATE SCHEMA IF NOT EXISTS ${ident(s)} AUTHORIZATION ${ident(owner)}`);
+    await prepareSchemas(c, scope(p, p.Schemas), log);
+    await reassignOwned(c, scope(p, p.Schemas), log);
     const schemas = [...new Set([...p.Schemas, ...(old && old.DatabaseName === p.DatabaseName ? old.Schemas : [])])];
-    await revokeAll(c, { ...p, Schemas: schemas }, u, logins);
-    await grant(c, p, u, logins);
+    await revokeAll(c, scope(p, schemas));
+    await grant(c, scope(p, p.Schemas));
+    await check(c, scope(p, p.Schemas));
   });
   log(`granted ${p.Access} on ${p.DatabaseName} (${p.Schemas.join(', ')}) to ${u}`);
 
-  if (!created && user) await repairPassword(p, user, deps, asMaster, log);
+  if (iam) await asMaster('postgres', c => finishIamLogin(c, u, clone, log));
+  if (!passwordSet && user) await repairPassword(p, user, deps, asMaster, log);
 }
 
 /**
@@ -311,69 +280,8 @@ async function repairPassword(p: UserResourceProperties, user: Credentials, deps
     await withClient(deps, login, async () => undefined);
   } catch (e) {
     if ((e as { code?: string }).code !== '28P01') throw e;
-    await asMaster('postgres', c => execFormat(c, 'ALTER ROLE %I PASSWORD %L', user.username, user.password));
+    await asMaster('postgres', c => execFormat(c, 'ALTER ROLE %I PASSWORD %L', user.username, scramVerifier(user.password)));
     log(`reset the password of ${user.username} to the secret's (it did not log in)`);
-  }
-}
-
-async function schemaExists(c: SqlClient, schema: string): Promise<boolean> {
-  return (await c.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema])).rows.length > 0;
-}
-
-/** Takes back everything any access level gave `u` (and its clone: `logins`) in the connected database. */
-async function revokeAll(c: SqlClient, p: UserResourceProperties, u: string, logins: string[]): Promise<void> {
-  const owner = ownerRoleOf(p.DatabaseName);
-  const ownerExists = await roleExists(c, owner);
-  for (const s of p.Schemas) {
-    if (!await schemaExists(c, s)) continue;
-    await c.query(`REVOKE ALL ON ALL TABLES IN SCHEMA ${ident(s)} FROM ${ident(u)}`);
-    await c.query(`REVOKE ALL ON ALL SEQUENCES IN SCHEMA ${ident(s)} FROM ${ident(u)}`);
-    await c.query(`REVOKE ALL ON SCHEMA ${ident(s)} FROM ${ident(u)}`);
-    if (ownerExists) {
-      for (const kind of ['TABLES', 'SEQUENCES']) {
-        await c.query(`ALTER DEFAULT PRIVILEGES FOR ROLE ${ident(owner)} IN SCHEMA ${ident(s)} REVOKE ALL ON ${kind} FROM ${ident(u)}`);
-      }
-    }
-  }
-  for (const role of logins) await c.query(`ALTER ROLE ${ident(role)} IN DATABASE ${ident(p.DatabaseName)} RESET role`);
-  if (ownerExists && await isDirectMember(c, owner, u)) await c.query(`REVOKE ${ident(owner)} FROM ${ident(u)}`);
-}
-
-const TABLE_PRIVILEGES: Record<Exclude<Access, 'OWNER'>, string> = {
-  READ_ONLY: 'SELECT',
-  READ_WRITE: 'SELECT, INSERT, UPDATE, DELETE',
-};
-const SEQUENCE_PRIVILEGES: Record<Exclude<Access, 'OWNER'>, string> = {
-  READ_ONLY: 'SELECT',
-  READ_WRITE: 'USAGE, SELECT, UPDATE',
-};
-
-/** Grants the access level to `u` in the connected database (the clone inherits it; `logins`: both). */
-async function grant(c: SqlClient, p: UserResourceProperties, u: string, logins: string[]): Promise<void> {
-  const owner = ownerRoleOf(p.DatabaseName);
-  if (p.Access === 'OWNER') {
-    await c.query(`GRANT ${ident(owner)} TO ${ident(u)}`);
-    for (const s of p.Schemas) {
-      await c.query(`ALTER SCHEMA ${ident(s)} OWNER TO ${ident(owner)}`);
-      // Relations the master created in the schema before: the owner role takes them over.
-      const rels = await c.query(
-        `SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-         WHERE n.nspname = $1 AND c.relkind IN ('r', 'p', 'v', 'm', 'f') AND c.relowner = (SELECT oid FROM pg_roles WHERE rolname = current_user)`, [s]);
-      for (const { relname } of rels.rows) await c.query(`ALTER TABLE ${ident(s)}.${ident(relname)} OWNER TO ${ident(owner)}`);
-    }
-    for (const role of logins) {
-      await c.query(`ALTER ROLE ${ident(role)} IN DATABASE ${ident(p.DatabaseName)} SET role = ${ident(owner)}`);
-    }
-    return;
-  }
-  const tables = TABLE_PRIVILEGES[p.Access];
-  const sequences = SEQUENCE_PRIVILEGES[p.Access];
-  for (const s of p.Schemas) {
-    await c.query(`GRANT USAGE ON SCHEMA ${ident(s)} TO ${ident(u)}`);
-    await c.query(`GRANT ${tables} ON ALL TABLES IN SCHEMA ${ident(s)} TO ${ident(u)}`);
-    await c.query(`GRANT ${sequences} ON ALL SEQUENCES IN SCHEMA ${ident(s)} TO ${ident(u)}`);
-    await c.query(`ALTER DEFAULT PRIVILEGES FOR ROLE ${ident(owner)} IN SCHEMA ${ident(s)} GRANT ${tables} ON TABLES TO ${ident(u)}`);
-    await c.query(`ALTER DEFAULT PRIVILEGES FOR ROLE ${ident(owner)} IN SCHEMA ${ident(s)} GRANT ${sequences} ON SEQUENCES TO ${ident(u)}`);
   }
 }
 
@@ -384,7 +292,15 @@ async function dropUser(p: UserResourceProperties, deps: ProvisionDeps, log: (m:
   const clone = cloneOf(u);
   const roles = [u, clone];
   const databases = await asMaster('postgres', async (c) => {
-    const existing = (await c.query('SELECT rolname FROM pg_roles WHERE rolname = ANY($1)', [roles])).rows.map(r => r.rolname as string);
+    const found = (await c.query(`SELECT rolname, shobj_description(oid, 'pg_authid') = $2 AS ours
+      FROM pg_roles WHERE rolname = ANY($1)`, [roles, ROLE_MARKER])).rows;
+    const foreign = found.filter(r => !r.ours).map(r => r.rolname as string);
+    if (foreign.length > 0) {
+      // Not this library's (e.g. the Delete after a Create that refused to adopt them): never dropped.
+      log(`delete: keeping ${foreign.join(' and ')}: not created by this library (no marker comment)`);
+      return 'foreign';
+    }
+    const existing = found.map(r => r.rolname as string);
     if (existing.length === 0) return undefined;
     const owned = await c.query(
       `SELECT r.rolname, coalesce(d.datname, '(shared)') AS datname, count(*)::int AS n FROM pg_shdepend s
@@ -392,19 +308,18 @@ async function dropUser(p: UserResourceProperties, deps: ProvisionDeps, log: (m:
        WHERE s.deptype = 'o' AND r.rolname = ANY($1) GROUP BY 1, 2 ORDER BY 1, 2`, [existing]);
     if (owned.rows.length > 0) {
       const what = owned.rows.map(r => `${r.rolname} owns ${r.n} object(s) in ${r.datname}`).join('; ');
-      throw new Error(`cannot drop user ${u}: ${what}. Dropping it would lose them. Fix: REASSIGN OWNED BY ${u} TO <owner role> `
+      const owners = [...new Set(owned.rows.map(r => r.rolname as string))].join(', ');
+      throw new Error(`cannot drop user ${u}: ${what}. Dropping it would lose them. Fix: REASSIGN OWNED BY ${owners} TO <database>${OWNER_SUFFIX} `
         + 'in those databases (as the master user), or keep the user (removalPolicy RETAIN).');
     }
     // DROP OWNED needs the privileges of the roles it cleans up.
-    const me = await currentUser(c);
-    for (const role of existing) {
-      if (!await isMember(c, role, me)) await c.query(`GRANT ${ident(role)} TO CURRENT_USER`);
-    }
+    for (const role of existing) await actFor(c, role);
     const rows = await c.query(
       `SELECT DISTINCT d.datname FROM pg_shdepend s JOIN pg_roles r ON r.oid = s.refobjid JOIN pg_database d ON d.oid = s.dbid
        WHERE r.rolname = ANY($1) AND d.datallowconn`, [existing]);
     return { existing, names: rows.rows.map(r => r.datname as string) };
   });
+  if (databases === 'foreign') return;
   if (!databases) {
     log(`delete: role ${u} does not exist`);
     return;

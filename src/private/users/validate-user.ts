@@ -26,8 +26,18 @@ const NAME = new RegExp(`^[a-z][a-z0-9_]{0,${MAX_USERNAME_LENGTH - 1}}$`);
 const SCHEMA = /^[a-z_][a-z0-9_]{0,62}$/;
 const RESERVED_USERS = ['postgres', 'admin', 'public', 'none', 'current_user', 'session_user', 'current_role', 'user', 'all'];
 const RESERVED_DATABASES = ['postgres', 'template0', 'template1', 'rdsadmin'];
-const MIN_ROTATION = Duration.hours(4);
-const MAX_ROTATION = Duration.days(1000);
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
+
+/**
+ * Whether the interval is one Secrets Manager documents: `rate(N hours)` for 4 to 23 hours, `rate(N days)` for 1 to
+ * 1000 days. Anything else (4.5 hours, 25 hours) would render as `rate(270 minutes)` or `rate(25 hours)`.
+ */
+function isRotationSchedule(interval: Duration): boolean {
+  const ms = interval.toMilliseconds();
+  if (ms % DAY_MS === 0) return ms >= DAY_MS && ms <= 1000 * DAY_MS;
+  return ms % HOUR_MS === 0 && ms >= 4 * HOUR_MS && ms < DAY_MS;
+}
 
 /** The usernames already taken per cluster host (a user name may be used once per cluster). */
 const taken = new WeakMap<UserHost, Set<string>>();
@@ -120,13 +130,12 @@ export function validateUser(scope: IConstruct, props: UserInput, host: UserHost
     });
   }
   const interval = props.rotationInterval ?? Duration.days(30);
-  if (rotation && !interval.isUnresolved()
-    && (interval.toMilliseconds() < MIN_ROTATION.toMilliseconds() || interval.toMilliseconds() > MAX_ROTATION.toMilliseconds())) {
+  if (rotation && !interval.isUnresolved() && !isRotationSchedule(interval)) {
     throwPropError(scope, {
       prop: 'rotationInterval',
       value: interval.toHumanString(),
-      allowed: 'from 4 hours to 1000 days (the range of Secrets Manager rotation schedules)',
-      fix: 'use e.g. Duration.days(30)',
+      allowed: 'whole hours from 4 to 23, or whole days from 1 to 1000 (Secrets Manager schedules are rate(N hours) or rate(N days))',
+      fix: 'use e.g. Duration.days(30) or Duration.hours(12)',
     });
   }
   return { databaseName, schemas, rotationInterval: rotation ? interval : undefined };

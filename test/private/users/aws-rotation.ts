@@ -20,14 +20,19 @@ async function canLogIn(pg: TestPostgres, creds: Creds, database: string): Promi
  * SecretsManagerRDSPostgreSQLRotationMultiUser) does it, against a map that stands in for Secrets Manager:
  * - createSecret: AWSPENDING = AWSCURRENT with the other login (`<u>` <-> `<u>_clone`) and a new password;
  * - setSecret: done if AWSPENDING already logs in; else the current credentials must log in, and as the master
- *   (from `masterarn`) it creates the clone (`CREATE ROLE ... WITH LOGIN PASSWORD`, `GRANT <u> TO <u>_clone`)
+ *   (read from the secret that the user secret's `masterarn` names; `engine`, `host` and `username` are required) it creates the clone (`CREATE ROLE ... WITH LOGIN PASSWORD`, `GRANT <u> TO <u>_clone`)
  *   when missing, or changes its password (`ALTER USER ... WITH PASSWORD`);
  * - testSecret: AWSPENDING logs in and runs `SELECT NOW()`;
  * - finishSecret: AWSPENDING becomes AWSCURRENT.
  */
-export async function rotateLikeAws(pg: TestPostgres, secrets: Map<string, Record<string, unknown>>, arn: string,
-  master: Creds): Promise<void> {
+export async function rotateLikeAws(pg: TestPostgres, secrets: Map<string, Record<string, unknown>>, arn: string): Promise<void> {
   const current = secrets.get(arn)!;
+  // Its get_secret_dict: these keys are required, and the engine must be postgres (or aurora-postgresql).
+  for (const key of ['host', 'username', 'password', 'engine']) if (!(key in current)) throw new Error(`${key} key is missing from secret JSON`);
+  if (!['postgres', 'aurora-postgresql'].includes(current.engine as string)) throw new Error('Database engine must be set to \'postgres\'');
+  // setSecret: the master credentials come from the secret named by the user secret's masterarn.
+  const master = secrets.get(current.masterarn as string) as unknown as Creds | undefined;
+  if (!master) throw new Error(`setSecret: no master secret ${String(current.masterarn)}`);
   const currentUser = current.username as string;
   const database = current.dbname as string;
   const pending: Record<string, unknown> & Creds = {
