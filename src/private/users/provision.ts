@@ -105,8 +105,28 @@ export function cloneOf(username: string): string {
 /** Runs the custom resource event; returns the physical id (`pg-user:<username>`). */
 export async function provision(event: ProvisionEvent, deps: ProvisionDeps): Promise<ProvisionResult> {
   const props = normalize(event.ResourceProperties);
-  const physicalId = `pg-user:${props.Username}`;
   const log = deps.log ?? (() => undefined);
+  // One run at a time per cluster: users in service stacks deploy concurrently, and concurrent CREATE ROLE,
+  // GRANT and ALTER DEFAULT PRIVILEGES on one database can fail each other ("tuple concurrently updated").
+  return masterSession(props, deps, log)('postgres', async (lock) => {
+    await lock.query('SELECT pg_advisory_lock($1)', [PROVISIONING_LOCK]);
+    try {
+      return await run(event, props, deps, log);
+    } finally {
+      await lock.query('SELECT pg_advisory_unlock($1)', [PROVISIONING_LOCK]);
+    }
+  });
+}
+
+/**
+ * The advisory lock (in the `postgres` database, which every run connects to) that serializes this library's
+ * provisioning runs on one cluster.
+ */
+export const PROVISIONING_LOCK = 0x0c0a9057;
+
+async function run(event: ProvisionEvent, props: UserResourceProperties, deps: ProvisionDeps,
+  log: (m: string) => void): Promise<ProvisionResult> {
+  const physicalId = `pg-user:${props.Username}`;
   if (event.RequestType === 'Delete') {
     if (props.RemovalPolicy === 'destroy') {
       await dropUser(props, deps, log);

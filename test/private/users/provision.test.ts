@@ -2,7 +2,7 @@ import { randomBytes } from 'crypto';
 import { Client } from 'pg';
 import { rotateLikeAws } from './aws-rotation';
 import { letMasterTakeOverPublic, TestPostgres, testMajors } from './postgres';
-import { provision, ProvisionDeps, ProvisionEvent, UserResourceProperties } from '../../../src/private/users/provision';
+import { provision, PROVISIONING_LOCK, ProvisionDeps, ProvisionEvent, UserResourceProperties } from '../../../src/private/users/provision';
 
 // The provisioning core (the Lambda handler's SQL) against a real PostgreSQL, on each major of testMajors() (PG_MAJORS). The master user is RDS-like:
 // LOGIN, CREATEROLE and CREATEDB, not a superuser, owner of the cluster's database `app`. Secrets Manager is a map.
@@ -91,6 +91,32 @@ describe.each(testMajors())('PostgreSQL %i', (major) => {
   afterAll(async () => {
     await pg?.stop();
   }, 60_000);
+
+  describe('concurrent runs (users in service stacks deploy at the same time)', () => {
+    test('a run waits while another holds the cluster\'s provisioning lock, then completes', async () => {
+      const holder = await pg.connect(MASTER.username, MASTER.password, 'postgres');
+      await holder.query('SELECT pg_advisory_lock($1)', [PROVISIONING_LOCK]);
+      let done = false;
+      const waiting = run('Create', user('locked_a', 'READ_ONLY', 'concurrent')).then(() => { done = true; });
+      await new Promise(resolve => setTimeout(resolve, 1500));
+      const before = await pg.asSuperuser('postgres', async c => (await c.query("SELECT count(*)::int AS n FROM pg_roles WHERE rolname = 'locked_a'")).rows[0].n);
+      expect({ done, before }).toEqual({ done: false, before: 0 });
+      await holder.query('SELECT pg_advisory_unlock($1)', [PROVISIONING_LOCK]);
+      await holder.end();
+      await waiting;
+      expect(done).toBe(true);
+    }, 60_000);
+
+    test('five users of one database created at once all get their rights', async () => {
+      const names = ['conc_a', 'conc_b', 'conc_c', 'conc_d', 'conc_e'];
+      await Promise.all(names.map(n => run('Create', user(n, n === 'conc_a' ? 'OWNER' : 'READ_WRITE', 'concurrent'))));
+      await sql(current('conc_a'), 'concurrent', 'CREATE TABLE t (id int)');
+      for (const n of names.slice(1)) {
+        await sql(current(n), 'concurrent', 'INSERT INTO t VALUES (1)');
+      }
+      expect(await sql(current('conc_b'), 'concurrent', 'SELECT count(*)::int AS n FROM t')).toEqual([{ n: 4 }]);
+    }, 120_000);
+  });
 
   describe('access levels', () => {
     beforeAll(async () => {
