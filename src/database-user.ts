@@ -131,6 +131,23 @@ export interface SecondaryUserLinkOptions {
    * @default Duration.days(30)
    */
   readonly rotationInterval?: Duration;
+
+  /**
+   * How the user logs in, as given to `addDatabaseUser` on the primary. `IAM`: the link signs tokens for the
+   * secondary's endpoints and region, and `grantConnect` grants `rds-db:connect` on the secondary's cluster
+   * resource id (the role replicates from the primary); `databaseName` is then required.
+   *
+   * @default DatabaseAuthentication.PASSWORD
+   */
+  readonly authentication?: DatabaseAuthentication;
+
+  /**
+   * The user's database, as given to `addDatabaseUser` on the primary (an IAM link names it; a password link
+   * reads it from the secret).
+   *
+   * @default - read from the replica of the user's secret (required with `DatabaseAuthentication.IAM`)
+   */
+  readonly databaseName?: string;
 }
 
 /**
@@ -156,7 +173,7 @@ export class DatabaseUser extends Construct implements IDatabaseUser {
    * @param username the user's name, as given to `addDatabaseUser` on the primary
    */
   public static fromSecondary(secondary: IAuroraPostgres, username: string, options: SecondaryUserLinkOptions = {}): IDatabaseUser {
-    return new SecondaryDatabaseUser({ secondary, username, rotationInterval: options.rotationInterval });
+    return new SecondaryDatabaseUser({ secondary, username, ...options });
   }
 
   /**

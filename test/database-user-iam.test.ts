@@ -1,5 +1,6 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import { AuroraPostgres, AuroraPostgresProps, DatabaseAuthentication, DatabaseLink, DatabasePodIdentity, DatabaseUser, DatabaseUserOptions } from '../src';
 import { nagFindings, testStack } from './util';
@@ -181,4 +182,61 @@ test('refuses an IAM user on an imported cluster (no resource id for rds-db:conn
   });
   expect(() => new DatabaseUser(stack, 'Orders', { database: imported, username: 'orders', databaseName: 'orders', authentication: DatabaseAuthentication.IAM })).toThrow(
     "invalid authentication 'IAM'. Allowed: IAM users only on a cluster whose resource id (DbClusterResourceId) this app knows");
+});
+
+describe('a global database: the IAM user seen from the secondary\'s region', () => {
+  const VERSION = rds.AuroraPostgresEngineVersion.VER_17_9;
+  function globalApp() {
+    const app = new App({ builtinCloudFormationValidation: false });
+    const east = new Stack(app, 'East', { env: { account: '123456789012', region: 'us-east-1' } });
+    const primary = new AuroraPostgres(east, 'rds', {
+      vpc: new ec2.Vpc(east, 'Vpc', { maxAzs: 2, natGateways: 1 }),
+      createGlobalDatabase: true,
+      globalDatabaseId: 'orders-global',
+      secretReplicaRegions: ['us-west-2'],
+      engineVersion: VERSION,
+    });
+    primary.addDatabaseUser('orders', { username: 'orders', databaseName: 'orders', authentication: DatabaseAuthentication.IAM });
+    const west = new Stack(app, 'West', { env: { account: '123456789012', region: 'us-west-2' } });
+    const secondary = new AuroraPostgres(west, 'rds', {
+      vpc: new ec2.Vpc(west, 'Vpc', { maxAzs: 2, natGateways: 1 }),
+      existingGlobalDatabaseId: 'orders-global',
+      primarySecretName: 'orders-global-credentials',
+      engineVersion: VERSION,
+    });
+    const pods = new DatabasePodIdentity(west, 'OrdersPods', { clusterName: 'west', namespace: 'orders', serviceAccount: 'orders-db' });
+    return { west, secondary, pods };
+  }
+
+  test('grantConnect: rds-db:connect on the secondary\'s cluster resource id, in its region; an IAM link to its endpoints', () => {
+    const { west, secondary, pods } = globalApp();
+    const user = DatabaseUser.fromSecondary(secondary, 'orders', { authentication: DatabaseAuthentication.IAM, databaseName: 'orders' });
+    user.grantConnect(pods);
+    Template.fromStack(west).hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: [{
+          Action: 'rds-db:connect',
+          Resource: {
+            'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':rds-db:us-west-2:123456789012:dbuser:',
+              { 'Fn::GetAtt': [Match.stringLikeRegexp('^rds'), 'DBClusterResourceId'] }, '/orders']],
+          },
+        }],
+      },
+    });
+    expect(user.link).toMatchObject({ username: 'orders', databaseName: 'orders', region: 'us-west-2', authentication: DatabaseAuthentication.IAM });
+    expect(user.link.secretArn).toBeUndefined();
+    expect(() => user.grantReadCredentials(pods)).toThrow("invalid authentication 'IAM'. Allowed: grantReadCredentials only for a PASSWORD user");
+  });
+
+  test('refuses grantConnect on a password user seen from the secondary', () => {
+    const { secondary, pods } = globalApp();
+    expect(() => DatabaseUser.fromSecondary(secondary, 'orders').grantConnect(pods)).toThrow(
+      "invalid authentication 'PASSWORD'. Allowed: grantConnect only for an IAM user: pass authentication: DatabaseAuthentication.IAM to fromSecondary");
+  });
+
+  test('refuses an IAM user seen from the secondary without its databaseName', () => {
+    const { secondary } = globalApp();
+    expect(() => DatabaseUser.fromSecondary(secondary, 'orders', { authentication: DatabaseAuthentication.IAM })).toThrow(
+      "invalid databaseName 'undefined'. Allowed: the user's database with DatabaseAuthentication.IAM");
+  });
 });
