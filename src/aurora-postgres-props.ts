@@ -309,9 +309,12 @@ export interface AuroraPostgresProps {
    * rotation (it reads only the current version of a secret). The VPC-CIDR rule
    * (`allowFromVpcCidr`) then admits clients to the proxy instead of the cluster, `connections` is the
    * proxy's, and the link (and the `<moduleName>DbHost` output) points at the proxy's endpoint, port 5432
-   * (the port RDS Proxy listens on for PostgreSQL). With readers, a read-only proxy endpoint is the link's
-   * `readerHost`. Clients that verify the server (`sslmode=verify-full`) need the Amazon Trust Services roots:
-   * the proxy's certificates are not signed by the RDS CA.
+   * (the port RDS Proxy listens on for PostgreSQL). With readers, the link's `readerHost` is the cluster's reader
+   * endpoint, not the proxy's read-only endpoint (`verify-full` fails on proxy endpoints you create: their
+   * certificate names only the default endpoint), on the cluster's port, which must then be 5432 (else the link
+   * has no reader host); the VPC-CIDR rule then admits clients to the cluster too. Clients that verify the server need the Amazon
+   * Trust Services roots as well as the RDS CA (`PostgresLinkChart`'s bundle has both): the proxy's certificates are
+   * not signed by the RDS CA.
    *
    * Cost: RDS Proxy bills per vCPU of the instances behind it (per ACU on Serverless v2, with a minimum of 8
    * ACUs). Not on a global secondary, nor on a restore without `snapshotUsername` (no secret to log in with), nor

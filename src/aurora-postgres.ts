@@ -257,12 +257,17 @@ export class AuroraPostgres extends Construct implements IAuroraPostgres {
       this.connections = new ec2.Connections({ securityGroups: [proxy.securityGroup], defaultPort: ec2.Port.tcp(PROXY_PORT) });
       host = proxy.proxy.endpoint;
       linkPort = PROXY_PORT;
-      readerHost = proxy.readerHost;
+      // Readers go to the cluster's reader endpoint, not the proxy's read-only endpoint: the certificate of a proxy
+      // endpoint you create does not name it (AWS: verify-full works on a proxy's default endpoint only), while the
+      // reader endpoint verifies against the RDS CA. The link has one port: only when the cluster's is the proxy's.
+      readerHost = proxy.readerHost !== undefined && port === PROXY_PORT ? readerHost : undefined;
     } else {
       this.connections = result.cluster.connections;
     }
     if (props.allowFromVpcCidr ?? true) {
       this.allowFromVpcCidr(props.vpc, this.proxySecurityGroup ?? this.securityGroup, linkPort);
+      // Behind a proxy, the link's reader host is the cluster's reader endpoint: admit the VPC there too.
+      if (this.proxySecurityGroup && readerHost !== undefined) this.allowFromVpcCidr(props.vpc, this.securityGroup, port);
     }
 
     const memoryGiB = instanceClass === SERVERLESS ? (serverless.serverlessV2MaxCapacity ?? 2) * 2 : instanceMemoryGiB(instanceClass);
@@ -463,7 +468,7 @@ export class AuroraPostgres extends Construct implements IAuroraPostgres {
     const extra: Record<string, OutputValue> = {};
     if (this.link.readerHost !== undefined) {
       extra[`${this.moduleName}${READER_HOST_SUFFIX}`] = [this.link.readerHost, this.proxy
-        ? 'Host of the RDS Proxy read-only endpoint, for read-only traffic'
+        ? 'Host of the cluster reader endpoint, for read-only traffic (not through the RDS Proxy: verify-full fails on its read-only endpoint)'
         : 'Host of the cluster reader endpoint, for read-only traffic'];
     }
     extra[`${this.moduleName}EngineVersion`] = [engineVersion.auroraPostgresFullVersion,

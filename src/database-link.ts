@@ -18,8 +18,8 @@ export interface DatabaseLinkProps {
   readonly host: string;
 
   /**
-   * The host name for read-only traffic: the cluster's reader endpoint, or the read-only endpoint of its RDS
-   * Proxy. Same port, database and credentials as `host`.
+   * The host name for read-only traffic: the cluster's reader endpoint (`AuroraPostgres` gives it also behind an
+   * RDS Proxy, whose read-only endpoint `verify-full` cannot verify). Same port, database and credentials as `host`.
    *
    * @default - none: the database has no reader endpoint (a chart that asks for it is refused)
    */

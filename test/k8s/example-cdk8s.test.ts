@@ -48,15 +48,19 @@ describe('the example cdk8s app, synthesized by the real cdk8s CLI from the samp
       rds_db_host: SAMPLE.rdsDbHost, // the user's host is its cluster's
       rds_db_port: '5432',
       rds_db_url: `postgresql://{{ .link0Username | urlquery | replace "+" "%20" }}:{{ .link0Password | urlquery | replace "+" "%20" }}@${SAMPLE.rdsDbHost}:5432/orders?sslmode=verify-full&sslrootcert=/etc/rds-ca/ca.pem`,
+      rds_db_jdbc_url: `jdbc:postgresql://${SAMPLE.rdsDbHost}:5432/orders?sslmode=verify-full&sslrootcert=/etc/rds-ca/ca.pem`,
     });
   });
 
-  test('no password and no FROM_SECRET marker in the manifests; the service reads all six variables, has the CA mounted and rolls on change', () => {
+  test('no password and no FROM_SECRET marker in the manifests; the service reads all seven variables and the TLS settings, has the CA mounted and rolls on change', () => {
     expect(text).not.toMatch(/FROM_SECRET|stringData|kind: Secret\n/);
     const deployment = find(objects, 'Deployment');
     const container = deployment.spec.template.spec.containers[0];
-    expect(container.env.map((e: any) => [e.name, e.valueFrom.secretKeyRef.name]))
-      .toEqual(['rds_db_user', 'rds_db_password', 'rds_db_name', 'rds_db_host', 'rds_db_port', 'rds_db_url'].map(n => [n, 'orders-db-db-links']));
+    expect(container.env.map((e: any) => [e.name, e.valueFrom?.secretKeyRef.name ?? e.value]))
+      .toEqual([
+        ...['rds_db_user', 'rds_db_password', 'rds_db_name', 'rds_db_host', 'rds_db_port', 'rds_db_url', 'rds_db_jdbc_url'].map(n => [n, 'orders-db-db-links']),
+        ['PGSSLMODE', 'verify-full'], ['PGSSLROOTCERT', '/etc/rds-ca/ca.pem'], ['NODE_EXTRA_CA_CERTS', '/etc/rds-ca/ca.pem'],
+      ]);
     expect(container.volumeMounts).toEqual([{ mountPath: '/etc/rds-ca', name: 'db-ca-bundle', readOnly: true }]);
     expect(deployment.spec.template.spec.volumes).toEqual([
       { name: 'db-ca-bundle', configMap: { name: 'orders-db-rds-ca', items: [{ key: 'ca.pem', path: 'ca.pem' }] } },

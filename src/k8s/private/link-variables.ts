@@ -8,7 +8,7 @@ import { percentEncode, percentEncodePath } from './connection-url';
 import { ENV_NAME_RULE, isEnvName } from './names';
 
 /** A value of a link that becomes one environment variable. */
-export type LinkField = 'username' | 'password' | 'databaseName' | 'host' | 'port' | 'url' | 'sslMode' | 'sslRootCert' | 'readerHost';
+export type LinkField = 'username' | 'password' | 'databaseName' | 'host' | 'port' | 'url' | 'jdbcUrl' | 'sslMode' | 'sslRootCert' | 'readerHost';
 
 /** The fields read from the link itself. */
 type CredentialField = 'username' | 'password' | 'databaseName';
@@ -22,7 +22,7 @@ interface FieldSpec {
   readonly renameRequired: boolean;
 }
 
-/** Opta's four fields in Opta's order, then the port and the connection URL. */
+/** Opta's four fields in Opta's order, then the port, the connection URL and the JDBC URL. */
 const FIELDS: readonly FieldSpec[] = [
   { field: 'username', suffix: 'db_user', renameKey: 'dbUser', renameRequired: true },
   { field: 'password', suffix: 'db_password', renameKey: 'dbPassword', renameRequired: true },
@@ -30,6 +30,7 @@ const FIELDS: readonly FieldSpec[] = [
   { field: 'host', suffix: 'db_host', renameKey: 'dbHost', renameRequired: true },
   { field: 'port', suffix: 'db_port', renameKey: 'dbPort', renameRequired: false },
   { field: 'url', suffix: 'db_url', renameKey: 'dbUrl', renameRequired: false },
+  { field: 'jdbcUrl', suffix: 'db_jdbc_url', renameKey: 'dbJdbcUrl', renameRequired: false },
 ];
 
 /** libpq's own variables (`libpqVariables: true`); PGSSLROOTCERT only when the chart has a CA bundle. */
@@ -42,6 +43,9 @@ const LIBPQ: ReadonlyArray<readonly [string, LinkField]> = [
   ['PGSSLMODE', 'sslMode'],
   ['PGSSLROOTCERT', 'sslRootCert'],
 ];
+
+/** The host name of an RDS Proxy endpoint you create (not the proxy's default endpoint). */
+const PROXY_CUSTOM_ENDPOINT = /\.endpoint\.proxy-[a-z0-9]+\.[a-z0-9-]+\.rds\.amazonaws\.com(\.cn)?\.?$/i;
 
 /** The reader host (`readerHost: true` only): not one of every link's variables. */
 const READER_HOST_SUFFIX = 'db_reader_host';
@@ -208,12 +212,19 @@ function resolveLink(scope: IConstruct, link: PostgresLink, index: number, tls: 
     { literal: '@' }, { literal: host }, { literal: ':' }, { literal: database.port }, { literal: '/' },
     credential('databaseName', true), { literal: query },
   ];
+  // pgjdbc: no credentials in the URL (a DataSource takes user and password apart); it percent-decodes the
+  // database name and the query values, and reads a PEM bundle of several roots as sslrootcert.
+  const jdbcUrl: ValuePart[] = [
+    { literal: 'jdbc:postgresql://' }, { literal: host }, { literal: ':' }, { literal: database.port }, { literal: '/' },
+    credential('databaseName', true), { literal: query },
+  ];
   const partsOf = (field: LinkField): ValuePart[] | undefined => {
     switch (field) {
       case 'username': case 'password': case 'databaseName': return [credential(field, false)];
       case 'host': return [{ literal: database.host }];
       case 'port': return [{ literal: database.port }];
       case 'url': return url;
+      case 'jdbcUrl': return jdbcUrl;
       case 'sslMode': return [{ literal: tls.sslMode }];
       case 'sslRootCert': return tls.caBundlePath === undefined ? undefined : [{ literal: tls.caBundlePath }];
       case 'readerHost': return database.readerHost === undefined ? undefined : [{ literal: database.readerHost }];
@@ -228,6 +239,15 @@ function resolveLink(scope: IConstruct, link: PostgresLink, index: number, tls: 
         value: true,
         allowed: 'only for a database with a reader endpoint (DatabaseLink.readerHost); this link has none: a database behind an RDS Proxy with a single instance (no read-only proxy endpoint), an outputs file without <moduleName>DbReaderHost (from before it existed), or DatabaseLink.fromValues without readerHost',
         fix: 'add a reader (instances: 2 or multiAz: true) and deploy again, read the link from a fresh outputs file, or give readerHost to DatabaseLink.fromValues; otherwise drop readerHost from the link',
+      });
+    }
+    const reader = database.readerHost!;
+    if (tls.sslMode === 'verify-full' && !Token.isUnresolved(reader) && PROXY_CUSTOM_ENDPOINT.test(reader)) {
+      throwPropError(scope, {
+        prop: `${at}.database.readerHost`,
+        value: reader,
+        allowed: "with sslMode verify-full, a reader host whose certificate names it: an RDS Proxy endpoint you create (<name>.endpoint.proxy-...) is served with the proxy's certificate, which names only its default endpoint (*.proxy-...), so verify-full fails there (AWS's RDS Proxy documentation)",
+        fix: 'deploy the database again and read a fresh outputs file (AuroraPostgres now gives the cluster\'s reader endpoint as the reader host behind a proxy), or give DatabaseLink.fromValues the cluster\'s reader endpoint as readerHost',
       });
     }
     variables.push({ envName: names.readerHost, field: 'readerHost', parts: partsOf('readerHost')! });

@@ -1,4 +1,4 @@
-import { Token } from 'aws-cdk-lib';
+import { Reference, Stack, Token, Tokenization } from 'aws-cdk-lib';
 import { ApiObject, App, ImplicitTokenResolver, IResolver, LazyResolver, NumberStringUnionResolver, ResolutionContext } from 'cdk8s';
 import { IConstruct } from 'constructs';
 
@@ -33,4 +33,16 @@ export function resolveTokenWithApp(apiObject: ApiObject, key: string[], token: 
     throw new Error(`${where}: the AWS CDK resolver could not read the deployed value: ${value}. Fix: deploy the stack (cdk deploy) before cdk8s synth, with AWS credentials and region for its account`);
   }
   return value;
+}
+
+/**
+ * The AWS region of the stack that a CDK token refers to (`AuroraPostgres.link.host` is a `Fn::GetAtt` of the
+ * cluster or proxy: a Reference whose target lives in that stack), or undefined when the token is no such
+ * reference or the stack is environment-agnostic.
+ */
+export function stackRegionOfToken(value: string): string | undefined {
+  const token = Tokenization.reverseString(value).firstToken;
+  if (!(token instanceof Reference)) return undefined;
+  const region = Stack.of(token.target).region;
+  return Token.isUnresolved(region) ? undefined : region;
 }
