@@ -265,8 +265,12 @@ export class DatabaseUser extends Construct implements IDatabaseUser {
     if (iamUser) {
       this.link = this.iamUser(props, valid.databaseName, valid.schemas, host);
       this.directLink = DatabaseLink.fromValues({
-        host: host.host, port: host.port, databaseName: valid.databaseName, username: this.username,
-        authentication: DatabaseAuthentication.IAM, region: host.region,
+        host: host.host,
+        port: host.port,
+        databaseName: valid.databaseName,
+        username: this.username,
+        authentication: DatabaseAuthentication.IAM,
+        region: host.region,
       });
       return;
     }
