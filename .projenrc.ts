@@ -51,6 +51,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-cdk/cloudformation-diff',
     // cdk8s side: the real cdk8s CLI for the example, schema validation, and a real PostgreSQL server.
     'cdk8s-cli@^2.207.0',
+    // linkWorkload's proof that any cdk8s-plus version reaches the chart (the peer stays cdk8s-plus-27).
+    'cdk8s-plus-33@^2.5.57',
     'kubernetes-models@4.3.1', // the Kubernetes 1.27 OpenAPI schemas (4.3.x is the 1.27 line), with a validator
     '@kubernetes-models/validate@^3.1.1', // its validator (same range, one copy): the tests read its schemas too
     'ajv@^8.20.0',
@@ -103,7 +105,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
 
   docgen: true,
   npmignoreEnabled: true,
-  gitignore: ['.jsii.tabl.json', '/doc-samples/', 'examples/**/cdk.out', 'examples/**/dist', 'bench/results/*.tmp'],
+  gitignore: ['.jsii.tabl.json', '/.ci/.node/', '/doc-samples/', 'examples/**/cdk.out', 'examples/**/dist', 'bench/results/*.tmp'],
 });
 
 // Type-check-only tsconfigs for the other TypeScript folders (eslint's project service and ts-node pick the

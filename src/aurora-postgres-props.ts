@@ -287,7 +287,7 @@ export interface AuroraPostgresProps {
    * Join this existing Aurora Global Database as a secondary cluster in this stack's region (Opta's
    * `existing_global_database_id`), in lower case. `engineVersion` is required: the primary's (its
    * `<moduleName>EngineVersion` output). The link's host is this
-   * cluster's reader endpoint: a secondary is read-only (see the README for the write options).
+   * cluster's reader endpoint: a secondary is read-only (see docs/variants.md for the write options).
    *
    * @default - not a secondary
    */
@@ -346,7 +346,7 @@ export interface AuroraPostgresProps {
 
   /**
    * The cluster storage configuration. `AURORA_IOPT1` (I/O-Optimized) has no I/O charges but dearer instances
-   * and storage; it pays when I/O is more than about a quarter of the Aurora bill (see the README's cost table).
+   * and storage; it pays when I/O is more than about a quarter of the Aurora bill (see the cost table in docs/production.md).
    * It needs Aurora PostgreSQL 13.10, 14.7, 15.2, 16.1, 17.4 or newer.
    *
    * @default rds.DBClusterStorageType.AURORA (Aurora Standard; the template leaves StorageType to RDS's default)

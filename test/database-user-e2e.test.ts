@@ -136,7 +136,7 @@ async function asPod(env: Record<string, string>, sql: string): Promise<any[]> {
       orders_db_host: '127.0.0.1',
       orders_db_port: String(pg.port),
       orders_db_url: `postgresql://orders:p%40ss%3A%2F%3F%23%27%22word%201@127.0.0.1:${pg.port}/orders?sslmode=disable`,
-      orders_db_jdbc_url: `jdbc:postgresql://127.0.0.1:${pg.port}/orders?sslmode=disable`,
+      orders_db_jdbc_url: `jdbc:postgresql://127.0.0.1:${pg.port}/orders?sslmode=disable`, // no credentials
     });
     expect(yaml).not.toContain(HOSTILE);
     expect(templateJson).not.toContain(HOSTILE);

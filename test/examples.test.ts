@@ -83,11 +83,17 @@ describe("aws-cdk-lib's built-in CloudFormation validator", () => {
     const app = new App({ outdir: tempDir('validator') });
     const stack = new Stack(app, 'Bad');
     new rds.CfnDBCluster(stack, 'Cluster', { engine: 'aurora-postgresql', masterUserPassword: 'x'.repeat(12) });
+    // The validator prints its report through console.error: captured, so that a green run prints no alarm.
+    const printed: unknown[] = [];
+    const spy = jest.spyOn(console, 'error').mockImplementation((...args) => { printed.push(...args); });
     try {
       app.synth();
     } catch {
       // a failed validation throws; the report is still written
+    } finally {
+      spy.mockRestore();
     }
     expect(findingsIn(app.outdir).map(f => f.rule)).toContain('F3021');
+    expect(printed.join('\n')).toMatch(/Acknowledge with 'CloudFormation-Validate::F3021'/);
   });
 });

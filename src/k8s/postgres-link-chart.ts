@@ -1,8 +1,9 @@
 import * as path from 'path';
-import { ApiObject, Chart, Duration, JsonPatch, Lazy } from 'cdk8s';
+import { ApiObject, ApiObjectMetadataDefinition, Chart, Duration, JsonPatch, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { LinkSecretMode } from './link-secret-mode';
+import { LinkWorkloadOptions } from './link-workload-options';
 import { PostgresLink } from './postgres-link';
 import { throwPropError } from '../private/errors';
 import { EXTERNAL_SECRET_API_VERSION, externalSecretSpec } from './private/external-secret';
@@ -12,9 +13,10 @@ import { checkExternalSecret, checkPlain, checkRotation, checkTokens, describeTo
 import { TokenResolver, hasToken, literalOf, resolveLinks } from './private/link-variables';
 import { LinkedContainerSpec, linkedContainerSpec, tlsEnvironment } from './private/linked-container';
 import { DNS_LABEL_RULE, DNS_SUBDOMAIN_RULE, isDnsLabel, isDnsSubdomain } from './private/names';
-import { checkLinkChartProps } from './private/prop-types';
+import { checkLinkChartProps, checkLinkWorkloadOptions } from './private/prop-types';
 import { RDS_CA_SOURCE, linkRegions, rdsCaBundle } from './private/rds-ca';
 import { hasCustomResolvers, resolveTokenWithApp, stackRegionOfToken } from './private/token-resolution';
+import { ROLLING_KINDS, reloaderAnnotationValue, workloadPatch } from './private/workload-patch';
 import { SecretStoreKind } from './secret-store-kind';
 import { SslMode } from './ssl-mode';
 
@@ -160,8 +162,9 @@ export interface PostgresLinkChartProps {
  * for local development; a ConfigMap with the CA bundle that verifies the server (`sslMode` `VERIFY_FULL` by
  * default); and optionally a Role and RoleBinding that let one ServiceAccount read the Secret.
  *
- * Add the service's workloads to the chart and call `chart.linkContainer(container)` (env vars and the CA
- * bundle), or wire by hand with `chart.envVariables` (or `kplus.Env.fromSecret(chart.secret)`).
+ * Add the service's workloads to the chart and call `chart.linkContainer(container)` (cdk8s-plus-27) or
+ * `chart.linkWorkload(workload)` (any cdk8s-plus version, Helm and CRD imports) for the env vars and the CA
+ * bundle, or wire by hand with `chart.envVariables` (or `kplus.Env.fromSecret(chart.secret)`).
  */
 export class PostgresLinkChart extends Chart {
   /** The default `secretStoreName`. */
@@ -520,12 +523,42 @@ export class PostgresLinkChart extends Chart {
         fix: 'create the workload in this chart (new kplus.Deployment(chart, ...)), or call restartOnSecretChange on the chart that holds the workload',
       });
     }
-    const existing = workload.metadata.toJson()?.annotations ?? {};
-    const add = (annotation: string, name: string) => {
-      const names = String(existing[annotation] ?? '').split(',').map((n: string) => n.trim()).filter((n: string) => n.length > 0);
-      if (!names.includes(name)) names.push(name);
-      workload.metadata.addAnnotation(annotation, names.join(','));
-    };
+    this.annotateForReloader(workload.metadata);
+  }
+
+  /**
+   * Links a workload of any kind and any cdk8s-plus version, or a raw `ApiObject` (Helm chart or CRD imports),
+   * through JSON patches on its manifest: what `linkContainer` gives (every link's variables, the TLS settings, the CA
+   * bundle's volume and read-only mount) to every container of its pod, or to the named ones, and Reloader's
+   * annotations (see `restartOnSecretChange`). The patch is computed from what the workload renders when this is
+   * called: call it after adding the workload's containers and their own env and mounts. Linking twice changes
+   * nothing.
+   *
+   * @param workload an `ApiObject` in this chart, or a construct whose default child is one (any cdk8s-plus
+   * workload: Deployment, StatefulSet, DaemonSet, Job, CronJob, Pod)
+   * @param options which containers, where the pod spec is (custom resources), whether to annotate for Reloader
+   */
+  public linkWorkload(workload: IConstruct, options: LinkWorkloadOptions = {}): void {
+    checkLinkWorkloadOptions(this, options);
+    const apiObject = workloadObject(workload);
+    if (apiObject === undefined || Chart.of(apiObject) !== this) {
+      throwPropError(this, {
+        prop: 'workload',
+        value: apiObject === undefined ? String(workload?.node?.path ?? workload) : `${apiObject.kind} at '${apiObject.node.path}'`,
+        allowed: `a workload (an ApiObject, or a construct whose default child is one) of this chart: its Secret${this.caConfigMapName ? ' and CA ConfigMap are' : ' is'} in namespace '${this.namespace}'`,
+        fix: 'create the workload in this chart (new kplus.Deployment(chart, ...), new ApiObject(chart, ...), new Include(chart, ...)), or call linkWorkload on the chart that holds it',
+      });
+    }
+    const patch = workloadPatch({ manifest: apiObject.toJson(), linked: this.linked, ...options }, details => throwPropError(this, details));
+    apiObject.addJsonPatch(...patch.operations.map(o => (o.op === 'test' ? JsonPatch.test(o.path, o.value)
+      : o.op === 'replace' ? JsonPatch.replace(o.path, o.value) : JsonPatch.add(o.path, o.value))));
+    if (options.restartOnSecretChange ?? ROLLING_KINDS.includes(apiObject.kind)) this.annotateForReloader(apiObject.metadata);
+  }
+
+  /** Adds Reloader's annotations, keeping the names already in them. */
+  private annotateForReloader(metadata: ApiObjectMetadataDefinition): void {
+    const existing = metadata.toJson()?.annotations ?? {};
+    const add = (annotation: string, name: string) => metadata.addAnnotation(annotation, reloaderAnnotationValue(existing[annotation], name));
     add(PostgresLinkChart.RELOADER_SECRET_ANNOTATION, this.secretName);
     if (this.rendersCaConfigMap) add(PostgresLinkChart.RELOADER_CONFIG_MAP_ANNOTATION, this.caConfigMapName!);
   }
@@ -533,6 +566,14 @@ export class PostgresLinkChart extends Chart {
   private describe(): string {
     return `PostgresLinkChart at '${this.node.path}'`;
   }
+}
+
+/** The workload's ApiObject: itself, or its default child (a cdk8s-plus workload's), or undefined. */
+function workloadObject(workload: IConstruct): ApiObject | undefined {
+  if (typeof workload?.node?.tryFindChild !== 'function') return undefined;
+  if (ApiObject.isApiObject(workload)) return workload;
+  const child = workload.node.defaultChild;
+  return child !== undefined && ApiObject.isApiObject(child) ? child : undefined;
 }
 
 /** A ConfigMap key. */

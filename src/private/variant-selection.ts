@@ -116,7 +116,7 @@ export function selectVariant(scope: IConstruct, props: VariantProps, moduleName
   }
   if ((props.createGlobalDatabase || props.existingGlobalDatabaseId !== undefined) && props.engineVersion === undefined) {
     refuse('engineVersion', 'undefined',
-      `an explicit engine version on a member of an Aurora Global Database (this cluster is a global ${props.createGlobalDatabase ? 'primary' : 'secondary'}): every member must run the same version, and a default that moves with an upgrade of this library would change a member's EngineVersion, which RDS refuses for global members (upgrade the global cluster instead; see the README, "Global database lifecycle")`,
+      `an explicit engine version on a member of an Aurora Global Database (this cluster is a global ${props.createGlobalDatabase ? 'primary' : 'secondary'}): every member must run the same version, and a default that moves with an upgrade of this library would change a member's EngineVersion, which RDS refuses for global members (upgrade the global cluster instead; see docs/variants.md, "Global database lifecycle")`,
       'pin the same version on both sides, e.g. engineVersion: rds.AuroraPostgresEngineVersion.VER_17_9; in the secondary\'s stack take the primary\'s <moduleName>EngineVersion output');
   }
   const base = snapshot !== undefined ? new SnapshotVariant(snapshot, props.snapshotUsername) : new StandardVariant();

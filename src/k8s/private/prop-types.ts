@@ -34,3 +34,8 @@ export function checkLinkChartProps(chart: IConstruct, props: unknown): void {
     }
   });
 }
+
+/** The run-time checks of `LinkWorkloadOptions` (`chart.linkWorkload(workload, options)`). */
+export function checkLinkWorkloadOptions(chart: IConstruct, options: unknown): void {
+  checkPropTypes(chart, options, { containers: 'array', podSpecPath: 'string', restartOnSecretChange: 'boolean' }, 'options');
+}
