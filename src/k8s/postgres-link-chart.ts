@@ -540,6 +540,16 @@ export class PostgresLinkChart extends Chart {
    */
   public linkWorkload(workload: IConstruct, options: LinkWorkloadOptions = {}): void {
     checkLinkWorkloadOptions(this, options);
+    if (this.iamPod) {
+      // The IAM token refresher is a native sidecar that cdk8s-plus 27's typed manifests cannot express; linkContainer
+      // adds it after rendering (src/k8s/private/iam-pod.ts), which a JSON patch on any workload does not.
+      throwPropError(this, {
+        prop: 'workload',
+        value: String(workload?.node?.path ?? workload),
+        allowed: 'linkWorkload only for charts without an IAM link: it does not add the IAM token refresher, so the pod would have no password and no token',
+        fix: 'create the workload with cdk8s-plus-27 in this chart and call linkContainer(container), or sign tokens in the app (docs/iam-authentication.md)',
+      });
+    }
     const apiObject = workloadObject(workload);
     if (apiObject === undefined || Chart.of(apiObject) !== this) {
       throwPropError(this, {

@@ -118,3 +118,9 @@ test('PLAIN mode takes an IAM link too (nothing secret in it)', () => {
   const c = chart({ secretMode: LinkSecretMode.PLAIN });
   expect(Testing.synth(c).find(m => m.kind === 'Secret').stringData.rds_db_user).toBe('orders');
 });
+
+test('linkWorkload refuses a chart with an IAM link (it would add no token refresher)', () => {
+  const c = chart();
+  const d = new kplus.Deployment(c, 'Orders', { containers: [{ image: 'orders:1' }] });
+  expect(() => c.linkWorkload(d)).toThrow("invalid workload 'orders-db/Orders'. Allowed: linkWorkload only for charts without an IAM link");
+});
