@@ -111,7 +111,7 @@ export async function provision(event: ProvisionEvent, deps: ProvisionDeps): Pro
   return masterSession(props, deps, log)('postgres', async (lock) => {
     await lock.query('SELECT pg_advisory_lock($1)', [PROVISIONING_LOCK]);
     try {
-      return await run(event, props, deps, log);
+      return await runEvent(event, props, deps, log);
     } finally {
       await lock.query('SELECT pg_advisory_unlock($1)', [PROVISIONING_LOCK]);
     }
@@ -124,7 +124,7 @@ export async function provision(event: ProvisionEvent, deps: ProvisionDeps): Pro
  */
 export const PROVISIONING_LOCK = 0x0c0a9057;
 
-async function run(event: ProvisionEvent, props: UserResourceProperties, deps: ProvisionDeps,
+async function runEvent(event: ProvisionEvent, props: UserResourceProperties, deps: ProvisionDeps,
   log: (m: string) => void): Promise<ProvisionResult> {
   const physicalId = `pg-user:${props.Username}`;
   if (event.RequestType === 'Delete') {
