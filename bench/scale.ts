@@ -17,7 +17,7 @@ function fmt(s: { resources: number; outputs: number; bytes: number }): string {
 }
 
 function caOf(options: ScaleOptions): string {
-  return options.sharedCa ? 'one shared ConfigMap' : 'whole bundle per chart (today)';
+  return options.sharedCa ? 'one shared ConfigMap' : "its region's RDS roots per chart";
 }
 
 function measure(n: number, layout: Layout, options: ScaleOptions): Row {

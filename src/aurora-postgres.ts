@@ -284,6 +284,7 @@ export class AuroraPostgres extends Construct implements IAuroraPostgres {
     this.link = DatabaseLink.fromValues({
       host,
       readerHost,
+      rdsProxy: this.proxy !== undefined,
       port: linkPort,
       username: result.username,
       databaseName: result.databaseName,

@@ -3,6 +3,9 @@ import { DatabaseAuthentication } from './database-authentication';
 import { propErrorMessage } from './private/errors';
 import { LINK_OUTPUT_FIELDS, MODULE_NAME_PATTERN, READER_HOST_SUFFIX, ROTATION_INTERVAL_SUFFIX, USER_LINK_SUFFIX, outputKey } from './private/output-keys';
 
+/** An RDS Proxy endpoint's host name (the default endpoint or one you create). */
+const RDS_PROXY_HOST = /\.proxy-[a-z0-9]+\.[a-z0-9-]+\.rds\.amazonaws\.com(\.cn)?$/i;
+
 /**
  * The values of a database link.
  *
@@ -24,6 +27,16 @@ export interface DatabaseLinkProps {
    * @default - none: the database has no reader endpoint (a chart that asks for it is refused)
    */
   readonly readerHost?: string;
+
+  /**
+   * Whether `host` is an RDS Proxy endpoint. A chart's CA bundle then holds the roots RDS Proxy's certificates
+   * chain to (Amazon Trust Services, 5 certificates, about 6 KiB) besides the region's RDS roots; without a
+   * proxy they are left out, so the pods trust only what the database presents.
+   *
+   * @default - from a literal host name (`<name>.proxy-<id>.<region>.rds.amazonaws.com` is a proxy); for a CDK
+   *   token host, unknown, and the proxy roots are kept
+   */
+  readonly rdsProxy?: boolean;
 
   /**
    * The PostgreSQL port.
@@ -297,6 +310,11 @@ export class DatabaseLink {
   public readonly region?: string;
 
   /**
+   * Whether `host` is an RDS Proxy endpoint, when it is known (see `DatabaseLinkProps.rdsProxy`).
+   */
+  public readonly rdsProxy?: boolean;
+
+  /**
    * Whether any value is an unresolved CDK token. Such a link can only be rendered into a chart that is
    * deployed through `eks.Cluster.addCdk8sChart` in the same CDK app.
    */
@@ -331,6 +349,7 @@ export class DatabaseLink {
     }
     this.host = props.host;
     this.readerHost = props.readerHost || undefined; // an empty host is no host
+    this.rdsProxy = props.rdsProxy ?? (Token.isUnresolved(props.host) ? undefined : RDS_PROXY_HOST.test(props.host));
     this.port = Token.isUnresolved(port) ? Token.asString(port) : String(port);
     this.databaseName = props.databaseName;
     this.username = props.username;

@@ -266,6 +266,7 @@ export class DatabaseUser extends Construct implements IDatabaseUser {
       this.link = this.iamUser(props, valid.databaseName, valid.schemas, host);
       this.directLink = DatabaseLink.fromValues({
         host: host.host,
+        rdsProxy: false,
         port: host.port,
         databaseName: valid.databaseName,
         username: this.username,
@@ -325,6 +326,7 @@ export class DatabaseUser extends Construct implements IDatabaseUser {
     this.link = DatabaseLink.fromValues({
       host: host.linkHost,
       readerHost: host.linkReaderHost,
+      rdsProxy: host.registerWithProxy !== undefined,
       port: host.linkPort,
       databaseName: this.databaseName,
       secretArn: this.secret.secretArn,
@@ -332,6 +334,7 @@ export class DatabaseUser extends Construct implements IDatabaseUser {
     });
     this.directLink = DatabaseLink.fromValues({
       host: host.host,
+      rdsProxy: false,
       port: host.port,
       databaseName: this.databaseName,
       secretArn: this.secret.secretArn,
@@ -437,6 +440,7 @@ export class DatabaseUser extends Construct implements IDatabaseUser {
     const link = DatabaseLink.fromValues({
       host: host.linkHost,
       readerHost: host.linkReaderHost,
+      rdsProxy: host.registerWithProxy !== undefined,
       port: host.linkPort,
       databaseName,
       username: this.username,

@@ -78,6 +78,7 @@ export class SecondaryDatabaseUser implements IDatabaseUser {
       ? DatabaseLink.fromValues({
         host: secondary.link.host,
         readerHost: secondary.link.readerHost,
+        rdsProxy: false, // no proxy on a secondary
         port,
         databaseName: input.databaseName,
         username,
@@ -87,6 +88,7 @@ export class SecondaryDatabaseUser implements IDatabaseUser {
       : DatabaseLink.fromValues({
         host: secondary.link.host,
         readerHost: secondary.link.readerHost,
+        rdsProxy: false, // no proxy on a secondary
         port,
         databaseName: input.databaseName,
         secretArn: name,

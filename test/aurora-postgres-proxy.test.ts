@@ -229,3 +229,15 @@ describe('database users behind the proxy', () => {
       /DatabaseUser at 'TestStack\/rds\/orders': invalid rotation true\. Allowed: false on a database with an RDS Proxy .*current version of each secret only.*Fix: set rotation: false on this user/);
   });
 });
+
+describe('which links go through the proxy (rdsProxy: the chart trusts the proxy roots only for those)', () => {
+  test('the database\'s and its users\' links do, a user\'s directLink and a cluster without a proxy do not', () => {
+    const { stack, vpc } = testStack();
+    const proxied = new AuroraPostgres(stack, 'rds', { vpc, proxy: true });
+    const user = proxied.addDatabaseUser('orders', { username: 'orders', rotation: false });
+    const direct = new AuroraPostgres(stack, 'other', { vpc });
+    const other = direct.addDatabaseUser('billing', { username: 'billing' });
+    expect([proxied.link.rdsProxy, user.link.rdsProxy, user.directLink.rdsProxy]).toEqual([true, true, false]);
+    expect([direct.link.rdsProxy, other.link.rdsProxy]).toEqual([false, false]);
+  });
+});

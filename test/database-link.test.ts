@@ -1,4 +1,4 @@
-import { Lazy } from 'aws-cdk-lib';
+import { App, CfnResource, Lazy, Stack } from 'aws-cdk-lib';
 import { DatabaseLink } from '../src';
 
 const outputs = {
@@ -207,5 +207,23 @@ describe('DatabaseLink.fromCdkOutputs of a database user (two outputs; the rest 
 
   test('a wrong module name lists the users\' modules too', () => {
     expect(() => DatabaseLink.fromCdkOutputs(file, 'Orders', 'orders')).toThrow(/Allowed: a module with link outputs in stack 'Orders': 'rdsOrders'/);
+  });
+});
+
+describe('rdsProxy: whether the host is an RDS Proxy endpoint (the chart then trusts the proxy roots)', () => {
+  test.each([
+    ['orders.proxy-c1a2b3d4e5f6.eu-west-1.rds.amazonaws.com', true],
+    ['reader.endpoint.proxy-c1a2b3d4e5f6.eu-west-1.rds.amazonaws.com', true],
+    ['orders.cluster-c1a2b3d4e5f6.eu-west-1.rds.amazonaws.com', false],
+    ['db.internal.example.com', false],
+  ])('from the literal host %s: %s', (host, proxy) => {
+    expect(DatabaseLink.fromValues({ host, username: 'u', password: 'p', databaseName: 'd' }).rdsProxy).toBe(proxy);
+  });
+
+  test('a CDK token host: unknown unless given', () => {
+    const stack = new Stack(new App(), 'S');
+    const host = new CfnResource(stack, 'C', { type: 'AWS::RDS::DBCluster' }).getAtt('Endpoint.Address').toString();
+    const link = (rdsProxy?: boolean) => DatabaseLink.fromValues({ host, rdsProxy, username: 'u', password: 'p', databaseName: 'd' });
+    expect([link().rdsProxy, link(true).rdsProxy, link(false).rdsProxy]).toEqual([undefined, true, false]);
   });
 });

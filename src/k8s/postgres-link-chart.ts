@@ -14,7 +14,7 @@ import { TokenResolver, hasToken, literalOf, resolveLinks } from './private/link
 import { LinkedContainerSpec, linkedContainerSpec, tlsEnvironment } from './private/linked-container';
 import { DNS_LABEL_RULE, DNS_SUBDOMAIN_RULE, isDnsLabel, isDnsSubdomain } from './private/names';
 import { checkLinkChartProps, checkLinkWorkloadOptions } from './private/prop-types';
-import { RDS_CA_SOURCE, linkRegions, rdsCaBundle } from './private/rds-ca';
+import { RDS_CA_SOURCE, linkRegions, mayUseProxy, rdsCaBundle } from './private/rds-ca';
 import { hasCustomResolvers, resolveTokenWithApp, stackRegionOfToken } from './private/token-resolution';
 import { ROLLING_KINDS, reloaderAnnotationValue, workloadPatch } from './private/workload-patch';
 import { SecretStoreKind } from './secret-store-kind';
@@ -413,7 +413,7 @@ export class PostgresLinkChart extends Chart {
         }
         configMap = new kplus.ConfigMap(this, 'RdsCa', {
           metadata: { name: caBundle.volume.configMap.name },
-          data: { [caKey]: rdsCaBundle(this.caBundleRegions) },
+          data: { [caKey]: rdsCaBundle(this.caBundleRegions, links.some(l => mayUseProxy(l.database))) },
         });
       } else {
         configMap = kplus.ConfigMap.fromConfigMapName(this, 'CaConfigMap', caBundle.volume.configMap.name);

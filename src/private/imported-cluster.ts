@@ -57,6 +57,7 @@ export class ImportedAuroraPostgres extends Construct implements IAuroraPostgres
     this.link = DatabaseLink.fromValues({
       host: attrs.clusterEndpointAddress,
       readerHost: attrs.readerEndpointAddress,
+      rdsProxy: false,
       port,
       databaseName: attrs.databaseName,
       secretArn: attrs.secret.secretArn,

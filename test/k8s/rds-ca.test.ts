@@ -173,13 +173,29 @@ describe("the chart renders the roots of its links' regions", () => {
     expect(regionOfHost(host)).toBe(region);
   });
 
-  test("a link's host name: that region's three roots and the proxy roots", () => {
+  const EU_WEST_1 = ['Amazon RDS eu-west-1 Root CA ECC384 G1', 'Amazon RDS eu-west-1 Root CA RSA2048 G1', 'Amazon RDS eu-west-1 Root CA RSA4096 G1'];
+
+  test("a cluster's host name: that region's three roots only (no proxy in the way), at most 6 KiB", () => {
     const chart = chartFor([{ moduleName: 'rds', database: hostLink('orders.cluster-c1a2b3.eu-west-1.rds.amazonaws.com') }]);
     expect(chart.caBundleRegions).toEqual(['eu-west-1']);
-    expect(pemsOf(caOf(chart)).map(cnOf)).toEqual([
-      'Amazon RDS eu-west-1 Root CA ECC384 G1', 'Amazon RDS eu-west-1 Root CA RSA2048 G1', 'Amazon RDS eu-west-1 Root CA RSA4096 G1',
-      ...RDS_PROXY_ROOTS.map(r => r.cn),
-    ]);
+    expect(pemsOf(caOf(chart)).map(cnOf)).toEqual(EU_WEST_1);
+    expect(Buffer.byteLength(caOf(chart))).toBeLessThanOrEqual(6 * 1024);
+  });
+
+  test("an RDS Proxy's host name: the region's roots and the roots RDS Proxy chains to", () => {
+    const chart = chartFor([{ moduleName: 'rds', database: hostLink('orders.proxy-c1a2b3.eu-west-1.rds.amazonaws.com') }]);
+    expect(pemsOf(caOf(chart)).map(cnOf)).toEqual([...EU_WEST_1, ...RDS_PROXY_ROOTS.map(r => r.cn)]);
+  });
+
+  test('a CDK token host: the proxy roots too, unless the link says it goes straight to the cluster (rdsProxy: false)', () => {
+    const stack = new Stack(new CdkApp(), 'Db', { env: { region: 'eu-west-1', account: '123456789012' } });
+    const host = new CfnResource(stack, 'Cluster', { type: 'AWS::RDS::DBCluster' }).getAtt('Endpoint.Address').toString();
+    const cns = (rdsProxy?: boolean) => pemsOf(caOf(chartFor([{
+      moduleName: 'rds', database: DatabaseLink.fromValues({ host, rdsProxy, username: 'u', databaseName: 'd', secretArn: 'orders-db-secret' }),
+    }], { secretMode: LinkSecretMode.EXTERNAL_SECRET, deployThroughEks: true }))).map(cnOf);
+    expect(cns()).toEqual([...EU_WEST_1, ...RDS_PROXY_ROOTS.map(r => r.cn)]);
+    expect(cns(true)).toEqual([...EU_WEST_1, ...RDS_PROXY_ROOTS.map(r => r.cn)]);
+    expect(cns(false)).toEqual(EU_WEST_1);
   });
 
   test('two links in two regions: both regions', () => {
@@ -188,7 +204,7 @@ describe("the chart renders the roots of its links' regions", () => {
       { moduleName: 'b', database: hostLink('b.cluster-y.eu-central-1.rds.amazonaws.com') },
     ]);
     expect(chart.caBundleRegions).toEqual(['eu-central-1', 'us-west-2']);
-    expect(pemsOf(caOf(chart))).toHaveLength(11);
+    expect(pemsOf(caOf(chart))).toHaveLength(6);
   });
 
   test('a host that is no RDS host name: the region of the secret ARN', () => {
@@ -210,10 +226,14 @@ describe("the chart renders the roots of its links' regions", () => {
     const host = new CfnResource(stack, 'Cluster', { type: 'AWS::RDS::DBCluster' }).getAtt('Endpoint.Address').toString();
     const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
     try {
-      for (const database of [hostLink('localhost'), DatabaseLink.fromValues({ host, username: 'u', password: 'p', databaseName: 'd' })]) {
+      const links: [DatabaseLink, boolean][] = [
+        [hostLink('localhost'), false], // a literal host that is no proxy endpoint: no proxy roots
+        [DatabaseLink.fromValues({ host, username: 'u', password: 'p', databaseName: 'd' }), true],
+      ];
+      for (const [database, proxyRoots] of links) {
         const chart = chartFor([{ moduleName: 'rds', database }], { deployThroughEks: true });
         expect(chart.caBundleRegions).toBeUndefined();
-        expect(caOf(chart)).toBe(rdsCaBundle());
+        expect(caOf(chart)).toBe(rdsCaBundle(undefined, proxyRoots));
         expect(chart.node.metadata.map(m => m.data)).toEqual([expect.stringMatching(/the region of a link is not known at synth .* every commercial region/)]);
       }
       expect(warn).toHaveBeenCalledTimes(2);

@@ -39,14 +39,19 @@ export function regionalBundleUrl(region: string): string {
 }
 
 /**
- * The PEM bundle: the RDS roots of the given regions (each must be in `knownRegions()`) and the RDS Proxy roots; of
- * every commercial region when `regions` is undefined.
+ * The PEM bundle: the RDS roots of the given regions (each must be in `knownRegions()`), of every commercial region
+ * when `regions` is undefined, and the RDS Proxy roots unless no link goes through a proxy (`proxyRoots`).
  */
-export function rdsCaBundle(regions?: readonly string[]): string {
+export function rdsCaBundle(regions?: readonly string[], proxyRoots: boolean = true): string {
   const chosen = regions ?? knownRegions();
-  const certs: RdsCaCertificate[] = [...chosen.flatMap(r => RDS_REGION_ROOTS[r] ?? []), ...RDS_PROXY_ROOTS];
+  const certs: RdsCaCertificate[] = [...chosen.flatMap(r => RDS_REGION_ROOTS[r] ?? []), ...proxyRoots ? RDS_PROXY_ROOTS : []];
   // PEM blocks only: some readers (Java's CertificateFactory) do not skip text between them.
   return certs.map(c => `${c.pem}\n`).join('');
+}
+
+/** Whether a link may reach its database through an RDS Proxy: only a link that says it does not, does not. */
+export function mayUseProxy(link: { readonly rdsProxy?: boolean }): boolean {
+  return link.rdsProxy !== false;
 }
 
 /** Where a link's database is, as far as the chart can tell (narrow: no DatabaseLink). */
