@@ -1,4 +1,4 @@
-import { Annotations, Duration, RemovalPolicy, Token, Validations } from 'aws-cdk-lib';
+import { Annotations, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -423,6 +423,12 @@ export class AuroraPostgres extends Construct implements IAuroraPostgres {
       linkPort: proxy ? PROXY_PORT : port,
       linkReaderHost: this.link.readerHost,
       registerWithProxy: proxy ? secret => proxy.registerSecret(secret) : undefined,
+      proxyAuthentication: proxy ? (proxy.iamAuth ? 'IAM' : 'PASSWORD') : undefined,
+      allowProxyIamUser: proxy?.iamAuth ? username => proxy.allowIamUser(username) : undefined,
+      iamAuthentication: props.iamAuthentication ?? true,
+      clusterResourceId: cluster.clusterResourceIdentifier,
+      region: Stack.of(this).region,
+      proxyArn: proxy?.proxy.dbProxyArn,
       moduleName: this.moduleName,
       globalClusterIdentifier: props.createGlobalDatabase ? this.globalClusterIdentifier : undefined,
       secretReplicaRegions: props.secretReplicaRegions,

@@ -1,4 +1,5 @@
 import { Duration, Token } from 'aws-cdk-lib';
+import { DatabaseAuthentication } from './database-authentication';
 import { propErrorMessage } from './private/errors';
 import { LINK_OUTPUT_FIELDS, MODULE_NAME_PATTERN, READER_HOST_SUFFIX, ROTATION_INTERVAL_SUFFIX, USER_LINK_SUFFIX, outputKey } from './private/output-keys';
 
@@ -81,6 +82,21 @@ export interface DatabaseLinkProps {
    * @default - not rotated, or not known
    */
   readonly rotationInterval?: Duration;
+
+  /**
+   * How the user logs in. `IAM`: with IAM database authentication tokens that the pod signs (no secret, no
+   * password): `username`, `databaseName` and `region` are required, `secretArn` and `password` not allowed.
+   *
+   * @default DatabaseAuthentication.PASSWORD
+   */
+  readonly authentication?: DatabaseAuthentication;
+
+  /**
+   * The AWS region of the database (or its proxy): IAM tokens are signed for it.
+   *
+   * @default - not known (required with `DatabaseAuthentication.IAM`)
+   */
+  readonly region?: string;
 }
 
 /**
@@ -218,7 +234,7 @@ export class DatabaseLink {
   private static fromUserOutputs(outputs: any, stackName: string, moduleName: string, userLink: string): DatabaseLink {
     const where = 'DatabaseLink.fromCdkOutputs';
     const key = `${moduleName}${USER_LINK_SUFFIX}`;
-    let ref: { cluster?: unknown; stack?: unknown; databaseName?: unknown; rotationInterval?: unknown };
+    let ref: Partial<Record<'cluster' | 'stack' | 'databaseName' | 'rotationInterval' | 'authentication' | 'username' | 'region', unknown>>;
     try {
       ref = JSON.parse(userLink);
     } catch {
@@ -242,6 +258,17 @@ export class DatabaseLink {
       }));
     }
     const cluster = DatabaseLink.fromCdkOutputs(outputs, ref.stack, ref.cluster);
+    if (ref.authentication === DatabaseAuthentication.IAM) {
+      return new DatabaseLink({
+        host: cluster.host,
+        readerHost: cluster.readerHost,
+        port: Number(cluster.port),
+        databaseName: ref.databaseName,
+        username: typeof ref.username === 'string' ? ref.username : undefined,
+        region: typeof ref.region === 'string' ? ref.region : undefined,
+        authentication: DatabaseAuthentication.IAM,
+      });
+    }
     return new DatabaseLink({
       host: cluster.host,
       readerHost: cluster.readerHost,
@@ -276,6 +303,12 @@ export class DatabaseLink {
   /** How often the password in the secret is rotated, when known. */
   public readonly rotationInterval?: Duration;
 
+  /** How the user logs in: a password (from the secret or a value), or IAM tokens. */
+  public readonly authentication: DatabaseAuthentication;
+
+  /** The AWS region of the database, when known (always with IAM authentication). */
+  public readonly region?: string;
+
   /**
    * Whether `host` is an RDS Proxy endpoint, when it is known (see `DatabaseLinkProps.rdsProxy`).
    */
@@ -300,9 +333,10 @@ export class DatabaseLink {
         prop: 'port', value: port, allowed: 'a whole number from 1 to 65535', fix: 'give the PostgreSQL port, usually 5432',
       }));
     }
+    if (props.authentication === DatabaseAuthentication.IAM) checkIamLink(props);
     const fromSecret = [
       props.username === undefined ? 'username' : undefined,
-      props.password === undefined ? 'password' : undefined,
+      props.password === undefined && props.authentication !== DatabaseAuthentication.IAM ? 'password' : undefined,
       props.databaseName === undefined ? 'databaseName' : undefined,
     ].filter((f): f is string => f !== undefined);
     if (fromSecret.length > 0 && !props.secretArn) {
@@ -322,7 +356,9 @@ export class DatabaseLink {
     this.password = props.password;
     this.secretArn = props.secretArn;
     this.rotationInterval = props.rotationInterval;
-    this.hasCdkTokens = [props.host, props.readerHost, props.port, props.databaseName, props.username, props.password, props.secretArn]
+    this.authentication = props.authentication ?? DatabaseAuthentication.PASSWORD;
+    this.region = props.region;
+    this.hasCdkTokens = [props.host, props.readerHost, props.port, props.databaseName, props.username, props.password, props.secretArn, props.region]
       .some(v => v !== undefined && Token.isUnresolved(v));
   }
 
@@ -334,7 +370,7 @@ export class DatabaseLink {
   public secretKeyOf(field: string): string | undefined {
     switch (field) {
       case 'username': return this.username === undefined ? DatabaseLink.SECRET_KEY_USERNAME : undefined;
-      case 'password': return this.password === undefined ? DatabaseLink.SECRET_KEY_PASSWORD : undefined;
+      case 'password': return this.password === undefined && this.authentication !== DatabaseAuthentication.IAM ? DatabaseLink.SECRET_KEY_PASSWORD : undefined;
       case 'databaseName': return this.databaseName === undefined ? DatabaseLink.SECRET_KEY_DATABASE_NAME : undefined;
       default:
         throw new Error(propErrorMessage('DatabaseLink.secretKeyOf', {
@@ -345,7 +381,22 @@ export class DatabaseLink {
 
   /** Whether any credential is read from the secret at run time. */
   public get readsSecret(): boolean {
+    if (this.authentication === DatabaseAuthentication.IAM) return false;
     return this.username === undefined || this.password === undefined || this.databaseName === undefined;
+  }
+}
+
+/** An IAM link names its user, database and region, and carries no secret and no password. */
+function checkIamLink(props: DatabaseLinkProps): void {
+  const missing = (['username', 'databaseName', 'region'] as const).filter(f => !props[f]);
+  const extra = (['secretArn', 'password'] as const).filter(f => props[f] !== undefined);
+  if (missing.length > 0 || extra.length > 0) {
+    throw new Error(propErrorMessage('DatabaseLink', {
+      prop: 'authentication',
+      value: `IAM with ${missing.length ? `no ${missing.join(', ')}` : ''}${missing.length && extra.length ? ' and ' : ''}${extra.length ? extra.join(', ') : ''}`,
+      allowed: 'IAM links give username, databaseName and region (tokens are signed for a user, in a region), and neither secretArn nor password (nothing secret exists)',
+      fix: `${missing.length ? `give ${missing.join(', ')}` : ''}${missing.length && extra.length ? '; ' : ''}${extra.length ? `drop ${extra.join(', ')}` : ''}`,
+    }));
   }
 }
 

@@ -5,6 +5,7 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { DatabaseAccess } from './database-access';
+import { DatabaseAuthentication } from './database-authentication';
 import { DatabaseLink } from './database-link';
 import { IAuroraPostgres } from './i-aurora-postgres';
 import { IDatabaseUser } from './i-database-user';
@@ -13,6 +14,7 @@ import { addUserLinkOutputs } from './private/link-outputs';
 import { MODULE_NAME_PATTERN } from './private/output-keys';
 import { checkPropTypes, databaseUserTypes } from './private/runtime-checks';
 import { watchStackLimits } from './private/stack-limits';
+import { checkIamUser, checkProxyAuthentication, grantIamConnect } from './private/users/iam-user';
 import { UserProvisioner } from './private/users/provisioner';
 import { UserRotation } from './private/users/rotation';
 import { CLUSTER_TAG_KEY, UserHost, userHostOf } from './private/users/user-host';
@@ -36,6 +38,15 @@ export interface DatabaseUserOptions {
    * @default DatabaseAccess.READ_WRITE
    */
   readonly access?: DatabaseAccess;
+
+  /**
+   * How the user logs in. `IAM`: the role has no password and is granted `rds_iam`; no secret, no rotation;
+   * pods sign 15-minute tokens with their own AWS credentials (grant them with `grantConnect`, e.g. to a
+   * `DatabasePodIdentity`). Needs `iamAuthentication` on the cluster (the default), and TLS.
+   *
+   * @default DatabaseAuthentication.PASSWORD
+   */
+  readonly authentication?: DatabaseAuthentication;
 
   /**
    * The database the user works in; created when missing. A lowercase letter, then lowercase letters, digits and
@@ -120,6 +131,23 @@ export interface SecondaryUserLinkOptions {
    * @default Duration.days(30)
    */
   readonly rotationInterval?: Duration;
+
+  /**
+   * How the user logs in, as given to `addDatabaseUser` on the primary. `IAM`: the link signs tokens for the
+   * secondary's endpoints and region, and `grantConnect` grants `rds-db:connect` on the secondary's cluster
+   * resource id (the role replicates from the primary); `databaseName` is then required.
+   *
+   * @default DatabaseAuthentication.PASSWORD
+   */
+  readonly authentication?: DatabaseAuthentication;
+
+  /**
+   * The user's database, as given to `addDatabaseUser` on the primary (an IAM link names it; a password link
+   * reads it from the secret).
+   *
+   * @default - read from the replica of the user's secret (required with `DatabaseAuthentication.IAM`)
+   */
+  readonly databaseName?: string;
 }
 
 /**
@@ -145,7 +173,7 @@ export class DatabaseUser extends Construct implements IDatabaseUser {
    * @param username the user's name, as given to `addDatabaseUser` on the primary
    */
   public static fromSecondary(secondary: IAuroraPostgres, username: string, options: SecondaryUserLinkOptions = {}): IDatabaseUser {
-    return new SecondaryDatabaseUser({ secondary, username, rotationInterval: options.rotationInterval });
+    return new SecondaryDatabaseUser({ secondary, username, ...options });
   }
 
   /**
@@ -169,9 +197,12 @@ export class DatabaseUser extends Construct implements IDatabaseUser {
 
   /**
    * The user's credentials secret: `username` (the login that is current: `<username>` or `<username>_clone`),
-   * `password`, `dbname`, `host`, `port`, `engine`, `masterarn`.
+   * `password`, `dbname`, `host`, `port`, `engine`, `masterarn`. None for an IAM user.
    */
-  public readonly secret: secretsmanager.ISecret;
+  public readonly secret?: secretsmanager.ISecret;
+
+  /** How the user logs in. */
+  public readonly authentication: DatabaseAuthentication;
 
   /**
    * Where the database is and how to log in as this user, for a `PostgresLinkChart`: reads this user's secret
@@ -191,12 +222,19 @@ export class DatabaseUser extends Construct implements IDatabaseUser {
   /** The prefix of the user's CloudFormation output keys. */
   public readonly moduleName: string;
 
+  private readonly host: UserHost;
+
   constructor(scope: Construct, id: string, props: DatabaseUserProps) {
     super(scope, id);
     checkPropTypes(this, props, databaseUserTypes(DatabaseAccess as any));
     const host = hostOf(this, props.database);
     if (host.refusal) this.refuse(host.refusal);
-    const valid = validateUser(this, props, host);
+    this.authentication = props.authentication ?? DatabaseAuthentication.PASSWORD;
+    const iamUser = this.authentication === DatabaseAuthentication.IAM;
+    if (iamUser) checkIamUser(this, props, host);
+    checkProxyAuthentication(this, this.authentication === DatabaseAuthentication.IAM ? 'IAM' : 'PASSWORD', host);
+    const valid = validateUser(this, iamUser ? { ...props, rotation: false, rotationInterval: undefined } : props, host);
+    this.host = host;
     const inClusterStack = Stack.of(this) === Stack.of(host.scope);
     if (host.registerWithProxy && valid.rotationInterval) {
       // RDS Proxy reads only the current version of a secret: after an alternating-users rotation it no longer
@@ -208,7 +246,7 @@ export class DatabaseUser extends Construct implements IDatabaseUser {
         fix: 'set rotation: false on this user (its secret is then registered with the proxy as it is), or drop proxy on the database',
       });
     }
-    if (host.registerWithProxy && !inClusterStack) {
+    if (host.registerWithProxy && !inClusterStack && !iamUser) {
       throwPropError(this, {
         prop: 'scope',
         value: Stack.of(this).stackName,
@@ -224,6 +262,19 @@ export class DatabaseUser extends Construct implements IDatabaseUser {
     watchStackLimits(this, 'user');
 
     const masterSecret = host.masterSecret!;
+    if (iamUser) {
+      this.link = this.iamUser(props, valid.databaseName, valid.schemas, host);
+      this.directLink = DatabaseLink.fromValues({
+        host: host.host,
+        rdsProxy: false,
+        port: host.port,
+        databaseName: valid.databaseName,
+        username: this.username,
+        authentication: DatabaseAuthentication.IAM,
+        region: host.region,
+      });
+      return;
+    }
     const secret = new rds.DatabaseSecret(this, 'Secret', {
       username: this.username,
       dbname: this.databaseName,
@@ -235,43 +286,19 @@ export class DatabaseUser extends Construct implements IDatabaseUser {
     Tags.of(secret).add(CLUSTER_TAG_KEY, host.clusterTag);
     this.secret = secret.attach(host.cluster);
 
-    // Everything shared lives with the cluster and names no user: a user in a stack of its own depends on the
-    // cluster's stack, never the other way round.
-    const provisioner = UserProvisioner.of(host.scope, {
-      vpc: host.vpc, vpcSubnets: host.vpcSubnets, cluster: host.cluster, masterSecret, clusterTag: host.clusterTag,
-    });
     host.registerWithProxy?.(this.secret);
-    const resource = new CustomResource(this, 'Resource', {
-      serviceToken: provisioner.serviceToken,
-      resourceType: 'Custom::PostgresUser',
-      // Names and ARNs only: the function reads the passwords from Secrets Manager.
-      properties: {
-        MasterSecretArn: masterSecret.secretArn,
-        UserSecretArn: this.secret.secretArn,
-        Host: host.host,
-        Port: String(host.port),
-        Username: this.username,
-        DatabaseName: this.databaseName,
-        Schemas: valid.schemas,
-        Access: this.access,
-        RemovalPolicy: props.removalPolicy === RemovalPolicy.DESTROY ? 'destroy' : 'retain',
-        AdoptExistingRoles: props.adoptExistingRoles ? 'true' : undefined,
-      },
-    });
-    // The cluster and its instances must be up (and the master's rotation configured) before the SQL runs.
-    const instances = host.cluster.node.children.filter(c => c.node.defaultChild instanceof rds.CfnDBInstance);
-    const clusterResource = host.cluster.node.defaultChild;
-    resource.node.addDependency(...clusterResource ? [clusterResource] : [], ...instances);
-    const masterRotation = host.masterSecret?.node.tryFindChild('RotationSchedule');
-    if (masterRotation) resource.node.addDependency(masterRotation);
-    resource.node.addDependency(this.secret.node.defaultChild!); // the host in the secret
-    resource.node.addDependency(provisioner.function); // which waits for the cluster to admit it
-    // One user at a time per stack: concurrent CREATE ROLE / ALTER DEFAULT PRIVILEGES on one cluster can fail each
-    // other. Only within a stack: a chain across stacks would make each service stack depend on the previous one.
-    const previous = lastUserResource.get(host)?.get(Stack.of(this));
-    if (previous) resource.node.addDependency(previous);
-    if (!lastUserResource.has(host)) lastUserResource.set(host, new WeakMap());
-    lastUserResource.get(host)!.set(Stack.of(this), resource);
+    const resource = this.addResource(host, {
+      MasterSecretArn: masterSecret.secretArn,
+      UserSecretArn: this.secret.secretArn,
+      Host: host.host,
+      Port: String(host.port),
+      Username: this.username,
+      DatabaseName: this.databaseName,
+      Schemas: valid.schemas,
+      Access: this.access,
+      RemovalPolicy: props.removalPolicy === RemovalPolicy.DESTROY ? 'destroy' : 'retain',
+      AdoptExistingRoles: props.adoptExistingRoles ? 'true' : undefined,
+    }, this.secret);
 
     if (valid.rotationInterval) {
       // The cluster's one rotation function; the schedule (the only per-user part) is the user's.
@@ -335,7 +362,109 @@ export class DatabaseUser extends Construct implements IDatabaseUser {
    * user: `user.grantReadCredentials(eso.forNamespace('orders'))` (the operator itself refuses grants).
    */
   public grantReadCredentials(grantee: iam.IGrantable): iam.Grant {
+    if (!this.secret) {
+      throwPropError(this, {
+        prop: 'authentication',
+        value: this.authentication,
+        allowed: 'grantReadCredentials only for a PASSWORD user: an IAM user has no secret',
+        fix: 'grant the pods grantConnect instead (e.g. user.grantConnect(podIdentity))',
+      });
+    }
     return this.secret.grantRead(grantee);
+  }
+
+  /**
+   * Grants an IAM principal `rds-db:connect` as this IAM user, on the cluster and, when it has one, on its RDS
+   * Proxy: e.g. a `DatabasePodIdentity` (the pods' role).
+   */
+  public grantConnect(grantee: iam.IGrantable): iam.Grant {
+    if (this.authentication !== DatabaseAuthentication.IAM) {
+      throwPropError(this, {
+        prop: 'authentication',
+        value: this.authentication,
+        allowed: 'grantConnect only for an IAM user (authentication: DatabaseAuthentication.IAM): a password user cannot log in with tokens',
+        fix: 'add the user with authentication: DatabaseAuthentication.IAM, or grant grantReadCredentials to read its secret',
+      });
+    }
+    return grantIamConnect(this, grantee, this.host, this.username);
+  }
+
+  /**
+   * The custom resource that creates and grants the role (names and ARNs only: the function reads the passwords
+   * from Secrets Manager), after the cluster, its instances, the master's rotation, the user's secret and the
+   * previous user of the cluster.
+   */
+  private addResource(host: UserHost, properties: Record<string, unknown>, secret?: secretsmanager.ISecret): CustomResource {
+    // Everything shared lives with the cluster and names no user: a user in a stack of its own depends on the
+    // cluster's stack, never the other way round.
+    const provisioner = UserProvisioner.of(host.scope, {
+      vpc: host.vpc, vpcSubnets: host.vpcSubnets, cluster: host.cluster, masterSecret: host.masterSecret!, clusterTag: host.clusterTag,
+    });
+    const resource = new CustomResource(this, 'Resource', {
+      serviceToken: provisioner.serviceToken,
+      resourceType: 'Custom::PostgresUser',
+      properties,
+    });
+    // The cluster and its instances must be up (and the master's rotation configured) before the SQL runs.
+    const instances = host.cluster.node.children.filter(c => c.node.defaultChild instanceof rds.CfnDBInstance);
+    const clusterResource = host.cluster.node.defaultChild;
+    resource.node.addDependency(...clusterResource ? [clusterResource] : [], ...instances);
+    const masterRotation = host.masterSecret?.node.tryFindChild('RotationSchedule');
+    if (masterRotation) resource.node.addDependency(masterRotation);
+    if (secret) resource.node.addDependency(secret.node.defaultChild!); // the host in the secret
+    resource.node.addDependency(provisioner.function); // which waits for the cluster to admit it
+    // One user at a time per stack: concurrent CREATE ROLE / ALTER DEFAULT PRIVILEGES on one cluster can fail each
+    // other. Only within a stack: a chain across stacks would make each service stack depend on the previous one.
+    const previous = lastUserResource.get(host)?.get(Stack.of(this));
+    if (previous) resource.node.addDependency(previous);
+    if (!lastUserResource.has(host)) lastUserResource.set(host, new WeakMap());
+    lastUserResource.get(host)!.set(Stack.of(this), resource);
+    return resource;
+  }
+
+  /** An IAM user: the role (no password, rds_iam), its link (no secret) and outputs. */
+  private iamUser(props: DatabaseUserProps, databaseName: string, schemas: string[], host: UserHost): DatabaseLink {
+    this.addResource(host, {
+      MasterSecretArn: host.masterSecret!.secretArn,
+      Host: host.host,
+      Port: String(host.port),
+      Username: this.username,
+      DatabaseName: databaseName,
+      Schemas: schemas,
+      Access: this.access,
+      Authentication: DatabaseAuthentication.IAM,
+      RemovalPolicy: props.removalPolicy === RemovalPolicy.DESTROY ? 'destroy' : 'retain',
+      AdoptExistingRoles: props.adoptExistingRoles ? 'true' : undefined,
+    });
+    host.allowProxyIamUser?.(this.username); // the proxy logs in to the cluster as this user
+    const link = DatabaseLink.fromValues({
+      host: host.linkHost,
+      readerHost: host.linkReaderHost,
+      rdsProxy: host.registerWithProxy !== undefined,
+      port: host.linkPort,
+      databaseName,
+      username: this.username,
+      authentication: DatabaseAuthentication.IAM,
+      region: host.region,
+    });
+    addUserLinkOutputs(this, this.moduleName, {
+      secretArn: DatabaseLink.NO_SECRET,
+      username: this.username,
+      link: {
+        cluster: host.moduleName,
+        stack: Stack.of(host.scope).stackName,
+        databaseName,
+        authentication: DatabaseAuthentication.IAM,
+        username: this.username,
+        region: host.region,
+      },
+    }, () => throwPropError(this, {
+      prop: 'moduleName',
+      value: this.moduleName,
+      allowed: 'a module name not used by another database or user in the same stack (it prefixes the output keys)',
+      fix: 'give the user its own moduleName',
+    }));
+    return link;
   }
 
   private refuse(details: PropErrorDetails): never {

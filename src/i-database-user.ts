@@ -19,4 +19,12 @@ export interface IDatabaseUser {
    * @param grantee the principal
    */
   grantReadCredentials(grantee: iam.IGrantable): iam.Grant;
+
+  /**
+   * Grants `rds-db:connect` as this user (an IAM user: `DatabaseAuthentication.IAM`), e.g. to a
+   * `DatabasePodIdentity`; refused for a password user.
+   *
+   * @param grantee the principal
+   */
+  grantConnect(grantee: iam.IGrantable): iam.Grant;
 }

@@ -1,4 +1,5 @@
 import { Duration } from 'aws-cdk-lib';
+import { DatabaseAuthentication } from './database-authentication';
 
 /**
  * Settings of the RDS Proxy of an `AuroraPostgres` with `proxy: true` (its `proxyOptions` prop). Each is checked
@@ -60,4 +61,15 @@ export interface ProxyOptions {
    * @default false
    */
   readonly debugLogging?: boolean;
+
+  /**
+   * How clients and the proxy log in. `IAM`: end to end (`DefaultAuthScheme: IAM_AUTH`): clients sign tokens for
+   * the proxy, the proxy signs its own for the cluster with its role, and no secret is registered (not even the
+   * master's, which then cannot log in through the proxy: connect as the master to the writer endpoint). Only
+   * IAM users (`authentication: DatabaseAuthentication.IAM`) may then be added, and rotation and the master secret
+   * are out of the pods' path. `PASSWORD`: the proxy logs in with the registered secrets.
+   *
+   * @default DatabaseAuthentication.PASSWORD
+   */
+  readonly authentication?: DatabaseAuthentication;
 }

@@ -1,9 +1,11 @@
 import { Annotations, ArnFormat, Duration, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { DatabaseAuthentication } from './database-authentication';
 import { DatabaseLink } from './database-link';
 import { IAuroraPostgres } from './i-aurora-postgres';
 import { IDatabaseUser } from './i-database-user';
 import { throwPropError } from './private/errors';
+import { dbUserArn } from './private/iam-connect';
 import { UserHost, userHostOf } from './private/users/user-host';
 import { isUsableUsername, usernamesOn } from './private/users/validate-user';
 
@@ -20,6 +22,8 @@ interface SecondaryInput {
   readonly secondary: IAuroraPostgres;
   readonly username: string;
   readonly rotationInterval?: Duration;
+  readonly authentication?: DatabaseAuthentication;
+  readonly databaseName?: string;
 }
 
 /**
@@ -30,6 +34,8 @@ export class SecondaryDatabaseUser implements IDatabaseUser {
   public readonly username: string;
   public readonly link: DatabaseLink;
   private readonly replicaArn: string;
+  private readonly secondary: IAuroraPostgres;
+  private readonly iam: boolean;
 
   constructor(input: SecondaryInput) {
     const { secondary, username } = input;
@@ -57,20 +63,62 @@ export class SecondaryDatabaseUser implements IDatabaseUser {
     this.replicaArn = stack.formatArn({
       service: 'secretsmanager', resource: 'secret', resourceName: `${name}-??????`, arnFormat: ArnFormat.COLON_RESOURCE_NAME,
     });
-    this.link = DatabaseLink.fromValues({
-      host: secondary.link.host,
-      readerHost: secondary.link.readerHost,
-      rdsProxy: false, // no proxy on a secondary
-      port: Token.isUnresolved(secondary.link.port) ? undefined : Number(secondary.link.port),
-      secretArn: name,
-      rotationInterval: input.rotationInterval ?? Duration.days(30),
-    });
+    this.secondary = secondary;
+    this.iam = input.authentication === DatabaseAuthentication.IAM;
+    const port = Token.isUnresolved(secondary.link.port) ? undefined : Number(secondary.link.port);
+    if (this.iam && input.databaseName === undefined) {
+      throwPropError(secondary, {
+        prop: 'databaseName',
+        value: 'undefined',
+        allowed: 'the user\'s database with DatabaseAuthentication.IAM: an IAM link names it (there is no secret to read it from)',
+        fix: 'pass the databaseName given to addDatabaseUser on the primary',
+      });
+    }
+    this.link = this.iam
+      ? DatabaseLink.fromValues({
+        host: secondary.link.host,
+        readerHost: secondary.link.readerHost,
+        rdsProxy: false, // no proxy on a secondary
+        port,
+        databaseName: input.databaseName,
+        username,
+        authentication: DatabaseAuthentication.IAM,
+        region: stack.region,
+      })
+      : DatabaseLink.fromValues({
+        host: secondary.link.host,
+        readerHost: secondary.link.readerHost,
+        rdsProxy: false, // no proxy on a secondary
+        port,
+        databaseName: input.databaseName,
+        secretArn: name,
+        rotationInterval: input.rotationInterval ?? Duration.days(30),
+      });
     checkAgainstPrimary(secondary, globalId, username);
     checkVpcRegion(secondary);
   }
 
   public grantReadCredentials(grantee: iam.IGrantable): iam.Grant {
+    if (this.iam) {
+      throwPropError(this.secondary, {
+        prop: 'authentication', value: 'IAM', allowed: 'grantReadCredentials only for a PASSWORD user: an IAM user has no secret', fix: 'use grantConnect',
+      });
+    }
     return iam.Grant.addToPrincipal({ grantee, actions: READ_ACTIONS, resourceArns: [this.replicaArn] });
+  }
+
+  /** `rds-db:connect` as the user on the secondary's cluster (its own resource id, in its region). */
+  public grantConnect(grantee: iam.IGrantable): iam.Grant {
+    if (!this.iam) {
+      throwPropError(this.secondary, {
+        prop: 'authentication',
+        value: 'PASSWORD',
+        allowed: 'grantConnect only for an IAM user: pass authentication: DatabaseAuthentication.IAM to fromSecondary (as on the primary)',
+        fix: 'pass authentication: DatabaseAuthentication.IAM and databaseName, or use grantReadCredentials',
+      });
+    }
+    const resourceArn = dbUserArn(this.secondary, { resourceId: this.secondary.cluster.clusterResourceIdentifier, username: this.username });
+    return iam.Grant.addToPrincipal({ grantee, actions: ['rds-db:connect'], resourceArns: [resourceArn] });
   }
 }
 

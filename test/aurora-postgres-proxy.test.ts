@@ -193,7 +193,7 @@ describe('database users behind the proxy', () => {
       .flatMap(p => p.Properties.PolicyDocument.Statement);
     const readable = statements.filter(s => [s.Action].flat().includes('secretsmanager:GetSecretValue')).map(s => s.Resource);
     expect(readable).toEqual(expect.arrayContaining([{ Ref: expect.stringMatching(/^rdsSecretAttachment/) }, { Ref: expect.stringMatching(/^rdsordersSecretAttachment/) }]));
-    expect(ref(user.secret)).toBeDefined();
+    expect(ref(user.secret!)).toBeDefined();
   });
 
   test('the user\'s link and outputs go through the proxy (port 5432), reader host: the cluster\'s reader endpoint', () => {

@@ -24,7 +24,7 @@ function logicalIdOf(stack: Stack, construct: { node: { defaultChild?: unknown }
 
 describe('a READ_WRITE user on a standard cluster', () => {
   const { stack, db, users: [orders], template } = withUsers({}, { username: 'orders', databaseName: 'orders' });
-  const userSecret = logicalIdOf(stack, orders.secret);
+  const userSecret = logicalIdOf(stack, orders.secret!);
   const masterSecret = logicalIdOf(stack, db.secret!);
 
   test('a custom resource with names and ARNs only, after the cluster, its writer and the master rotation', () => {
@@ -185,7 +185,7 @@ describe('a READ_WRITE user on a standard cluster', () => {
     user.grantReadCredentials(role);
     Template.fromStack(s.stack).hasResourceProperties('AWS::IAM::Policy', {
       Roles: [{ Ref: s.stack.resolve((role.node.defaultChild as iam.CfnRole).logicalId) }],
-      PolicyDocument: { Statement: [{ Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], Effect: 'Allow', Resource: { Ref: logicalIdOf(s.stack, user.secret) } }] },
+      PolicyDocument: { Statement: [{ Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], Effect: 'Allow', Resource: { Ref: logicalIdOf(s.stack, user.secret!) } }] },
     });
   });
 });

@@ -95,8 +95,8 @@ function namespaceLinks(template: Template, namespace: string): { stores: string
   };
 }
 
-function secretOf(stack: Stack, user: { secret: { secretArn: string } }): string {
-  return joined(stack.resolve(user.secret.secretArn));
+function secretOf(stack: Stack, user: { secret?: { secretArn: string } }): string {
+  return joined(stack.resolve(user.secret!.secretArn));
 }
 
 describe('two services, a and b, each in its own namespace', () => {

@@ -8,6 +8,7 @@ import { PostgresLink } from './postgres-link';
 import { throwPropError } from '../private/errors';
 import { EXTERNAL_SECRET_API_VERSION, externalSecretSpec } from './private/external-secret';
 import { goDuration } from './private/go-duration';
+import { IamPodOptions, iamPodOptions, linkIamContainer } from './private/iam-pod';
 import { checkExternalSecret, checkPlain, checkRotation, checkTokens, describeTokens } from './private/link-checks';
 import { TokenResolver, hasToken, literalOf, resolveLinks } from './private/link-variables';
 import { LinkedContainerSpec, linkedContainerSpec, tlsEnvironment } from './private/linked-container';
@@ -77,11 +78,21 @@ export interface PostgresLinkChartProps {
   /**
    * A ServiceAccount in the namespace that gets a Role granting only `get` on this Secret, and a RoleBinding.
    * RBAC is additive: this does not keep out anyone who already has broader rights (cluster admins, or anyone
-   * allowed to get or list Secrets in the namespace).
+   * allowed to get or list Secrets in the namespace). Required with an IAM link (`DatabaseAuthentication.IAM`):
+   * the chart then also renders the ServiceAccount, and `linkContainer` runs the pod as it (EKS Pod Identity gives
+   * the pods' role to it: use the same name as the `DatabasePodIdentity`).
    *
    * @default - no Role and no RoleBinding
    */
   readonly serviceAccountName?: string;
+
+  /**
+   * The image of the IAM token refresher that `linkContainer` adds beside the app for an IAM link (a native
+   * sidecar: Kubernetes 1.29+). It needs `sh`, `sed` and the AWS CLI v2 (2.15.0 or later, for EKS Pod Identity).
+   *
+   * @default - the official AWS CLI image, public.ecr.aws/aws-cli/aws-cli (a pinned version)
+   */
+  readonly tokenRefresherImage?: string;
 
   /**
    * Render the Namespace too.
@@ -228,6 +239,7 @@ export class PostgresLinkChart extends Chart {
   private readonly caVolume?: kplus.Volume;
   /** What every linked container gets (env and CA mount), computed once: linkContainer and linkWorkload use it. */
   private readonly linked: LinkedContainerSpec;
+  private readonly iamPod?: IamPodOptions;
 
   constructor(scope: Construct, id: string, props: PostgresLinkChartProps) {
     super(scope, id, { namespace: props?.namespace, labels: props?.labels });
@@ -313,6 +325,7 @@ export class PostgresLinkChart extends Chart {
     }
 
     const links = resolveLinks(this, props.links, { sslMode: this.sslMode, caBundlePath: this.caBundlePath });
+    this.iamPod = iamPodOptions(this, links, props);
 
     const storeName = props.secretStoreName ?? PostgresLinkChart.DEFAULT_SECRET_STORE_NAME;
     if (!isDnsSubdomain(storeName)) {
@@ -491,6 +504,7 @@ export class PostgresLinkChart extends Chart {
     if (this.caVolume && caBundle && !container.mounts.some(m => m.volume === this.caVolume)) {
       container.mount(caBundle.mount.mountPath, this.caVolume, { readOnly: caBundle.mount.readOnly });
     }
+    if (this.iamPod) linkIamContainer(owner, container, this.iamPod);
   }
 
   /**
@@ -526,6 +540,16 @@ export class PostgresLinkChart extends Chart {
    */
   public linkWorkload(workload: IConstruct, options: LinkWorkloadOptions = {}): void {
     checkLinkWorkloadOptions(this, options);
+    if (this.iamPod) {
+      // The IAM token refresher is a native sidecar that cdk8s-plus 27's typed manifests cannot express; linkContainer
+      // adds it after rendering (src/k8s/private/iam-pod.ts), which a JSON patch on any workload does not.
+      throwPropError(this, {
+        prop: 'workload',
+        value: String(workload?.node?.path ?? workload),
+        allowed: 'linkWorkload only for charts without an IAM link: it does not add the IAM token refresher, so the pod would have no password and no token',
+        fix: 'create the workload with cdk8s-plus-27 in this chart and call linkContainer(container), or sign tokens in the app (docs/iam-authentication.md)',
+      });
+    }
     const apiObject = workloadObject(workload);
     if (apiObject === undefined || Chart.of(apiObject) !== this) {
       throwPropError(this, {

@@ -1,4 +1,4 @@
-import { Token } from 'aws-cdk-lib';
+import { Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -91,6 +91,7 @@ export class ImportedAuroraPostgres extends Construct implements IAuroraPostgres
       linkHost: attrs.clusterEndpointAddress,
       linkPort: port,
       linkReaderHost: attrs.readerEndpointAddress,
+      region: Stack.of(this).region,
       moduleName: this.moduleName,
       onUserAdded: () => undefined, // the master's rotation is the owner's business
     });

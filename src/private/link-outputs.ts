@@ -31,6 +31,10 @@ export interface UserLinkRef {
   readonly databaseName: string;
   /** ISO 8601, when the password rotates. */
   readonly rotationInterval?: string;
+  /** 'IAM' for an IAM user (no secret: its user name and region are here); absent for a password user. */
+  readonly authentication?: string;
+  readonly username?: string;
+  readonly region?: string;
 }
 
 /**

@@ -28,6 +28,7 @@ export const READER_HOST_SUFFIX = 'DbReaderHost';
  */
 export const ROTATION_INTERVAL_SUFFIX = 'DbRotationInterval';
 
+
 /**
  * The suffix of a database user's link output (`<moduleName>DbUserLink`): JSON with what the user's link has of
  * its own (`cluster`: the cluster's moduleName, `stack`: the stack of the cluster's outputs, `databaseName`,

@@ -6,6 +6,7 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { throwPropError } from './errors';
+import { dbUserArn } from './iam-connect';
 
 /** RDS Proxy listens on 5432 for PostgreSQL, whatever the cluster's port (AWS: "RDS Proxy limitations"). */
 export const PROXY_PORT = 5432;
@@ -18,6 +19,8 @@ export interface ProxySettings {
   readonly borrowTimeout?: Duration;
   readonly idleClientTimeout?: Duration;
   readonly debugLogging?: boolean;
+  /** 'PASSWORD' (default: the proxy logs in with registered secrets) or 'IAM' (end to end, no secrets). */
+  readonly authentication?: string;
 }
 
 /** What the proxy needs, already validated by `AuroraPostgres`. */
@@ -41,6 +44,10 @@ export interface ProxyResult {
   readonly readerHost?: string;
   /** Registers one more secret (a database user's) with the proxy, and lets the proxy read it. */
   readonly registerSecret: (secret: secretsmanager.ISecret) => void;
+  /** Whether clients and the proxy log in with IAM (`DefaultAuthScheme: IAM_AUTH`): no secret is registered. */
+  readonly iamAuth: boolean;
+  /** With IAM: lets the proxy log in to the cluster as an IAM user (`rds-db:connect` on the cluster). */
+  readonly allowIamUser: (username: string) => void;
 }
 
 /** Why `proxy: true` is refused on a variant, or undefined when it is allowed. */
@@ -166,6 +173,9 @@ export function createProxy(scope: Construct, parts: ProxyParts): ProxyResult {
     description: `Reads the database secrets of the RDS Proxy of ${scope.node.path}`,
   });
   const settings = parts.settings ?? {};
+  // End-to-end IAM (RDS Proxy, 2025-09): clients sign tokens for the proxy, the proxy signs its own for the
+  // cluster with its role; no Secrets Manager secret is in the path, the master's included.
+  const iamAuth = settings.authentication === 'IAM';
   // ProxyTarget.fromCluster makes the cluster admit the proxy (and, as outbound is closed, the proxy reach it).
   const proxy = new rds.DatabaseProxy(scope, 'Proxy', {
     maxConnectionsPercent: settings.maxConnectionsPercent
@@ -175,7 +185,8 @@ export function createProxy(scope: Construct, parts: ProxyParts): ProxyResult {
     idleClientTimeout: settings.idleClientTimeout,
     debugLogging: settings.debugLogging,
     proxyTarget: rds.ProxyTarget.fromCluster(parts.cluster),
-    secrets: parts.secrets,
+    secrets: iamAuth ? undefined : parts.secrets,
+    defaultAuthScheme: iamAuth ? rds.DefaultAuthScheme.IAM_AUTH : undefined,
     role,
     vpc: parts.vpc,
     vpcSubnets: parts.vpcSubnets,
@@ -199,13 +210,23 @@ export function createProxy(scope: Construct, parts: ProxyParts): ProxyResult {
   // aws-cdk-lib names the proxy after its construct id ('Proxy') unless the app sets a feature flag: two databases
   // with a proxy in one account and region would collide. The name is create-only: changing it replaces the proxy.
   cfn.dbProxyName = settings.proxyName ?? uniqueProxyName(proxy);
-  cfn.auth = Lazy.any({
-    produce: () => secrets.map(s => ({ authScheme: 'SECRETS', iamAuth: 'DISABLED', secretArn: s.secretArn })),
-  });
+  if (!iamAuth) {
+    cfn.auth = Lazy.any({
+      produce: () => secrets.map(s => ({ authScheme: 'SECRETS', iamAuth: 'DISABLED', secretArn: s.secretArn })),
+    });
+  }
   const registerSecret = (secret: secretsmanager.ISecret) => {
+    if (iamAuth) throw new Error('an RDS Proxy with IAM authentication registers no secret');
     secrets.push(secret);
     secret.grantRead(role);
     secret.encryptionKey?.grantDecrypt(role);
   };
-  return { proxy, securityGroup, readerHost: reader?.endpoint, registerSecret };
+  const allowIamUser = (username: string) => {
+    iam.Grant.addToPrincipal({
+      grantee: role,
+      actions: ['rds-db:connect'],
+      resourceArns: [dbUserArn(scope, { resourceId: parts.cluster.clusterResourceIdentifier, username })],
+    });
+  };
+  return { proxy, securityGroup, readerHost: reader?.endpoint, registerSecret, iamAuth, allowIamUser };
 }

@@ -1,5 +1,6 @@
 import { Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
+import { DatabaseAuthentication } from '../../database-authentication';
 import { DatabaseLink } from '../../database-link';
 import { throwPropError } from '../../private/errors';
 import { PostgresLink, PostgresLinkRename } from '../postgres-link';
@@ -189,6 +190,9 @@ function resolveLink(scope: IConstruct, link: PostgresLink, index: number, tls: 
     });
   }
   const names = envNames(scope, at, moduleName, rename);
+  // An IAM link has no password: libpq and node-postgres read the token from PGPASSFILE (the refresher sidecar).
+  const iam = database.authentication === DatabaseAuthentication.IAM;
+  if (iam) checkIamSslMode(scope, at, tls.sslMode);
 
   const credential = (field: CredentialField, urlEncoded: boolean): ValuePart => {
     const property = database.secretKeyOf(field);
@@ -203,7 +207,8 @@ function resolveLink(scope: IConstruct, link: PostgresLink, index: number, tls: 
   const query = `?sslmode=${tls.sslMode}${tls.caBundlePath !== undefined ? `&sslrootcert=${percentEncodePath(tls.caBundlePath)}` : ''}`;
   // Each value that may be a CDK token is a piece of its own, so that a resolver sees the token alone.
   const url: ValuePart[] = [
-    { literal: 'postgresql://' }, credential('username', true), { literal: ':' }, credential('password', true),
+    { literal: 'postgresql://' }, credential('username', true),
+    ...iam ? [] : [{ literal: ':' }, credential('password', true)],
     { literal: '@' }, { literal: host }, { literal: ':' }, { literal: database.port }, { literal: '/' },
     credential('databaseName', true), { literal: query },
   ];
@@ -225,7 +230,8 @@ function resolveLink(scope: IConstruct, link: PostgresLink, index: number, tls: 
       case 'readerHost': return database.readerHost === undefined ? undefined : [{ literal: database.readerHost }];
     }
   };
-  const variables: LinkVariable[] = FIELDS.map(({ field }) => ({ envName: names[field], field, parts: partsOf(field)! }));
+  const variables: LinkVariable[] = FIELDS.filter(({ field }) => !(iam && field === 'password'))
+    .map(({ field }) => ({ envName: names[field], field, parts: partsOf(field)! }));
   if (link.readerHost) {
     if (database.readerHost === undefined) {
       throwPropError(scope, {
@@ -248,6 +254,7 @@ function resolveLink(scope: IConstruct, link: PostgresLink, index: number, tls: 
   }
   if (link.libpqVariables) {
     for (const [envName, field] of LIBPQ) {
+      if (iam && field === 'password') continue;
       const parts = partsOf(field);
       if (parts !== undefined) variables.push({ envName, field, parts });
     }
@@ -263,6 +270,19 @@ function resolveLink(scope: IConstruct, link: PostgresLink, index: number, tls: 
   };
   const tokenFields = Object.keys(values).filter(k => values[k] !== undefined && Token.isUnresolved(values[k]));
   return { index, moduleName, database, variables, tokenFields };
+}
+
+/** IAM database authentication requires TLS: libpq must not fall back to a plain connection. */
+const IAM_SSL_MODES = ['require', 'verify-ca', 'verify-full'];
+
+function checkIamSslMode(scope: IConstruct, at: string, sslMode: string): void {
+  if (IAM_SSL_MODES.includes(sslMode)) return;
+  throwPropError(scope, {
+    prop: 'sslMode',
+    value: sslMode,
+    allowed: `require, verify-ca or verify-full with an IAM link (${at}): RDS accepts IAM tokens over TLS only, and a token sent in clear text could be replayed for up to 15 minutes`,
+    fix: 'use sslMode: SslMode.VERIFY_FULL (the default)',
+  });
 }
 
 function envNames(scope: IConstruct, at: string, moduleName: string, rename: PostgresLinkRename | undefined): Record<LinkField, string> {

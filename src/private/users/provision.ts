@@ -16,8 +16,12 @@
  *   OWNER rights are per database: `<db>_owner` owns every managed schema of `<db>`, whichever user listed it.
  * - Passwords are set when a role is created (or adopted), or when the secret's current credentials do not log
  *   in (a role kept from an earlier deployment); rotation owns them otherwise.
+ * - An IAM user (Authentication 'IAM', iam-role.ts): the same roles and privileges, then `<u>` loses its password and
+ *   is granted `rds_iam`, and `<u>_clone` (kept so that the privilege steps stay the same) loses LOGIN and its
+ *   password. Back to PASSWORD: `rds_iam` is revoked, then the roles and the secret's password are as above.
  */
 
+import { finishIamLogin, leaveIamLogin, prepareIamLogin } from './iam-role';
 import { Access, check, grant, prepareSchemas, reassignOwned, revokeAll, UserScope } from './privileges';
 import { ensureRoles, ROLE_MARKER } from './roles';
 import { scramVerifier } from './scram';
@@ -29,7 +33,8 @@ export type { SqlClient } from './sql';
 /** What the custom resource carries: names and ARNs, never a password. */
 export interface UserResourceProperties {
   readonly MasterSecretArn: string;
-  readonly UserSecretArn: string;
+  /** The user's secret; none for an IAM user. */
+  readonly UserSecretArn?: string;
   readonly Host: string;
   readonly Port: string;
   readonly Username: string;
@@ -38,6 +43,8 @@ export interface UserResourceProperties {
   readonly Access: Access;
   /** 'retain' (default) or 'destroy'. */
   readonly RemovalPolicy?: string;
+  /** 'PASSWORD' (default) or 'IAM' (no password, granted rds_iam: iam-role.ts). */
+  readonly Authentication?: 'PASSWORD' | 'IAM';
   /** 'true': take over existing roles that this library did not create (default: refuse them). */
   readonly AdoptExistingRoles?: string;
 }
@@ -104,7 +111,7 @@ export async function provision(event: ProvisionEvent, deps: ProvisionDeps): Pro
   return masterSession(props, deps, log)('postgres', async (lock) => {
     await lock.query('SELECT pg_advisory_lock($1)', [PROVISIONING_LOCK]);
     try {
-      return await run(event, props, deps, log);
+      return await runEvent(event, props, deps, log);
     } finally {
       await lock.query('SELECT pg_advisory_unlock($1)', [PROVISIONING_LOCK]);
     }
@@ -117,7 +124,7 @@ export async function provision(event: ProvisionEvent, deps: ProvisionDeps): Pro
  */
 export const PROVISIONING_LOCK = 0x0c0a9057;
 
-async function run(event: ProvisionEvent, props: UserResourceProperties, deps: ProvisionDeps,
+async function runEvent(event: ProvisionEvent, props: UserResourceProperties, deps: ProvisionDeps,
   log: (m: string) => void): Promise<ProvisionResult> {
   const physicalId = `pg-user:${props.Username}`;
   if (event.RequestType === 'Delete') {
@@ -141,6 +148,10 @@ function normalize(p: UserResourceProperties): UserResourceProperties {
       throw new Error(`invalid identifier ${JSON.stringify(name)}: expected letters, digits and underscores`);
     }
   }
+  if (p.Authentication !== undefined && !['PASSWORD', 'IAM'].includes(p.Authentication)) {
+    throw new Error(`invalid authentication ${JSON.stringify(p.Authentication)}: expected PASSWORD or IAM`);
+  }
+  if (p.Authentication !== 'IAM' && typeof p.UserSecretArn !== 'string') throw new Error('a PASSWORD user needs UserSecretArn');
   if (!['READ_ONLY', 'READ_WRITE', 'OWNER'].includes(p.Access)) {
     throw new Error(`invalid access ${JSON.stringify(p.Access)}: expected READ_ONLY, READ_WRITE or OWNER`);
   }
@@ -201,7 +212,8 @@ function masterSession(p: UserResourceProperties, deps: ProvisionDeps, log: (m: 
 
 async function ensureUser(p: UserResourceProperties, old: UserResourceProperties | undefined, deps: ProvisionDeps,
   log: (m: string) => void): Promise<void> {
-  const user = credentialsOf(await deps.getSecret(p.UserSecretArn), 'user');
+  const iam = p.Authentication === 'IAM';
+  const user = iam ? undefined : credentialsOf(await deps.getSecret(p.UserSecretArn!), 'user');
   const u = p.Username;
   const clone = cloneOf(u);
   const owner = ownerRoleOf(p.DatabaseName);
@@ -209,6 +221,9 @@ async function ensureUser(p: UserResourceProperties, old: UserResourceProperties
 
   let passwordSet = false;
   await asMaster('postgres', async (c) => {
+    // rds_iam comes off first, whatever the user: the master acts for <u> during the run (ensureRoles) and must never
+    // inherit rds_iam; an IAM user gets it back at the end (finishIamLogin), a password user logs in with its secret.
+    await leaveIamLogin(c, u, log);
     ({ passwordSet } = await ensureRoles(c, {
       user: u,
       clone,
@@ -216,9 +231,12 @@ async function ensureUser(p: UserResourceProperties, old: UserResourceProperties
       databaseName: p.DatabaseName,
       adopt: p.AdoptExistingRoles === 'true',
       alreadyManaged: old !== undefined,
-      userVerifier: scramVerifier(user.password),
+      // An IAM user's password is removed right below: a random one meanwhile.
+      userVerifier: scramVerifier(user?.password ?? deps.randomPassword()),
       cloneVerifier: scramVerifier(deps.randomPassword()),
+      iam,
     }, log));
+    if (iam) await prepareIamLogin(c, u, clone, log);
 
     if ((await c.query('SELECT 1 FROM pg_database WHERE datname = $1', [p.DatabaseName])).rows.length === 0) {
       // template0: nothing a user planted in template1 is copied, and a session in template1 does not block it.
@@ -264,7 +282,8 @@ async function ensureUser(p: UserResourceProperties, old: UserResourceProperties
   });
   log(`granted ${p.Access} on ${p.DatabaseName} (${p.Schemas.join(', ')}) to ${u}`);
 
-  if (!passwordSet) await repairPassword(p, user, deps, asMaster, log);
+  if (iam) await asMaster('postgres', c => finishIamLogin(c, u, clone, log));
+  if (!passwordSet && user) await repairPassword(p, user, deps, asMaster, log);
 }
 
 /**

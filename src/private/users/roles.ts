@@ -1,3 +1,4 @@
+import { RDS_IAM_ROLE } from './iam-role';
 import { actFor, currentUser, execFormat, ident, serverVersion, SqlClient, sqlState } from './sql';
 
 /**
@@ -25,6 +26,8 @@ export interface RolePlan {
   /** The SCRAM verifier of the user secret's password, and of a random one for the clone. */
   readonly userVerifier: string;
   readonly cloneVerifier: string;
+  /** An IAM user (iam-role.ts): `<u>` keeps its `rds_iam` membership, `<u>_clone` does not log in. */
+  readonly iam?: boolean;
 }
 
 interface RoleRow {
@@ -180,8 +183,8 @@ export async function ensureRoles(c: SqlClient, plan: RolePlan, log: (m: string)
 
   // Least privilege on every run, whatever an earlier version or a person set.
   for (const role of [plan.user, plan.clone]) await actFor(c, role);
-  await strip(c, plan.user, true, [plan.owner]);
-  await strip(c, plan.clone, true, [plan.user]);
+  await strip(c, plan.user, true, [plan.owner, ...plan.iam ? [RDS_IAM_ROLE] : []]);
+  await strip(c, plan.clone, !plan.iam, [plan.user]);
   if (!(await c.query(
     'SELECT pg_has_role($1, $2, \'USAGE\') AS m', [plan.clone, plan.user])).rows[0].m) {
     await c.query(`GRANT ${ident(plan.user)} TO ${ident(plan.clone)}`);

@@ -33,6 +33,18 @@ export interface UserHost {
   /** Global primary: the global database id (the users' secrets are named after it) and the replica regions. */
   readonly globalClusterIdentifier?: string;
   readonly secretReplicaRegions?: string[];
+  /** Whether the cluster has IAM database authentication on (`iamAuthentication`); unknown: undefined. */
+  readonly iamAuthentication?: boolean;
+  /** The cluster's resource id (`DbClusterResourceId`), which `rds-db:connect` names; unknown when imported. */
+  readonly clusterResourceId?: string;
+  /** The cluster's region (IAM tokens are signed for it). */
+  readonly region: string;
+  /** With an RDS Proxy: how it logs in ('PASSWORD': registered secrets; 'IAM': end to end, no secret). */
+  readonly proxyAuthentication?: 'PASSWORD' | 'IAM';
+  /** With an IAM proxy: lets it log in as an IAM user. */
+  readonly allowProxyIamUser?: (username: string) => void;
+  /** With an RDS Proxy: its ARN (its `prx-` id is in the users' `rds-db:connect` resources). */
+  readonly proxyArn?: string;
   /** Turns the master's rotation on when the user did not choose (see the README). */
   readonly onUserAdded: () => void;
 }
