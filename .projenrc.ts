@@ -100,6 +100,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
       testTimeout: 120_000,
       // CDK synthesis is CPU bound; two workers match this project's 2-core machines.
       maxWorkers: 2,
+      // A green run prints nothing a newcomer would read as a failure (test/quiet-console.ts).
+      setupFilesAfterEnv: ['<rootDir>/test/quiet-console.ts'],
     },
   },
 
