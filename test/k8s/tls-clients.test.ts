@@ -4,14 +4,14 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as kplus from 'cdk8s-plus-27';
-import { Client } from 'pg';
 import { DatabaseLink, LinkSecretMode, PostgresLinkChart } from '../../src';
 import { tempDir } from '../util';
 import { goAvailable } from './eso-template';
 import { ARN_EAST, HOSTILE_PASSWORD, find, resolveContainerEnv } from './fixtures';
 import { materializeMounts, simulateEso, synthToYaml } from './kubelet';
-import { RunningPostgres, startPostgres } from './postgres-process';
-import { TestCa, makeCa, makeServerCert } from './test-ca';
+import { RunningPostgres } from './postgres-process';
+import { TestCa } from './test-ca';
+import { startTlsPostgres } from './tls-server';
 
 // Every runtime verifies the server out of the box. A TLS-only PostgreSQL (hostssl lines only) whose certificate
 // chains to a throwaway CA; a chart with Opta's renamed variables (DB_USER, DB_PASSWORD, DB_NAME, DB_HOST) whose CA
@@ -47,22 +47,7 @@ let otherCa: TestCa;
 let server: RunningPostgres;
 
 beforeAll(async () => {
-  const dir = tempDir('tls-clients');
-  ca = makeCa(path.join(dir, 'ca'), 'test-ca');
-  otherCa = makeCa(path.join(dir, 'other'), 'other-ca');
-  const cert = makeServerCert(ca, path.join(dir, 'ca'), { dns: ['localhost'], ips: ['127.0.0.1', '::1'] });
-  server = await startPostgres(ADMIN_PASSWORD, {
-    ...cert,
-    hba: 'hostssl all all 127.0.0.1/32 scram-sha-256\nhostssl all all ::1/128 scram-sha-256\n',
-  });
-  const admin = new Client({ host: 'localhost', port: server.port, user: 'postgres', password: ADMIN_PASSWORD, database: 'postgres', ssl: { ca: ca.certPem } });
-  await admin.connect();
-  try {
-    await admin.query(`CREATE ROLE ${admin.escapeIdentifier(USER)} LOGIN PASSWORD ${admin.escapeLiteral(PASSWORD)}`);
-    await admin.query(`CREATE DATABASE ${admin.escapeIdentifier(DATABASE)} OWNER ${admin.escapeIdentifier(USER)}`);
-  } finally {
-    await admin.end();
-  }
+  ({ ca, otherCa, server } = await startTlsPostgres('tls-clients', { adminPassword: ADMIN_PASSWORD, user: USER, password: PASSWORD, database: DATABASE }));
 }, 120_000);
 
 afterAll(async () => {

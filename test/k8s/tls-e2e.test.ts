@@ -9,8 +9,9 @@ import { tempDir } from '../util';
 import { goAvailable } from './eso-template';
 import { ARN_EAST, HOSTILE_PASSWORD, K8sObject, find, resolveContainerEnv } from './fixtures';
 import { materializeMounts, simulateEso, synthToYaml } from './kubelet';
-import { RunningPostgres, startPostgres } from './postgres-process';
-import { TestCa, makeCa, makeServerCert } from './test-ca';
+import { RunningPostgres } from './postgres-process';
+import { TestCa } from './test-ca';
+import { startTlsPostgres } from './tls-server';
 
 // Verified TLS end to end: a throwaway CA and a server certificate for localhost, the embedded PostgreSQL with
 // ssl = on and only hostssl lines in pg_hba.conf, a chart whose CA ConfigMap is the test CA, the container's env and
@@ -30,29 +31,13 @@ const DATABASE = 'orders db ä';
 const PASSWORD = `${HOSTILE_PASSWORD} a+b ä`;
 const QUERY = 'SELECT ssl, current_user AS "user", current_database() AS database FROM pg_stat_ssl WHERE pid = pg_backend_pid()';
 
-let dir: string;
 let ca: TestCa;
 let otherCa: TestCa;
 let server: RunningPostgres;
 
 beforeAll(async () => {
   for (const c of [' ', '%', '+', '@', ':', '/', '?', '#', "'", '"', 'ä']) expect(PASSWORD).toContain(c);
-  dir = tempDir('tls');
-  ca = makeCa(path.join(dir, 'ca'), 'test-ca');
-  otherCa = makeCa(path.join(dir, 'other'), 'other-ca');
-  const cert = makeServerCert(ca, path.join(dir, 'ca'), { dns: ['localhost'], ips: ['127.0.0.1', '::1'] });
-  server = await startPostgres(ADMIN_PASSWORD, {
-    ...cert,
-    hba: 'hostssl all all 127.0.0.1/32 scram-sha-256\nhostssl all all ::1/128 scram-sha-256\n',
-  });
-  const admin = new Client({ host: 'localhost', port: server.port, user: 'postgres', password: ADMIN_PASSWORD, database: 'postgres', ssl: { ca: ca.certPem } });
-  await admin.connect();
-  try {
-    await admin.query(`CREATE ROLE ${admin.escapeIdentifier(USER)} LOGIN PASSWORD ${admin.escapeLiteral(PASSWORD)}`);
-    await admin.query(`CREATE DATABASE ${admin.escapeIdentifier(DATABASE)} OWNER ${admin.escapeIdentifier(USER)}`);
-  } finally {
-    await admin.end();
-  }
+  ({ ca, otherCa, server } = await startTlsPostgres('tls', { adminPassword: ADMIN_PASSWORD, user: USER, password: PASSWORD, database: DATABASE }));
 }, 120_000);
 
 afterAll(async () => {
