@@ -10,6 +10,7 @@ import {
   operatorHelmValues, parseChartVersion,
 } from './private/external-secrets-parts';
 import { checkPropTypes, externalSecretsOperatorTypes } from './private/runtime-checks';
+import { watchStackLimits } from './private/stack-limits';
 import { RefusingPrincipal, serviceAccountTrust } from './private/store-identity';
 
 /**
@@ -364,6 +365,7 @@ export class ExternalSecretsOperator extends Construct implements iam.IGrantable
     const { scope, ...manifestOptions } = options;
     const parent = scope ?? (this.charts ??= new Construct(this, 'Charts'));
     const manifest = new eks.KubernetesManifest(parent, id, { ...manifestOptions, cluster: this.cluster, manifest: objects });
+    watchStackLimits(manifest, 'chart');
     manifest.node.addDependency(this.helmChart);
     const warn = (message: string) => Annotations.of(this).addWarningV2('cdk-aurora-postgres:externalSecretsStore', message);
     const createdNamespaces = objects.filter(o => o?.kind === 'Namespace' && o?.apiVersion === 'v1').map(o => String(o.metadata?.name));

@@ -12,20 +12,21 @@ export const STACK_LIMITS_WARNING = 'cdk-aurora-postgres:stackLimits';
 /** One of the library's constructs in a stack. */
 interface Owner {
   readonly construct: IConstruct;
-  readonly isUser: boolean;
+  readonly kind: 'cluster' | 'user' | 'chart';
 }
 
 /** Stack -> the library's constructs in it (clusters and users) whose resources count as the library's. */
 const watched = new WeakMap<Stack, Owner[]>();
 
 /**
- * Watches the stack of `owner` (an `AuroraPostgres` or a `DatabaseUser`): at synth, if the stack crosses 80% of a
- * CloudFormation limit (500 resources, 200 outputs, 1,000,000 template bytes), it gets one warning per limit,
- * naming the count, the library's share and the fix.
+ * Watches the stack of `owner` (an `AuroraPostgres`, a `DatabaseUser`, or a chart applied by
+ * `ExternalSecretsOperator.addChart`): at synth, if the stack crosses 80% of a CloudFormation limit (500 resources,
+ * 200 outputs, 1,000,000 template bytes), it gets one warning per limit, naming the count, the library's share and
+ * the fix.
  */
-export function watchStackLimits(construct: IConstruct, kind: 'cluster' | 'user'): void {
+export function watchStackLimits(construct: IConstruct, kind: 'cluster' | 'user' | 'chart'): void {
   const stack = Stack.of(construct);
-  const owner = { construct, isUser: kind === 'user' };
+  const owner: Owner = { construct, kind };
   const owners = watched.get(stack);
   if (owners) {
     owners.push(owner);
@@ -37,11 +38,12 @@ export function watchStackLimits(construct: IConstruct, kind: 'cluster' | 'user'
 }
 
 function check(stack: Stack, owners: Owner[]): void {
-  const resources = stack.node.findAll().filter(c => CfnResource.isCfnResource(c) && Stack.of(c) === stack);
-  const outputs = stack.node.findAll().filter(c => c instanceof CfnOutput && Stack.of(c) === stack);
+  const inStack = stack.node.findAll().filter(c => Stack.of(c) === stack);
+  const resources = inStack.filter(c => CfnResource.isCfnResource(c));
+  const outputs = inStack.filter(c => c instanceof CfnOutput);
   const ownerPaths = owners.map(o => `${o.construct.node.path}/`);
   const ours = (c: IConstruct) => ownerPaths.some(p => `${c.node.path}/`.startsWith(p));
-  const users = owners.filter(o => o.isUser).length;
+  const users = owners.filter(o => o.kind === 'user').length;
   const fix = 'Fix: give each service a stack of its own for its DatabaseUser and its chart (new DatabaseUser(serviceStack, id, { database, ... }), and the chart applied from serviceStack); see docs/scale.md';
   const warn = (what: string, count: number, limit: number, share: string) => {
     Annotations.of(stack).addWarningV2(STACK_LIMITS_WARNING,
@@ -55,7 +57,10 @@ function check(stack: Stack, owners: Owner[]): void {
   if (libraryOutputs > 0 && outputs.length > STACK_LIMITS.outputs * WARN_AT) {
     warn('outputs', outputs.length, STACK_LIMITS.outputs, ` (${libraryOutputs} from cdk-aurora-postgres, ${users} database user(s))`);
   }
-  // The template as the CDK writes it (JSON, indented by one space): rendered once more, only for this check.
+  // Template bytes: only a stack the library applies charts in can reach the byte limit because of the library
+  // (a cluster adds ~10 KiB for ~15 resources, a user ~3 KiB for ~5: the resource limit comes first). For those
+  // stacks, the template as the CDK writes it (JSON, indented by one space), rendered once more for this check.
+  if (!owners.some(o => o.kind === 'chart')) return;
   const template = (stack as unknown as { _toCloudFormation(): unknown })._toCloudFormation();
   const bytes = Buffer.byteLength(JSON.stringify(template, undefined, 1));
   if (bytes > STACK_LIMITS.bytes * WARN_AT) {
