@@ -2,11 +2,11 @@
 import { ApiObject, App, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { DatabaseLink, PostgresLinkChart } from '../src';
+import { BenchCase } from './harness';
+import { RDS_REGION_ROOTS } from '../src/private/rds-ca-data';
+
 // The same CA bundle the library renders for a cluster in us-east-1 (AWS's three RDS roots of the region), read once
 // as a careful engineer would.
-import { RDS_REGION_ROOTS } from '../src/private/rds-ca-data';
-import { BenchCase } from './harness';
-
 const CA_BUNDLE = RDS_REGION_ROOTS['us-east-1'].map(c => `${c.pem}\n`).join('');
 const SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:rds-AbCdEf';
 const HOST = 'orders.cluster-abc.us-east-1.rds.amazonaws.com';
