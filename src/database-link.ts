@@ -1,7 +1,8 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import { DatabaseAuthentication } from './database-authentication';
 import { propErrorMessage } from './private/errors';
-import { LINK_OUTPUT_FIELDS, MODULE_NAME_PATTERN, READER_HOST_SUFFIX, ROTATION_INTERVAL_SUFFIX, USER_LINK_SUFFIX, outputKey } from './private/output-keys';
+import { MODULE_NAME_PATTERN } from './private/names';
+import { LINK_OUTPUT_FIELDS, READER_HOST_SUFFIX, ROTATION_INTERVAL_SUFFIX, USER_LINK_SUFFIX, outputKey } from './private/output-keys';
 
 /** An RDS Proxy endpoint's host name (the default endpoint or one you create). */
 const RDS_PROXY_HOST = /\.proxy-[a-z0-9]+\.[a-z0-9-]+\.rds\.amazonaws\.com(\.cn)?$/i;

@@ -11,7 +11,7 @@ import { IAuroraPostgres } from './i-aurora-postgres';
 import { IDatabaseUser } from './i-database-user';
 import { PropErrorDetails, throwPropError } from './private/errors';
 import { addUserLinkOutputs } from './private/link-outputs';
-import { MODULE_NAME_PATTERN } from './private/output-keys';
+import { MODULE_NAME_PATTERN } from './private/names';
 import { checkPropTypes, databaseUserTypes } from './private/runtime-checks';
 import { watchStackLimits } from './private/stack-limits';
 import { checkIamUser, checkProxyAuthentication, grantIamConnect } from './private/users/iam-user';

@@ -12,7 +12,7 @@ import { IamPodOptions, iamPodOptions, linkIamContainer } from './private/iam-po
 import { checkExternalSecret, checkPlain, checkRotation, checkTokens, describeTokens } from './private/link-checks';
 import { TokenResolver, hasToken, literalOf, resolveLinks } from './private/link-variables';
 import { LinkedContainerSpec, linkedContainerSpec, tlsEnvironment } from './private/linked-container';
-import { DNS_LABEL_RULE, DNS_SUBDOMAIN_RULE, isDnsLabel, isDnsSubdomain } from './private/names';
+import { DNS_LABEL_RULE, DNS_SUBDOMAIN_RULE, isDnsLabel, isDnsSubdomain } from '../private/names';
 import { checkLinkChartProps, checkLinkWorkloadOptions } from './private/prop-types';
 import { RDS_CA_SOURCE, linkRegions, mayUseProxy, rdsCaBundle } from './private/rds-ca';
 import { hasCustomResolvers, resolveTokenWithApp, stackRegionOfToken } from './private/token-resolution';

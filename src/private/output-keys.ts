@@ -41,6 +41,3 @@ export const USER_LINK_SUFFIX = 'DbUserLink';
 export function outputKey(moduleName: string, field: LinkOutputField): string {
   return `${moduleName}${OUTPUT_SUFFIXES[field]}`;
 }
-
-/** Module names become output keys (CloudFormation logical IDs) and env var prefixes: letters and digits. */
-export const MODULE_NAME_PATTERN = /^[A-Za-z][A-Za-z0-9]{0,62}$/;

@@ -5,7 +5,7 @@ import { DatabaseLink } from '../../database-link';
 import { throwPropError } from '../../private/errors';
 import { PostgresLink, PostgresLinkRename } from '../postgres-link';
 import { percentEncode, percentEncodePath } from './connection-url';
-import { ENV_NAME_RULE, isEnvName } from './names';
+import { ENV_NAME_RULE, isEnvName } from '../../private/names';
 
 /** A value of a link that becomes one environment variable. */
 export type LinkField = 'username' | 'password' | 'databaseName' | 'host' | 'port' | 'url' | 'jdbcUrl' | 'sslMode' | 'sslRootCert' | 'readerHost';

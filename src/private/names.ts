@@ -1,5 +1,6 @@
 /**
- * Name rules of Kubernetes objects and environment variables.
+ * Name rules, each defined once for both sides: Kubernetes objects, environment variables, Secrets Manager secret
+ * names and module names.
  */
 
 /** Environment variable names that shells and most frameworks accept. */
@@ -26,3 +27,15 @@ export function isEnvName(value: unknown): value is string {
 export const DNS_LABEL_RULE = 'a DNS-1123 label: lower-case letters, digits and -, starting and ending with a letter or digit, 63 characters at most';
 export const DNS_SUBDOMAIN_RULE = 'a DNS-1123 subdomain: lower-case letters, digits, - and ., starting and ending with a letter or digit, 253 characters at most';
 export const ENV_NAME_RULE = 'an environment variable name matching [A-Za-z_][A-Za-z0-9_]* (a letter or _, then letters, digits or _)';
+
+/** A Secrets Manager secret name: 1 to 512 of letters, digits and `/_+=.@-`. */
+export const SECRET_NAME = /^[A-Za-z0-9/_+=.@-]{1,512}$/;
+export const SECRET_NAME_RULE = 'a Secrets Manager secret name: 1 to 512 of letters, digits and /_+=.@-';
+
+export function isSecretName(value: unknown): value is string {
+  return typeof value === 'string' && SECRET_NAME.test(value);
+}
+
+/** Module names become output keys (CloudFormation logical IDs) and env var prefixes: letters and digits. */
+export const MODULE_NAME_PATTERN = /^[A-Za-z][A-Za-z0-9]{0,62}$/;
+export const MODULE_NAME_RULE = 'a letter, then letters and digits, 63 characters at most (it prefixes CloudFormation output keys and env var names)';
