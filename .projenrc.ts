@@ -1,6 +1,11 @@
 import { awscdk, javascript, JsonFile, YamlFile } from 'projen';
 
 const CDK_VERSION = '2.276.0';
+/**
+ * End-to-end suites: a real PostgreSQL (each major Aurora runs), the real cdk / cdk8s / aws CLIs, Go (External
+ * Secrets' template engine, lib/pq, pgx), Java (pgjdbc), Python (psycopg2). They run in `test:e2e`, not in `test`.
+ */
+const E2E_PATTERN = '\\.e2e\\.test\\.ts$';
 
 const project = new awscdk.AwsCdkConstructLibrary({
   name: 'cdk-aurora-postgres',
@@ -97,7 +102,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
       // No coverage report by default: nothing reads it, and collecting it costs about a sixth of the test time
       // (`npx projen test --coverage` collects it).
       collectCoverage: false,
-      testTimeout: 120_000,
+      // The unit run: synthesis and pure functions only, each test well under this (the e2e suites, named
+      // *.e2e.test.ts, run in `test:e2e` with their own timeout).
+      testTimeout: 30_000,
+      testPathIgnorePatterns: ['/node_modules/', E2E_PATTERN],
       // CDK synthesis is CPU bound; two workers match this project's 2-core machines.
       maxWorkers: 2,
       // A green run prints nothing a newcomer would read as a failure (test/quiet-console.ts).
@@ -108,6 +116,15 @@ const project = new awscdk.AwsCdkConstructLibrary({
   docgen: true,
   npmignoreEnabled: true,
   gitignore: ['.jsii.tabl.json', '/.ci/.node/', '/doc-samples/', 'examples/**/cdk.out', 'examples/**/dist', 'bench/results/*.tmp'],
+});
+
+// Readable units in the library: no function over 60 lines, no file over 600 (tests, examples and bench are exempt).
+project.eslint?.addOverride({
+  files: ['src/**/*.ts'],
+  rules: {
+    'max-lines-per-function': ['error', { max: 60, skipBlankLines: true, skipComments: true }],
+    'max-lines': ['error', { max: 600 }],
+  },
 });
 
 // Type-check-only tsconfigs for the other TypeScript folders (eslint's project service and ts-node pick the
@@ -215,10 +232,23 @@ const testPackage = project.addTask('test:package', {
   exec: 'bash scripts/test-package.sh',
 });
 
+// The end-to-end suites (E2E_PATTERN), apart from the unit run so that `npx projen test` stays fast; `ci` runs both.
+const testE2e = project.addTask('test:e2e', {
+  description: 'The end-to-end suites: real PostgreSQL 14 and 18 (PG_MAJORS=13,...,18 for every major), the real cdk, cdk8s and aws CLIs, Go, Java and Python clients',
+  steps: [
+    { spawn: 'bundle' },
+    {
+      exec: 'jest --ci --json --outputFile=test-reports/jest-e2e-results.json --testTimeout=120000 --testPathIgnorePatterns=/node_modules/ --testMatch "<rootDir>/test/**/*.e2e.test.ts"',
+      receiveArgs: true,
+    },
+  ],
+});
+
 project.addTask('ci', {
-  description: 'Full build and tests; fails when API.md or any projen-generated file is out of date',
+  description: 'Full build and tests (unit, then end-to-end); fails when API.md or any projen-generated file is out of date',
   steps: [
     { spawn: 'build' },
+    { spawn: testE2e.name },
     { spawn: testPackage.name },
     { say: 'Checking that the build left no generated file out of date' },
     { exec: 'bash scripts/check-generated.sh' },

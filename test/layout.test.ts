@@ -18,3 +18,76 @@ describe('src/private', () => {
     expect(imports.filter(i => /^\.\.\/(aurora-postgres|index|k8s)(\/|$)/.test(i.from))).toEqual([]);
   });
 });
+
+/** The library's source files (not the Lambda handlers' SQL, which runs in AWS and reports run-time errors). */
+function sourceFiles(dir = path.join(__dirname, '..', 'src')): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap(e => e.isDirectory()
+    ? sourceFiles(path.join(dir, e.name))
+    : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : []);
+}
+
+function testFiles(dir = __dirname): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap(e => e.isDirectory()
+    ? (e.name === '__snapshots__' ? [] : testFiles(path.join(dir, e.name)))
+    : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : []);
+}
+
+/** Every `code: 'UPPER_SNAKE'` of a bad-input error in src, with the file that throws it. */
+function errorCodes(): Array<{ code: string; file: string }> {
+  return sourceFiles().flatMap(file => [...fs.readFileSync(file, 'utf8').matchAll(/\bcode: '([A-Z][A-Z0-9_]+)'/g)]
+    .map(m => ({ code: m[1], file: path.relative(path.join(__dirname, '..'), file) })));
+}
+
+describe('error codes', () => {
+  test('the scan sees the codes', () => {
+    // GIVEN / WHEN
+    const codes = errorCodes();
+    // THEN
+    expect(codes.length).toBeGreaterThan(100);
+  });
+
+  test('each code is defined in one place (one definition per rule)', () => {
+    // GIVEN
+    const codes = errorCodes();
+    // WHEN
+    const twice = codes.filter((c, i) => codes.findIndex(d => d.code === c.code) !== i);
+    // THEN
+    expect(twice).toEqual([]);
+  });
+
+  test('every code is thrown by a test', () => {
+    // GIVEN
+    const tests = testFiles().map(f => fs.readFileSync(f, 'utf8')).join('\n');
+    // WHEN
+    const untested = errorCodes().filter(c => !tests.includes(c.code));
+    // THEN
+    expect(untested).toEqual([]);
+  });
+
+  test('every bad-input error has a code: throwPropError / throwInputError calls name one', () => {
+    // GIVEN
+    const calls = sourceFiles().filter(f => !f.endsWith('errors.ts')).flatMap(file => {
+      const text = fs.readFileSync(file, 'utf8');
+      return [...text.matchAll(/throw(?:Prop|Input)Error\([^{]*\{([\s\S]*?)\}\);/g)]
+        .map(m => ({ file: path.basename(file), details: m[1] }));
+    });
+    // WHEN
+    const uncoded = calls.filter(c => !/\bcode:|\.\.\./.test(c.details)).map(c => `${c.file}: ${c.details.slice(0, 80)}`);
+    // THEN
+    expect(calls.length).toBeGreaterThan(50);
+    expect(uncoded).toEqual([]);
+  });
+});
+
+describe('state', () => {
+  test('no module-level WeakMap, Map or Set holds per-construct state (it breaks when two copies of the package load)', () => {
+    // GIVEN
+    const files = sourceFiles().filter(f => !f.endsWith('.lambda.ts'));
+    // WHEN
+    const moduleLevel = files.flatMap(file => fs.readFileSync(file, 'utf8').split('\n')
+      .filter(line => /^(export )?(const|let) \w+\s*(:[^=]+)?=\s*new (Weak)?(Map|Set)\b/.test(line))
+      .map(line => `${path.basename(file)}: ${line.trim()}`));
+    // THEN
+    expect(moduleLevel).toEqual([]);
+  });
+});
