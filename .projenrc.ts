@@ -220,6 +220,8 @@ project.addTask('bench', {
 // packaging), then fail when any committed or generated file changed during the build.
 // README samples must compile (strict), so Construct Hub can translate them to the other jsii languages.
 project.postCompileTask.exec('jsii-rosetta extract --strict --fail');
+// docs/errors.md: every error code, from the source (CI fails when the committed page is out of date).
+project.postCompileTask.exec('node scripts/error-codes.js');
 
 // `package` (part of `build`) packs the JavaScript target only, on every machine: the Python, Java, .NET and Go
 // targets need registries out of reach here. `npx projen package-all` builds them where those are reachable.
