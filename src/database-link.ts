@@ -156,7 +156,9 @@ export class DatabaseLink {
    * from the cluster's outputs, in the same file. Files written by earlier versions (every key under the user's
    * module) are read as before.
    */
-  public static fromCdkOutputs(outputs: { [stackName: string]: { [outputKey: string]: string } }, stackName: string, moduleName: string): DatabaseLink {
+  public static fromCdkOutputs(
+    outputs: { [stackName: string]: { [outputKey: string]: string } }, stackName: string, moduleName: string,
+  ): DatabaseLink {
     const read = readModuleOutputs(outputs, stackName, moduleName);
     if ('values' in read) return new DatabaseLink(read.values);
     const user = read.user;

@@ -331,8 +331,15 @@ describe('DatabaseLink.fromCdkOutputs of a database user (two outputs; the rest 
     const link = DatabaseLink.fromCdkOutputs(file, 'Orders', 'rdsOrders');
     // THEN
     expect(link).toMatchObject({
-      host: file.OrdersDb.rdsDbHost, portNumber: 5432, databaseName: 'orders', username: 'orders', region: 'us-east-1',
-      authentication: DatabaseAuthentication.IAM, secretArn: undefined, rotationInterval: undefined, readsSecret: false,
+      host: file.OrdersDb.rdsDbHost,
+      portNumber: 5432,
+      databaseName: 'orders',
+      username: 'orders',
+      region: 'us-east-1',
+      authentication: DatabaseAuthentication.IAM,
+      secretArn: undefined,
+      rotationInterval: undefined,
+      readsSecret: false,
     });
   });
 
