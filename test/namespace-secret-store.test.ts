@@ -417,6 +417,21 @@ describe('each ExternalSecret\'s secret is granted to its namespace\'s store (ch
       "reads the secret 'arn:aws:secretsmanager:us-east-1:123456789012:secret:carts-XyZ123', but the store of namespace 'orders' is not granted it"));
   });
 
+  test('a chart in a service stack that reads a secret of a third stack, which the store is not granted: a warning', () => {
+    // GIVEN
+    const { app, stack, db, eso } = eksStack();
+    db.grantReadCredentials(eso.forNamespace('orders')); // the store is in the platform stack
+    const secret = new secretsmanager.Secret(new Stack(app, 'Other', { env: ENV }), 'Secret');
+    const service = new Stack(app, 'Orders', { env: ENV });
+    // WHEN
+    eso.addChart('orders-db', new PostgresLinkChart(new cdk8s.App(), 'orders-db', {
+      namespace: 'orders', links: [{ moduleName: 'rds', database: DatabaseLink.fromValues({ host: 'h', secretArn: secret.secretArn }) }], deployThroughEks: true,
+    }), { scope: service });
+    // THEN
+    const warnings = Annotations.fromStack(stack).findWarning('/TestStack/Eso/Namespaces/orders', Match.stringLikeRegexp('secretNotGrantedToStore'));
+    expect(warnings.map(w => w.entry.data)).toEqual([expect.stringMatching(/^ExternalSecret 'orders-db-db-links' of chart 'orders-db' reads the secret \{"Ref":"Secret\w+"\}/)]);
+  });
+
   test('a literal secret ARN against a store granted a CDK token: no warning (synth cannot tell)', () => {
     // GIVEN
     const { stack, db, eso } = eksStack();

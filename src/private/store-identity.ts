@@ -109,13 +109,27 @@ export function isSecretGranted(scope: Construct, statements: iam.PolicyStatemen
       unknown = true;
     } else if (Token.isUnresolved(secret)) {
       // The same secret, or a pattern built on its ARN (e.g. `${arn}-??????`).
-      const stack = Stack.of(scope);
-      if (JSON.stringify(stack.resolve(resource)).includes(JSON.stringify(stack.resolve(secret)))) return true;
+      const covers = resolvedIncludes(scope, resource, secret);
+      if (covers) return true;
+      if (covers === undefined) unknown = true;
     } else if (wildcard(resource).test(secret)) {
       return true;
     }
   }
   return unknown ? undefined : false;
+}
+
+/**
+ * Whether one token, resolved in the scope's stack, contains another; undefined when one cannot be resolved there
+ * (a reference to a stack that the scope's stack does not refer to).
+ */
+function resolvedIncludes(scope: Construct, outer: string, inner: string): boolean | undefined {
+  const stack = Stack.of(scope);
+  try {
+    return JSON.stringify(stack.resolve(outer)).includes(JSON.stringify(stack.resolve(inner)));
+  } catch {
+    return undefined;
+  }
 }
 
 /** An IAM resource pattern (`*` any characters, `?` one) as a regular expression. */
