@@ -357,7 +357,8 @@ export class ExternalSecretsOperator extends Construct implements iam.IGrantable
    * Helm release.
    *
    * Warns (`cdk-aurora-postgres:externalSecretsStore`) when an ExternalSecret of the chart reads another store
-   * or uses another API version than `external-secrets.io/v1`.
+   * or uses another API version than `external-secrets.io/v1`; at synth, its namespace's store warns
+   * (`cdk-aurora-postgres:secretNotGrantedToStore`) when it is not granted a secret that one of them reads.
    *
    * @param id the id of the manifest (unique among this operator's charts)
    * @param chart the chart, e.g. a `PostgresLinkChart` with `deployThroughEks: true`
