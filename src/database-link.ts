@@ -1,8 +1,7 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import { DatabaseAuthentication } from './database-authentication';
-import { propErrorMessage } from './private/errors';
-import { MODULE_NAME_PATTERN } from './private/names';
-import { LINK_OUTPUT_FIELDS, READER_HOST_SUFFIX, ROTATION_INTERVAL_SUFFIX, USER_LINK_SUFFIX, outputKey } from './private/output-keys';
+import { throwInputError } from './private/errors';
+import { FROM_SECRET_MARKER, NO_SECRET_MARKER, readModuleOutputs } from './private/link-outputs-reader';
 
 /** An RDS Proxy endpoint's host name (the default endpoint or one you create). */
 const RDS_PROXY_HOST = /\.proxy-[a-z0-9]+\.[a-z0-9-]+\.rds\.amazonaws\.com(\.cn)?$/i;
@@ -120,10 +119,10 @@ export class DatabaseLink {
    * value is read at run time from the secret named by `<module>DbSecretArn`. The password output always
    * holds this marker or a placeholder, never a password.
    */
-  public static readonly FROM_SECRET = 'FROM_SECRET';
+  public static readonly FROM_SECRET = FROM_SECRET_MARKER;
 
   /** The value of the `<module>DbSecretArn` output when the database has no credentials secret. */
-  public static readonly NO_SECRET = 'NONE';
+  public static readonly NO_SECRET = NO_SECRET_MARKER;
 
   /** The JSON key of the user name in an RDS credentials secret. */
   public static readonly SECRET_KEY_USERNAME = 'username';
@@ -145,7 +144,8 @@ export class DatabaseLink {
    * A link read from the file that `cdk deploy --outputs-file <file>` writes, for a cdk8s app that runs
    * after the CDK deployment.
    *
-   * @param outputs the parsed outputs file: `{ "<stackName>": { "<outputKey>": "<value>" } }`
+   * @param outputs the parsed outputs file: `{ "<stackName>": { "<outputKey>": "<value>" } }` (e.g.
+   *   `JSON.parse(fs.readFileSync('cdk-outputs.json', 'utf8'))`)
    * @param stackName the name of the stack that holds the database
    * @param moduleName the database's `moduleName` (by default the `AuroraPostgres` construct's id)
    *
@@ -156,128 +156,18 @@ export class DatabaseLink {
    * from the cluster's outputs, in the same file. Files written by earlier versions (every key under the user's
    * module) are read as before.
    */
-  public static fromCdkOutputs(outputs: any, stackName: string, moduleName: string): DatabaseLink {
-    const where = 'DatabaseLink.fromCdkOutputs';
-    if (outputs === null || typeof outputs !== 'object' || Array.isArray(outputs)) {
-      throw new Error(propErrorMessage(where, {
-        prop: 'outputs',
-        value: outputs === null ? 'null' : typeof outputs,
-        allowed: 'the parsed JSON object that `cdk deploy --outputs-file` writes ({ stackName: { outputKey: value } })',
-        fix: "pass JSON.parse(fs.readFileSync('cdk-outputs.json', 'utf8'))",
-      }));
+  public static fromCdkOutputs(
+    outputs: { [stackName: string]: { [outputKey: string]: string } }, stackName: string, moduleName: string,
+  ): DatabaseLink {
+    const read = readModuleOutputs(outputs, stackName, moduleName);
+    if ('values' in read) return new DatabaseLink(read.values);
+    const user = read.user;
+    const cluster = DatabaseLink.fromCdkOutputs(outputs, user.clusterStack, user.clusterModule);
+    const where = { host: cluster.host, readerHost: cluster.readerHost, port: cluster.portNumber, databaseName: user.databaseName };
+    if (user.authentication === DatabaseAuthentication.IAM) {
+      return new DatabaseLink({ ...where, username: user.username, region: user.region, authentication: DatabaseAuthentication.IAM });
     }
-    const stacks = Object.keys(outputs);
-    // The file maps stack names to objects; one stack's outputs map output keys to strings.
-    const outputKeys = stacks.filter(k => typeof outputs[k] === 'string');
-    if (outputKeys.length > 0) {
-      throw new Error(propErrorMessage(where, {
-        prop: 'outputs',
-        value: `one stack's outputs (${outputKeys.slice(0, 3).join(', ')}${outputKeys.length > 3 ? ', ...' : ''}), not the whole file`,
-        allowed: 'the whole parsed file that `cdk deploy --outputs-file` writes, keyed by stack name ({ stackName: { outputKey: value } })',
-        fix: `pass the whole file (JSON.parse(fs.readFileSync('cdk-outputs.json', 'utf8'))), or wrap this object as { '${stackName}': outputs }`,
-      }));
-    }
-    const stack = outputs[stackName];
-    if (stack === undefined || stack === null || typeof stack !== 'object') {
-      throw new Error(propErrorMessage(where, {
-        prop: 'stackName',
-        value: stackName,
-        allowed: `a stack in the outputs file: ${stacks.length ? stacks.map(s => `'${s}'`).join(', ') : '(the file has no stacks)'}`,
-        fix: 'name the stack that holds the AuroraPostgres construct, and deploy it with --outputs-file',
-      }));
-    }
-    const modules = modulesIn(stack);
-    const userLink = stack[`${moduleName}${USER_LINK_SUFFIX}`];
-    if (typeof userLink === 'string' && typeof stack[outputKey(moduleName, 'host')] !== 'string') {
-      return DatabaseLink.fromUserOutputs(outputs, stackName, moduleName, userLink);
-    }
-    const missing = LINK_OUTPUT_FIELDS.filter(f => typeof stack[outputKey(moduleName, f)] !== 'string');
-    if (missing.length === LINK_OUTPUT_FIELDS.length) {
-      throw new Error(propErrorMessage(where, {
-        prop: 'moduleName',
-        value: moduleName,
-        allowed: `a module with link outputs in stack '${stackName}': ${modules.length ? modules.map(m => `'${m}'`).join(', ') : '(none)'}`,
-        fix: "pass the AuroraPostgres construct's moduleName (by default its construct id, letters and digits only)",
-      }));
-    }
-    if (missing.length > 0) {
-      // The module is there, but not all of its outputs: a file written before the stack had them, or edited.
-      throw new Error(propErrorMessage(where, {
-        prop: 'outputs',
-        value: `stack '${stackName}', module '${moduleName}' without ${missing.map(f => outputKey(moduleName, f)).join(', ')}`,
-        allowed: `every link output of the module (${LINK_OUTPUT_FIELDS.map(f => outputKey(moduleName, f)).join(', ')}); this outputs file is incomplete or from an older deploy`,
-        fix: `deploy the stack again and read the file it writes: cdk deploy ${stackName} --outputs-file cdk-outputs.json`,
-      }));
-    }
-    const read = (field: typeof LINK_OUTPUT_FIELDS[number]): string | undefined => {
-      const value: string = stack[outputKey(moduleName, field)];
-      return value === DatabaseLink.FROM_SECRET || value === DatabaseLink.NO_SECRET ? undefined : value;
-    };
-    const port = Number(read('port'));
-    const readerHost = stack[`${moduleName}${READER_HOST_SUFFIX}`];
-    const rotation = stack[`${moduleName}${ROTATION_INTERVAL_SUFFIX}`];
-    const rotationInterval = typeof rotation === 'string' && rotation !== ''
-      ? parseRotation(rotation, stackName, `${moduleName}${ROTATION_INTERVAL_SUFFIX}`)
-      : undefined;
-    return new DatabaseLink({
-      rotationInterval,
-      host: read('host')!,
-      readerHost: typeof readerHost === 'string' && readerHost !== '' ? readerHost : undefined,
-      port: Number.isInteger(port) ? port : undefined,
-      databaseName: read('databaseName'),
-      username: read('username'),
-      password: read('password'),
-      secretArn: read('secretArn'),
-    });
-  }
-
-  /** A user's link from its two outputs and its cluster's outputs. */
-  private static fromUserOutputs(outputs: any, stackName: string, moduleName: string, userLink: string): DatabaseLink {
-    const where = 'DatabaseLink.fromCdkOutputs';
-    const key = `${moduleName}${USER_LINK_SUFFIX}`;
-    let ref: Partial<Record<'cluster' | 'stack' | 'databaseName' | 'rotationInterval' | 'authentication' | 'username' | 'region', unknown>>;
-    try {
-      ref = JSON.parse(userLink);
-    } catch {
-      ref = {};
-    }
-    const secretArn = outputs[stackName][outputKey(moduleName, 'secretArn')];
-    if (typeof ref.cluster !== 'string' || typeof ref.stack !== 'string' || typeof ref.databaseName !== 'string' || typeof secretArn !== 'string') {
-      throw new Error(propErrorMessage(where, {
-        prop: `outputs['${stackName}']['${key}']`,
-        value: userLink,
-        allowed: `JSON with cluster, stack and databaseName (and rotationInterval), next to ${outputKey(moduleName, 'secretArn')}, as cdk-aurora-postgres writes them`,
-        fix: `deploy the stack again and read the file it writes: cdk deploy ${stackName} --outputs-file cdk-outputs.json`,
-      }));
-    }
-    if (outputs[ref.stack] === undefined) {
-      throw new Error(propErrorMessage(where, {
-        prop: 'outputs',
-        value: `a file without the stack '${ref.stack}', which holds the outputs of the cluster '${ref.cluster}' of user module '${moduleName}'`,
-        allowed: 'the outputs of the user\'s stack and of its cluster\'s stack in one file',
-        fix: `deploy both into one file: cdk deploy ${ref.stack} ${stackName} --outputs-file cdk-outputs.json`,
-      }));
-    }
-    const cluster = DatabaseLink.fromCdkOutputs(outputs, ref.stack, ref.cluster);
-    if (ref.authentication === DatabaseAuthentication.IAM) {
-      return new DatabaseLink({
-        host: cluster.host,
-        readerHost: cluster.readerHost,
-        port: Number(cluster.port),
-        databaseName: ref.databaseName,
-        username: typeof ref.username === 'string' ? ref.username : undefined,
-        region: typeof ref.region === 'string' ? ref.region : undefined,
-        authentication: DatabaseAuthentication.IAM,
-      });
-    }
-    return new DatabaseLink({
-      host: cluster.host,
-      readerHost: cluster.readerHost,
-      port: Number(cluster.port),
-      databaseName: ref.databaseName,
-      secretArn,
-      rotationInterval: typeof ref.rotationInterval === 'string' ? parseRotation(ref.rotationInterval, stackName, key) : undefined,
-    });
+    return new DatabaseLink({ ...where, secretArn: user.secretArn, rotationInterval: user.rotationInterval });
   }
 
   /** The host name. */
@@ -286,8 +176,17 @@ export class DatabaseLink {
   /** The host name for read-only traffic, if the database has a reader endpoint. */
   public readonly readerHost?: string;
 
-  /** The port, as a string (env vars are strings). */
+  /**
+   * The port as a string, the form env vars and connection strings take (`'5432'`; a string token when the port
+   * is a CDK token). `portNumber` is the same port as a number.
+   */
   public readonly port: string;
+
+  /**
+   * The port as a number, as `DatabaseLinkProps.port` takes it (a number token when the port is a CDK token).
+   * `port` is the same port as a string.
+   */
+  public readonly portNumber: number;
 
   /** The database name, or undefined when it is read from the secret. */
   public readonly databaseName?: string;
@@ -322,36 +221,12 @@ export class DatabaseLink {
   public readonly hasCdkTokens: boolean;
 
   private constructor(props: DatabaseLinkProps) {
-    const where = 'DatabaseLink';
-    if (!props.host) {
-      throw new Error(propErrorMessage(where, {
-        prop: 'host', value: props.host ?? 'undefined', allowed: 'a non-empty host name', fix: 'give the endpoint host',
-      }));
-    }
-    const port = props.port ?? 5432;
-    if (!Token.isUnresolved(port) && (!Number.isInteger(port) || port < 1 || port > 65535)) {
-      throw new Error(propErrorMessage(where, {
-        prop: 'port', value: port, allowed: 'a whole number from 1 to 65535', fix: 'give the PostgreSQL port, usually 5432',
-      }));
-    }
-    if (props.authentication === DatabaseAuthentication.IAM) checkIamLink(props);
-    const fromSecret = [
-      props.username === undefined ? 'username' : undefined,
-      props.password === undefined && props.authentication !== DatabaseAuthentication.IAM ? 'password' : undefined,
-      props.databaseName === undefined ? 'databaseName' : undefined,
-    ].filter((f): f is string => f !== undefined);
-    if (fromSecret.length > 0 && !props.secretArn) {
-      throw new Error(propErrorMessage(where, {
-        prop: 'secretArn',
-        value: 'undefined',
-        allowed: `a Secrets Manager secret ARN or name, because ${fromSecret.join(', ')} ${fromSecret.length > 1 ? 'are' : 'is'} not given and must be read from it`,
-        fix: `give secretArn, or give ${fromSecret.join(', ')} as values`,
-      }));
-    }
+    const port = validateLinkProps(props);
     this.host = props.host;
     this.readerHost = props.readerHost || undefined; // an empty host is no host
     this.rdsProxy = props.rdsProxy ?? (Token.isUnresolved(props.host) ? undefined : RDS_PROXY_HOST.test(props.host));
     this.port = Token.isUnresolved(port) ? Token.asString(port) : String(port);
+    this.portNumber = port;
     this.databaseName = props.databaseName;
     this.username = props.username;
     this.password = props.password;
@@ -374,9 +249,9 @@ export class DatabaseLink {
       case 'password': return this.password === undefined && this.authentication !== DatabaseAuthentication.IAM ? DatabaseLink.SECRET_KEY_PASSWORD : undefined;
       case 'databaseName': return this.databaseName === undefined ? DatabaseLink.SECRET_KEY_DATABASE_NAME : undefined;
       default:
-        throw new Error(propErrorMessage('DatabaseLink.secretKeyOf', {
-          prop: 'field', value: field, allowed: "'username', 'password', 'databaseName'", fix: 'name one of those fields',
-        }));
+        return throwInputError('DatabaseLink.secretKeyOf', {
+          code: 'DATABASE_LINK_SECRET_KEY_FIELD', prop: 'field', value: field, allowed: "'username', 'password', 'databaseName'", fix: 'name one of those fields',
+        });
     }
   }
 
@@ -387,38 +262,51 @@ export class DatabaseLink {
   }
 }
 
+/**
+ * Runs every rule of a link's props before it is built (host, port, credentials; IAM links' own rules), and
+ * returns the port (5432 by default).
+ */
+function validateLinkProps(props: DatabaseLinkProps): number {
+  const where = 'DatabaseLink';
+  if (!props.host) {
+    // An empty host is no host.
+    throwInputError(where, { code: 'DATABASE_LINK_HOST_MISSING', prop: 'host', value: undefined, allowed: 'a non-empty host name', fix: 'give the endpoint host' });
+  }
+  const port = props.port ?? 5432;
+  if (!Token.isUnresolved(port) && (!Number.isInteger(port) || port < 1 || port > 65535)) {
+    throwInputError(where, {
+      code: 'DATABASE_LINK_PORT_RANGE', prop: 'port', value: port, allowed: 'a whole number from 1 to 65535', fix: 'give the PostgreSQL port, usually 5432',
+    });
+  }
+  if (props.authentication === DatabaseAuthentication.IAM) validateIamLink(props);
+  const fromSecret = [
+    props.username === undefined ? 'username' : undefined,
+    props.password === undefined && props.authentication !== DatabaseAuthentication.IAM ? 'password' : undefined,
+    props.databaseName === undefined ? 'databaseName' : undefined,
+  ].filter((f): f is string => f !== undefined);
+  if (fromSecret.length > 0 && !props.secretArn) {
+    throwInputError(where, {
+      code: 'DATABASE_LINK_SECRET_REQUIRED',
+      prop: 'secretArn',
+      value: undefined,
+      allowed: `a Secrets Manager secret ARN or name, because ${fromSecret.join(', ')} ${fromSecret.length > 1 ? 'are' : 'is'} not given and must be read from it`,
+      fix: `give secretArn, or give ${fromSecret.join(', ')} as values`,
+    });
+  }
+  return port;
+}
+
 /** An IAM link names its user, database and region, and carries no secret and no password. */
-function checkIamLink(props: DatabaseLinkProps): void {
+function validateIamLink(props: DatabaseLinkProps): void {
   const missing = (['username', 'databaseName', 'region'] as const).filter(f => !props[f]);
   const extra = (['secretArn', 'password'] as const).filter(f => props[f] !== undefined);
   if (missing.length > 0 || extra.length > 0) {
-    throw new Error(propErrorMessage('DatabaseLink', {
+    throwInputError('DatabaseLink', {
+      code: 'DATABASE_LINK_IAM_PROPS',
       prop: 'authentication',
       value: `IAM with ${missing.length ? `no ${missing.join(', ')}` : ''}${missing.length && extra.length ? ' and ' : ''}${extra.length ? extra.join(', ') : ''}`,
       allowed: 'IAM links give username, databaseName and region (tokens are signed for a user, in a region), and neither secretArn nor password (nothing secret exists)',
       fix: `${missing.length ? `give ${missing.join(', ')}` : ''}${missing.length && extra.length ? '; ' : ''}${extra.length ? `drop ${extra.join(', ')}` : ''}`,
-    }));
+    });
   }
-}
-
-/** A rotation interval output (ISO 8601). */
-function parseRotation(value: string, stackName: string, key: string): Duration {
-  try {
-    return Duration.parse(value);
-  } catch {
-    throw new Error(propErrorMessage('DatabaseLink.fromCdkOutputs', {
-      prop: `outputs['${stackName}']['${key}']`,
-      value,
-      allowed: 'an ISO 8601 duration such as P30D, as cdk-aurora-postgres writes it',
-      fix: `deploy the stack again and read the file it writes: cdk deploy ${stackName} --outputs-file cdk-outputs.json`,
-    }));
-  }
-}
-
-/** The module names that have a host output (a database) or a user link output in one stack's outputs. */
-function modulesIn(stackOutputs: Record<string, unknown>): string[] {
-  return [outputKey('', 'host'), USER_LINK_SUFFIX].flatMap(suffix => Object.keys(stackOutputs)
-    .filter(k => k.endsWith(suffix) && k.length > suffix.length)
-    .map(k => k.slice(0, -suffix.length))
-    .filter(m => MODULE_NAME_PATTERN.test(m)));
 }

@@ -1,15 +1,14 @@
-import { Annotations, Duration, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Duration, Stack } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as cdk8s from 'cdk8s';
-import { Construct, IConstruct } from 'constructs';
+import { Construct } from 'constructs';
 import { NamespaceSecretStore } from './namespace-secret-store';
+import { DEFAULT_SECRET_STORE_NAME } from './private/defaults';
 import { throwPropError } from './private/errors';
-import {
-  DNS_LABEL_RULE, DNS_SUBDOMAIN_RULE, FIRST_V1_CHART_VERSION, OPERATOR_IMAGE_PATH, isAtLeast, isDnsLabel, isDnsSubdomain, isQuantity,
-  operatorHelmValues, parseChartVersion,
-} from './private/external-secrets-parts';
-import { checkPropTypes, externalSecretsOperatorTypes } from './private/runtime-checks';
+import { DEFAULT_OPERATOR_CHART_VERSION, OperatorOptions, validateOperatorProps, validateStoreNamespace } from './private/external-secrets-operator-options';
+import { operatorHelmValues } from './private/external-secrets-parts';
+import { isDnsLabel } from './private/names';
 import { watchStackLimits } from './private/stack-limits';
 import { RefusingPrincipal, serviceAccountTrust } from './private/store-identity';
 
@@ -101,8 +100,17 @@ export interface ExternalSecretsOperatorProps {
   readonly identityType?: eks.IdentityType;
 
   /**
-   * The name of each namespace's SecretStore, and of its ServiceAccount (PostgresLinkChart's `secretStoreName`).
+   * The name of each namespace's SecretStore, and of its ServiceAccount: what a `PostgresLinkChart`'s
+   * `secretStoreName` names (both default to `'aws-secrets-manager'`).
    *
+   * @default 'aws-secrets-manager'
+   */
+  readonly secretStoreName?: string;
+
+  /**
+   * The name of each namespace's SecretStore, and of its ServiceAccount.
+   *
+   * @deprecated use `secretStoreName` (the same setting, named as `PostgresLinkChart`'s); giving both is an error
    * @default 'aws-secrets-manager'
    */
   readonly storeName?: string;
@@ -174,7 +182,7 @@ export interface ExternalSecretsOperatorProps {
  */
 export class ExternalSecretsOperator extends Construct implements iam.IGrantable {
   /** The Helm chart version installed unless `chartVersion` says otherwise (External Secrets Operator v2.9.0). */
-  public static readonly DEFAULT_CHART_VERSION = '2.9.0';
+  public static readonly DEFAULT_CHART_VERSION = DEFAULT_OPERATOR_CHART_VERSION;
 
   /** The Helm repository of the operator's chart. */
   public static readonly CHART_REPOSITORY = 'https://charts.external-secrets.io';
@@ -205,6 +213,13 @@ export class ExternalSecretsOperator extends Construct implements iam.IGrantable
   public readonly serviceAccountName: string;
 
   /** The name of each namespace's SecretStore (and ServiceAccount). */
+  public readonly secretStoreName: string;
+
+  /**
+   * The name of each namespace's SecretStore (and ServiceAccount).
+   *
+   * @deprecated use `secretStoreName`
+   */
   public readonly storeName: string;
 
   /** The installed Helm chart version. */
@@ -221,53 +236,38 @@ export class ExternalSecretsOperator extends Construct implements iam.IGrantable
 
   constructor(scope: Construct, id: string, props: ExternalSecretsOperatorProps) {
     super(scope, id);
-    checkPropTypes(this, props, externalSecretsOperatorTypes());
-    this.cluster = props.cluster;
-    claimCluster(this, props.cluster);
-    this.region = props.region ?? Stack.of(this).region;
-    this.chartVersion = this.validChartVersion(props.chartVersion ?? ExternalSecretsOperator.DEFAULT_CHART_VERSION);
-    this.namespace = props.namespace ?? 'external-secrets';
-    if (!Token.isUnresolved(this.namespace) && !isDnsLabel(this.namespace)) {
-      throwPropError(this, { prop: 'namespace', value: this.namespace, allowed: DNS_LABEL_RULE, fix: "use e.g. 'external-secrets' (the default)" });
-    }
-    this.storeName = props.storeName ?? 'aws-secrets-manager';
-    if (!Token.isUnresolved(this.storeName) && !isDnsSubdomain(this.storeName)) {
-      throwPropError(this, {
-        prop: 'storeName',
-        value: this.storeName,
-        allowed: DNS_SUBDOMAIN_RULE,
-        fix: "use e.g. 'aws-secrets-manager' (the default, and PostgresLinkChart's default secretStoreName)",
-      });
-    }
+    const options = validateOperatorProps(this, props);
+    this.cluster = options.cluster;
+    this.region = options.region;
+    this.chartVersion = options.chartVersion;
+    this.namespace = options.namespace;
+    this.secretStoreName = options.secretStoreName;
+    this.storeName = options.secretStoreName;
     this.serviceAccountName = 'external-secrets';
-    const identityType = props.identityType ?? eks.IdentityType.POD_IDENTITY;
-    if (identityType === eks.IdentityType.POD_IDENTITY && props.cluster instanceof eks.FargateCluster) {
-      throwPropError(this, {
-        prop: 'identityType',
-        value: identityType,
-        allowed: 'IdentityType.IRSA on a Fargate cluster (EKS Pod Identity does not run on Fargate)',
-        fix: 'set identityType: eks.IdentityType.IRSA',
-      });
-    }
 
-    const irsa = identityType === eks.IdentityType.IRSA;
-    const role = new iam.Role(this, 'Role', {
-      assumedBy: irsa
-        ? serviceAccountTrust(this, 'IrsaConditions', props.cluster, this.namespace, this.serviceAccountName)
+    this.role = new iam.Role(this, 'Role', {
+      assumedBy: options.irsa
+        ? serviceAccountTrust(this, 'IrsaConditions', options.cluster, this.namespace, this.serviceAccountName)
         : new iam.ServicePrincipal('pods.eks.amazonaws.com').withSessionTags(),
-      description: `External Secrets Operator (${this.namespace}/${this.serviceAccountName}) in EKS cluster ${props.cluster.node.path}: reads no secret`,
+      description: `External Secrets Operator (${this.namespace}/${this.serviceAccountName}) in EKS cluster ${options.cluster.node.path}: reads no secret`,
     });
-    this.role = role;
-    this.grantPrincipal = new RefusingPrincipal(role, () => throwPropError(this, {
+    this.grantPrincipal = new RefusingPrincipal(this.role, () => throwPropError(this, {
+      code: 'ESO_GRANT_TO_OPERATOR',
       prop: 'grantee',
       value: 'the ExternalSecretsOperator (the controller\'s own identity)',
       allowed: 'the store of the namespace that links the secret: the controller\'s own identity reads no secret, since anyone who may edit a namespace can create a SecretStore that uses it and read whatever it may read',
-      fix: "grant the namespace instead: user.grantReadCredentials(eso.forNamespace('orders')) (db.grantReadCredentials(eso.forNamespace(...)) for the master's secret); PostgresLinkChart's default store (the SecretStore 'aws-secrets-manager' of its namespace) is that namespace's",
+      fix: `grant the namespace instead: user.grantReadCredentials(eso.forNamespace('orders')) (db.grantReadCredentials(eso.forNamespace(...)) for the master's secret); PostgresLinkChart's default store (the SecretStore '${DEFAULT_SECRET_STORE_NAME}' of its namespace) is that namespace's`,
     }));
-    const helmValues = this.helmValues(props, irsa ? role.roleArn : undefined);
+    this.helmChart = this.installChart(options);
+  }
 
-    this.helmChart = new eks.HelmChart(this, 'HelmChart', {
-      cluster: props.cluster,
+  /**
+   * The operator's Helm release, after its identity (the role, and with Pod Identity the association and the
+   * agent) and, on an `eks.Cluster`, after the nodes it runs on.
+   */
+  private installChart(options: OperatorOptions): eks.HelmChart {
+    const helmChart = new eks.HelmChart(this, 'HelmChart', {
+      cluster: options.cluster,
       repository: ExternalSecretsOperator.CHART_REPOSITORY,
       chart: 'external-secrets',
       version: this.chartVersion,
@@ -278,29 +278,38 @@ export class ExternalSecretsOperator extends Construct implements iam.IGrantable
       // the store, applied next, is accepted. Image pulls on new nodes take a while: more than the default 5 min.
       wait: true,
       timeout: Duration.minutes(10),
-      values: helmValues,
+      values: operatorHelmValues({
+        serviceAccountName: this.serviceAccountName,
+        irsaRoleArn: options.irsa ? this.role.roleArn : undefined,
+        replicas: options.replicas,
+        podDisruptionBudget: options.podDisruptionBudget,
+        resources: options.resources,
+        imageRegistry: options.imageRegistry,
+        extraValues: options.helmValues,
+      }),
     });
     // The operator's pod must start with its identity in place (both are injected at pod creation) and its
     // permissions granted (the role's policies are children of the role).
-    this.helmChart.node.addDependency(role);
-    if (!irsa) {
+    helmChart.node.addDependency(this.role);
+    if (!options.irsa) {
       const association = new eks.CfnPodIdentityAssociation(this, 'PodIdentityAssociation', {
-        clusterName: props.cluster.clusterName,
+        clusterName: options.cluster.clusterName,
         namespace: this.namespace,
         serviceAccount: this.serviceAccountName,
-        roleArn: role.roleArn,
+        roleArn: this.role.roleArn,
       });
-      this.helmChart.node.addDependency(association);
+      helmChart.node.addDependency(association);
       // On an eks.Cluster this adds the eks-pod-identity-agent add-on (once); an imported cluster must have it.
-      const agent = props.cluster.eksPodIdentityAgent;
-      if (agent) this.helmChart.node.addDependency(agent);
+      const agent = options.cluster.eksPodIdentityAgent;
+      if (agent) helmChart.node.addDependency(agent);
     }
     // `wait` only succeeds once the pods run: on nodes the same stack may still be creating.
-    if (props.cluster instanceof eks.Cluster) {
-      for (const capacity of [props.cluster.defaultNodegroup, props.cluster.defaultCapacity]) {
-        if (capacity) this.helmChart.node.addDependency(capacity);
+    if (options.cluster instanceof eks.Cluster) {
+      for (const capacity of [options.cluster.defaultNodegroup, options.cluster.defaultCapacity]) {
+        if (capacity) helmChart.node.addDependency(capacity);
       }
     }
+    return helmChart;
   }
 
   /**
@@ -314,14 +323,7 @@ export class ExternalSecretsOperator extends Construct implements iam.IGrantable
   public forNamespace(namespace: string, scope?: Construct): NamespaceSecretStore {
     const existing = this.stores.get(namespace);
     if (existing) return existing;
-    if (Token.isUnresolved(namespace) || !isDnsLabel(namespace)) {
-      throwPropError(this, {
-        prop: 'forNamespace(namespace)',
-        value: namespace,
-        allowed: `${DNS_LABEL_RULE}; a literal (the store's role trusts that namespace by name)`,
-        fix: "give the service's namespace, e.g. eso.forNamespace('orders')",
-      });
-    }
+    validateStoreNamespace(this, 'forNamespace(namespace)', namespace, "give the service's namespace, e.g. eso.forNamespace('orders')");
     if (scope && Stack.of(scope) !== Stack.of(this)) {
       return new NamespaceSecretStore(scope, `${namespace}SecretStore`, { operator: this, namespace });
     }
@@ -338,9 +340,10 @@ export class ExternalSecretsOperator extends Construct implements iam.IGrantable
     const existing = this.stores.get(store.namespace);
     if (existing) {
       throwPropError(store, {
+        code: 'SECRET_STORE_NAMESPACE_TAKEN',
         prop: 'namespace',
         value: store.namespace,
-        allowed: `a namespace without a store yet: '${store.namespace}' already has one (${existing.node.path}), and two would fight over the SecretStore and ServiceAccount '${this.storeName}'`,
+        allowed: `a namespace without a store yet: '${store.namespace}' already has one (${existing.node.path}), and two would fight over the SecretStore and ServiceAccount '${this.secretStoreName}'`,
         fix: `grant that store (eso.forNamespace('${store.namespace}')), or create this NamespaceSecretStore before eso.forNamespace or eso.addChart ask for the namespace's store`,
       });
     }
@@ -354,7 +357,8 @@ export class ExternalSecretsOperator extends Construct implements iam.IGrantable
    * Helm release.
    *
    * Warns (`cdk-aurora-postgres:externalSecretsStore`) when an ExternalSecret of the chart reads another store
-   * or uses another API version than `external-secrets.io/v1`.
+   * or uses another API version than `external-secrets.io/v1`; at synth, its namespace's store warns
+   * (`cdk-aurora-postgres:secretNotGrantedToStore`) when it is not granted a secret that one of them reads.
    *
    * @param id the id of the manifest (unique among this operator's charts)
    * @param chart the chart, e.g. a `PostgresLinkChart` with `deployThroughEks: true`
@@ -367,7 +371,6 @@ export class ExternalSecretsOperator extends Construct implements iam.IGrantable
     const manifest = new eks.KubernetesManifest(parent, id, { ...manifestOptions, cluster: this.cluster, manifest: objects });
     watchStackLimits(manifest, 'chart');
     manifest.node.addDependency(this.helmChart);
-    const warn = (message: string) => Annotations.of(this).addWarningV2('cdk-aurora-postgres:externalSecretsStore', message);
     const createdNamespaces = objects.filter(o => o?.kind === 'Namespace' && o?.apiVersion === 'v1').map(o => String(o.metadata?.name));
     for (const namespace of createdNamespaces) {
       this.namespaceManifests.set(namespace, [...this.namespaceManifests.get(namespace) ?? [], manifest]);
@@ -375,30 +378,38 @@ export class ExternalSecretsOperator extends Construct implements iam.IGrantable
       if (store) this.storeWaitsForNamespace(store, manifest);
     }
     for (const object of objects) {
-      if (object?.kind !== 'ExternalSecret') continue;
-      const name = object.metadata?.name;
-      const namespace: string | undefined = object.metadata?.namespace;
-      const ref = object.spec?.secretStoreRef ?? {};
-      const kind = ref.kind ?? 'SecretStore';
-      const what = `ExternalSecret '${name}' of chart '${chart.node.id}'`;
-      if (object.apiVersion !== 'external-secrets.io/v1') {
-        warn(`${what} uses ${object.apiVersion}; this operator (chart ${this.chartVersion}) serves external-secrets.io/v1.`);
-      }
-      if (kind === 'ClusterSecretStore') {
-        warn(`${what} reads the ClusterSecretStore '${ref.name}', but this operator renders none: each namespace reads through a SecretStore '${this.storeName}' of its own (forNamespace), so that it reads only its own secrets. Drop the chart's secretStoreKind (SecretStore is the default) and secretStoreName, or create that ClusterSecretStore yourself (every namespace can then read what it reads).`);
-      } else if (ref.name !== this.storeName) {
-        warn(`${what} reads the SecretStore '${ref.name}', but this operator's store in each namespace is '${this.storeName}'. Set the chart's secretStoreName to '${this.storeName}', or create that store yourself.`);
-      } else if (namespace === undefined || !isDnsLabel(namespace)) {
-        warn(`${what} has no namespace, so no store can serve it: give the chart a namespace.`);
-      } else if (!createdNamespaces.includes(namespace)) {
-        const store = this.storeFor(namespace, manifest);
-        // Across stacks this would make the stacks depend on each other; External Secrets retries until the store exists.
-        if (Stack.of(store) === Stack.of(manifest)) manifest.node.addDependency(store.manifest);
-      } else {
-        this.forNamespace(namespace); // it waits for this chart, which creates the namespace
-      }
+      if (object?.kind === 'ExternalSecret') this.serveExternalSecret(object, `ExternalSecret '${object.metadata?.name}' of chart '${chart.node.id}'`, manifest, createdNamespaces);
     }
     return manifest;
+  }
+
+  /**
+   * Gives a chart's ExternalSecret its namespace's store (which the chart waits for, or which waits for the chart
+   * that creates the namespace) and tells the store which secrets it must be granted; warns when it reads a store
+   * this operator does not render.
+   */
+  private serveExternalSecret(object: any, what: string, manifest: eks.KubernetesManifest, createdNamespaces: string[]): void {
+    const warn = (message: string) => Annotations.of(this).addWarningV2('cdk-aurora-postgres:externalSecretsStore', message);
+    const namespace: string | undefined = object.metadata?.namespace;
+    const ref = object.spec?.secretStoreRef ?? {};
+    if (object.apiVersion !== 'external-secrets.io/v1') {
+      warn(`${what} uses ${object.apiVersion}; this operator (chart ${this.chartVersion}) serves external-secrets.io/v1.`);
+    }
+    let store: NamespaceSecretStore;
+    if ((ref.kind ?? 'SecretStore') === 'ClusterSecretStore') {
+      return warn(`${what} reads the ClusterSecretStore '${ref.name}', but this operator renders none: each namespace reads through a SecretStore '${this.secretStoreName}' of its own (forNamespace), so that it reads only its own secrets. Drop the chart's secretStoreKind (SecretStore is the default) and secretStoreName, or create that ClusterSecretStore yourself (every namespace can then read what it reads).`);
+    } else if (ref.name !== this.secretStoreName) {
+      return warn(`${what} reads the SecretStore '${ref.name}', but this operator's store in each namespace is '${this.secretStoreName}'. Set the chart's secretStoreName to '${this.secretStoreName}', or create that store yourself.`);
+    } else if (namespace === undefined || !isDnsLabel(namespace)) {
+      return warn(`${what} has no namespace, so no store can serve it: give the chart a namespace.`);
+    } else if (!createdNamespaces.includes(namespace)) {
+      store = this.storeFor(namespace, manifest);
+      // Across stacks this would make the stacks depend on each other; External Secrets retries until the store exists.
+      if (Stack.of(store) === Stack.of(manifest)) manifest.node.addDependency(store.manifest);
+    } else {
+      store = this.forNamespace(namespace); // it waits for this chart, which creates the namespace
+    }
+    for (const key of secretsReadBy(object)) store._expectGrant(key, what);
   }
 
   /**
@@ -414,90 +425,12 @@ export class ExternalSecretsOperator extends Construct implements iam.IGrantable
   private storeWaitsForNamespace(store: NamespaceSecretStore, chart: eks.KubernetesManifest): void {
     if (Stack.of(store) === Stack.of(chart)) store.manifest.node.addDependency(chart);
   }
-
-  private helmValues(props: ExternalSecretsOperatorProps, irsaRoleArn: string | undefined): Record<string, any> {
-    const replicas = props.replicas ?? 1;
-    if (!Token.isUnresolved(replicas) && (!Number.isInteger(replicas) || replicas < 1)) {
-      throwPropError(this, { prop: 'replicas', value: replicas, allowed: 'a whole number, 1 or more', fix: 'use e.g. 2 for a controller and a webhook that survive a node drain' });
-    }
-    const pdb = props.podDisruptionBudget ?? (!Token.isUnresolved(replicas) && replicas > 1);
-    if (pdb && !Token.isUnresolved(replicas) && replicas < 2) {
-      throwPropError(this, {
-        prop: 'podDisruptionBudget',
-        value: true,
-        allowed: 'true only with replicas of 2 or more: with one replica, a budget of minAvailable 1 blocks every node drain',
-        fix: 'set replicas: 2 (the budget then comes by default), or drop podDisruptionBudget',
-      });
-    }
-    for (const [key, value] of Object.entries(props.resources ?? {})) {
-      if (typeof value !== 'string' || (!Token.isUnresolved(value) && !isQuantity(value))) {
-        throwPropError(this, {
-          prop: `resources.${key}`, value, allowed: "a Kubernetes quantity such as '100m', '0.5', '128Mi' or '1Gi'", fix: "e.g. resources: { cpuRequest: '50m', memoryRequest: '128Mi' }",
-        });
-      }
-    }
-    const registry = props.imageRegistry;
-    if (registry !== undefined && !Token.isUnresolved(registry)
-      && !/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d+)?(\/[a-z0-9]([a-z0-9._-]*[a-z0-9])?)*$/.test(registry)) {
-      throwPropError(this, {
-        prop: 'imageRegistry',
-        value: registry,
-        allowed: `a registry host, optionally with a port and a path, lower case, without a scheme or a trailing '/' (the image is <imageRegistry>/${OPERATOR_IMAGE_PATH})`,
-        fix: "e.g. '123456789012.dkr.ecr.eu-west-1.amazonaws.com/ghcr'",
-      });
-    }
-    return operatorHelmValues({
-      serviceAccountName: this.serviceAccountName,
-      irsaRoleArn,
-      replicas,
-      podDisruptionBudget: pdb,
-      resources: props.resources,
-      imageRegistry: registry,
-      extraValues: props.helmValues,
-    });
-  }
-
-  private validChartVersion(version: string): string {
-    if (Token.isUnresolved(version)) return version;
-    const parsed = parseChartVersion(version);
-    if (!parsed) {
-      throwPropError(this, {
-        prop: 'chartVersion',
-        value: version,
-        allowed: "a Helm chart version MAJOR.MINOR.PATCH, without a leading 'v' (e.g. '2.9.0')",
-        fix: `use e.g. '${ExternalSecretsOperator.DEFAULT_CHART_VERSION}' (the default)`,
-      });
-    }
-    if (!isAtLeast(parsed, FIRST_V1_CHART_VERSION)) {
-      throwPropError(this, {
-        prop: 'chartVersion',
-        value: version,
-        allowed: `${FIRST_V1_CHART_VERSION.join('.')} or later (the first release that serves external-secrets.io/v1, the API of the store and of PostgresLinkChart's ExternalSecrets)`,
-        fix: `use '${ExternalSecretsOperator.DEFAULT_CHART_VERSION}' (the default) or another current release`,
-      });
-    }
-    return version;
-  }
 }
 
-/** The operator of each cluster in an app (keyed by the cluster construct, and by name when it is a literal). */
-const operators = new WeakMap<IConstruct, Map<string, ExternalSecretsOperator>>();
-
-/** One operator per cluster: a second Helm release would fight the first over the CRDs and the webhooks. */
-function claimCluster(operator: ExternalSecretsOperator, cluster: eks.ICluster): void {
-  const claimed = operators.get(operator.node.root) ?? new Map<string, ExternalSecretsOperator>();
-  operators.set(operator.node.root, claimed);
-  const stack = Stack.of(cluster);
-  const keys = [`construct:${cluster.node.path}`];
-  if (!Token.isUnresolved(cluster.clusterName)) keys.push(`name:${stack.account}/${stack.region}/${cluster.clusterName}`);
-  const first = keys.map(k => claimed.get(k)).find(o => o !== undefined);
-  if (first) {
-    throwPropError(operator, {
-      prop: 'cluster',
-      value: cluster.node.path,
-      allowed: `a cluster without an External Secrets Operator: this one already has ${first.node.path}, and a second Helm release would fight it over the CRDs, the webhooks and the stores`,
-      fix: 'share that operator (pass it where this one is used), and add its stores with forNamespace',
-    });
-  }
-  for (const key of keys) claimed.set(key, operator);
+/** The Secrets Manager secrets (ARNs or names) an ExternalSecret reads: `spec.data[].remoteRef.key`, `spec.dataFrom[].extract.key`. */
+function secretsReadBy(externalSecret: any): string[] {
+  const data: any[] = Array.isArray(externalSecret.spec?.data) ? externalSecret.spec.data : [];
+  const dataFrom: any[] = Array.isArray(externalSecret.spec?.dataFrom) ? externalSecret.spec.dataFrom : [];
+  const keys = [...data.map(d => d?.remoteRef?.key), ...dataFrom.map(d => d?.extract?.key)];
+  return [...new Set(keys.filter((k): k is string => typeof k === 'string' && k !== ''))];
 }

@@ -6,7 +6,7 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as cdk8s from 'cdk8s';
-import { AuroraPostgres, ExternalSecretsOperator, PostgresLinkChart } from '../src';
+import { AuroraPostgres, ExternalSecretsOperator, ExternalSecretsOperatorProps, PostgresLinkChart } from '../src';
 import { joined, only, validateWithEsoModels } from './eso-helpers';
 import { findingsIn, nagFindings, tempDir, testStack } from './util';
 
@@ -36,32 +36,33 @@ function linkChart(db: AuroraPostgres, props: { secretStoreName?: string } = {})
   });
 }
 
-describe('ExternalSecretsOperator with EKS Pod Identity (the default), a real eks.Cluster and the kubectl v1.35 layer from npm', () => {
-  // aws-cdk-lib's built-in CloudFormation validator runs on this one (its report lands in outdir).
-  const outdir = tempDir('eso-cdk-out');
-  const { stack, vpc, cluster } = eksStack({ realLayer: true, defaultCapacity: 1, outdir });
+/**
+ * The platform stack of the Pod Identity tests: a database, the operator (EKS Pod Identity, the default) on a real
+ * eks.Cluster with a node, the orders namespace granted the master's secret and a chart that reads it added with
+ * addChart, and a chart added by hand (reports) that waits for the operator with node.addDependency. With
+ * `realLayer`, the kubectl layer comes from @aws-cdk/lambda-layer-kubectl-v35; with `outdir`, aws-cdk-lib's
+ * built-in CloudFormation validator runs (its report lands there).
+ */
+function podIdentityPlatform(options: { realLayer?: boolean; outdir?: string } = {}) {
+  const { stack, vpc, cluster } = eksStack({ ...options, defaultCapacity: 1 });
   const db = new AuroraPostgres(stack, 'rds', { vpc, databaseName: 'orders' });
   const eso = new ExternalSecretsOperator(stack, 'Eso', { cluster });
   db.grantReadCredentials(eso.forNamespace('orders'));
   eso.addChart('orders-db', linkChart(db));
-  // A chart added by hand, made to wait with node.addDependency.
   const own = cluster.addCdk8sChart('reports-db', new PostgresLinkChart(new cdk8s.App(), 'reports-db', {
     namespace: 'reports', links: [{ moduleName: 'rds', database: db.link }], deployThroughEks: true,
   }));
   own.node.addDependency(eso);
+  return { stack, db, eso };
+}
 
-  const template = Template.fromStack(stack);
-  const [helmId, helm] = only(template, 'Custom::AWSCDK-EKS-HelmChart', 'Eso');
-  const [storeId, store] = only(template, 'Custom::AWSCDK-EKS-KubernetesResource', 'EsoNamespacesordersManifest');
-  const [chartId, chart] = only(template, 'Custom::AWSCDK-EKS-KubernetesResource', 'EsoChartsordersdb');
-  const [ownId, ownManifest] = only(template, 'Custom::AWSCDK-EKS-KubernetesResource', 'Eksreportsdb');
-  const [roleId] = only(template, 'AWS::IAM::Role', 'EsoRole');
-  const [storeRoleId, storeRole] = only(template, 'AWS::IAM::Role', 'EsoNamespacesordersRole');
-  const [associationId, association] = only(template, 'AWS::EKS::PodIdentityAssociation', 'Eso');
-  const [agentId] = only(template, 'AWS::EKS::Addon', 'EksEksPodIdentityAgentAddon');
-  const [nodegroupId] = only(template, 'AWS::EKS::Nodegroup', 'EksNodegroupDefaultCapacity');
-
+describe('ExternalSecretsOperator with EKS Pod Identity (the default) on a real eks.Cluster', () => {
   test('the Helm release: the pinned chart from the operator\'s repository, CRDs on, wait on, its own ServiceAccount', () => {
+    // GIVEN
+    const { stack } = podIdentityPlatform();
+    // WHEN
+    const [, helm] = only(Template.fromStack(stack), 'Custom::AWSCDK-EKS-HelmChart', 'Eso');
+    // THEN
     expect(helm.Properties).toEqual(expect.objectContaining({
       Repository: 'https://charts.external-secrets.io',
       Chart: 'external-secrets',
@@ -82,6 +83,12 @@ describe('ExternalSecretsOperator with EKS Pod Identity (the default), a real ek
   });
 
   test('no ClusterSecretStore: the orders namespace gets a SecretStore of Secrets Manager in the stack\'s region', () => {
+    // GIVEN
+    const { stack } = podIdentityPlatform();
+    // WHEN
+    const template = Template.fromStack(stack);
+    // THEN
+    const [, store] = only(template, 'Custom::AWSCDK-EKS-KubernetesResource', 'EsoNamespacesordersManifest');
     const objects = JSON.parse(joined(store.Properties.Manifest));
     expect(objects.map((o: any) => `${o.kind}/${o.metadata.namespace}/${o.metadata.name}`)).toEqual([
       'ServiceAccount/orders/aws-secrets-manager', 'SecretStore/orders/aws-secrets-manager',
@@ -91,6 +98,13 @@ describe('ExternalSecretsOperator with EKS Pod Identity (the default), a real ek
   });
 
   test('the store and the chart\'s ExternalSecret are valid against External Secrets\' v1 models', () => {
+    // GIVEN
+    const { stack } = podIdentityPlatform();
+    // WHEN
+    const template = Template.fromStack(stack);
+    // THEN
+    const [, store] = only(template, 'Custom::AWSCDK-EKS-KubernetesResource', 'EsoNamespacesordersManifest');
+    const [, chart] = only(template, 'Custom::AWSCDK-EKS-KubernetesResource', 'EsoChartsordersdb');
     const storeObject = JSON.parse(joined(store.Properties.Manifest))[1];
     const externalSecret = JSON.parse(joined(chart.Properties.Manifest)).find((o: any) => o.kind === 'ExternalSecret');
     expect(externalSecret.spec.secretStoreRef).toEqual({ name: 'aws-secrets-manager', kind: 'SecretStore' });
@@ -98,15 +112,21 @@ describe('ExternalSecretsOperator with EKS Pod Identity (the default), a real ek
   });
 
   test('the validation can fail: a misspelt service, a missing region, a serviceAccountRef without name, v1beta1', () => {
+    // GIVEN
+    const { stack } = podIdentityPlatform();
+    const [, store] = only(Template.fromStack(stack), 'Custom::AWSCDK-EKS-KubernetesResource', 'EsoNamespacesordersManifest');
     const storeObject = JSON.parse(joined(store.Properties.Manifest))[1];
     const aws = storeObject.spec.provider.aws;
     const withAws = (a: object) => ({ ...storeObject, spec: { provider: { aws: a } } });
-    expect(validateWithEsoModels([
+    // WHEN
+    const errors = validateWithEsoModels([
       withAws({ ...aws, service: 'SecretManager' }),
       withAws({ service: 'SecretsManager' }),
       withAws({ ...aws, auth: { jwt: { serviceAccountRef: { namespace: 'orders' } } } }),
       { ...storeObject, apiVersion: 'external-secrets.io/v1beta1' },
-    ])).toEqual([
+    ]);
+    // THEN
+    expect(errors).toEqual([
       expect.stringMatching(/provider\/aws\/service must be equal to one of the allowed values/),
       expect.stringMatching(/provider\/aws must have required property region/),
       expect.stringMatching(/serviceAccountRef must have required property name/),
@@ -115,6 +135,13 @@ describe('ExternalSecretsOperator with EKS Pod Identity (the default), a real ek
   });
 
   test('EKS Pod Identity: a role for pods.eks.amazonaws.com, associated with external-secrets/external-secrets, and the agent add-on', () => {
+    // GIVEN
+    const { stack } = podIdentityPlatform();
+    // WHEN
+    const template = Template.fromStack(stack);
+    // THEN
+    const [roleId] = only(template, 'AWS::IAM::Role', 'EsoRole');
+    const [, association] = only(template, 'AWS::EKS::PodIdentityAssociation', 'Eso');
     template.hasResourceProperties('AWS::IAM::Role', {
       AssumeRolePolicyDocument: {
         Statement: [{ Effect: 'Allow', Principal: { Service: 'pods.eks.amazonaws.com' }, Action: ['sts:AssumeRole', 'sts:TagSession'] }],
@@ -131,6 +158,13 @@ describe('ExternalSecretsOperator with EKS Pod Identity (the default), a real ek
   });
 
   test('grantReadCredentials(eso.forNamespace(...)) lets that namespace\'s role read the database\'s secret; the controller\'s role reads nothing', () => {
+    // GIVEN
+    const { stack, db } = podIdentityPlatform();
+    // WHEN
+    const template = Template.fromStack(stack);
+    // THEN
+    const [roleId] = only(template, 'AWS::IAM::Role', 'EsoRole');
+    const [, storeRole] = only(template, 'AWS::IAM::Role', 'EsoNamespacesordersRole');
     expect(storeRole.Properties.Policies).toEqual([{
       PolicyName: 'LinkedSecrets',
       PolicyDocument: {
@@ -148,6 +182,20 @@ describe('ExternalSecretsOperator with EKS Pod Identity (the default), a real ek
   });
 
   test('CloudFormation order: namespace store (and its role) -> chart manifest (it creates the namespace) -> Helm release -> identity, agent, nodes', () => {
+    // GIVEN
+    const { stack } = podIdentityPlatform();
+    // WHEN
+    const template = Template.fromStack(stack);
+    // THEN
+    const [helmId] = only(template, 'Custom::AWSCDK-EKS-HelmChart', 'Eso');
+    const [storeId, store] = only(template, 'Custom::AWSCDK-EKS-KubernetesResource', 'EsoNamespacesordersManifest');
+    const [chartId] = only(template, 'Custom::AWSCDK-EKS-KubernetesResource', 'EsoChartsordersdb');
+    const [ownId, ownManifest] = only(template, 'Custom::AWSCDK-EKS-KubernetesResource', 'Eksreportsdb');
+    const [roleId] = only(template, 'AWS::IAM::Role', 'EsoRole');
+    const [storeRoleId] = only(template, 'AWS::IAM::Role', 'EsoNamespacesordersRole');
+    const [associationId] = only(template, 'AWS::EKS::PodIdentityAssociation', 'Eso');
+    const [agentId] = only(template, 'AWS::EKS::Addon', 'EksEksPodIdentityAgentAddon');
+    const [nodegroupId] = only(template, 'AWS::EKS::Nodegroup', 'EksNodegroupDefaultCapacity');
     const dependsOn = (id: string) => template.toJSON().Resources[id].DependsOn ?? [];
     expect(dependsOn(storeId)).toContain(chartId);
     expect(dependsOn(chartId)).toContain(helmId);
@@ -161,32 +209,56 @@ describe('ExternalSecretsOperator with EKS Pod Identity (the default), a real ek
   });
 
   test('the kubectl layer from @aws-cdk/lambda-layer-kubectl-v35 is the one the kubectl provider runs with', () => {
+    // GIVEN
+    const { stack } = podIdentityPlatform({ realLayer: true });
+    // WHEN
+    const template = Template.fromStack(stack);
+    // THEN
     const [layerId] = only(template, 'AWS::Lambda::LayerVersion', 'KubectlLayer');
     const [, provider] = only(template, 'AWS::CloudFormation::Stack', 'awscdkawseksKubectlProvider');
     expect(Object.values(provider.Properties.Parameters)).toContainEqual({ Ref: layerId });
   });
 
   test('the built-in CloudFormation validator finds nothing', () => {
+    // GIVEN
+    const outdir = tempDir('eso-cdk-out');
+    const { stack } = podIdentityPlatform({ realLayer: true, outdir });
+    // WHEN
+    Template.fromStack(stack);
+    // THEN
     expect(fs.existsSync(path.join(outdir, 'TestStack.template.json'))).toBe(true);
     expect(findingsIn(outdir)).toEqual([]);
   });
 
   test('no warning when the chart reads this operator\'s store', () => {
-    expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('externalSecretsStore'))).toEqual([]);
+    // GIVEN
+    const { stack } = podIdentityPlatform();
+    // WHEN
+    const annotations = Annotations.fromStack(stack);
+    // THEN
+    expect(annotations.findWarning('*', Match.stringLikeRegexp('externalSecretsStore'))).toEqual([]);
   });
 });
 
-describe('ExternalSecretsOperator with IRSA', () => {
+/** The IRSA tests' stack: the operator in namespace eso, its stores named secrets-manager, secrets in us-west-2. */
+function irsaPlatform() {
   const { stack, vpc, cluster } = eksStack();
   const db = new AuroraPostgres(stack, 'rds', { vpc, databaseName: 'orders' });
   const eso = new ExternalSecretsOperator(stack, 'Eso', {
-    cluster, identityType: eks.IdentityType.IRSA, namespace: 'eso', storeName: 'secrets-manager', region: 'us-west-2',
+    cluster, identityType: eks.IdentityType.IRSA, namespace: 'eso', secretStoreName: 'secrets-manager', region: 'us-west-2',
   });
   db.grantReadCredentials(eso.forNamespace('orders'));
-  const template = Template.fromStack(stack);
-  const [roleId, role] = only(template, 'AWS::IAM::Role', 'EsoRole');
+  return { stack, db, eso };
+}
 
+describe('ExternalSecretsOperator with IRSA', () => {
   test('the role trusts the cluster\'s OpenID Connect provider for eso/external-secrets only', () => {
+    // GIVEN
+    const { stack } = irsaPlatform();
+    // WHEN
+    const template = Template.fromStack(stack);
+    // THEN
+    const [, role] = only(template, 'AWS::IAM::Role', 'EsoRole');
     const [conditionsId, conditions] = only(template, 'Custom::AWSCDKCfnJson', 'EsoIrsaConditions');
     expect(role.Properties.AssumeRolePolicyDocument.Statement).toEqual([{
       Effect: 'Allow',
@@ -200,6 +272,12 @@ describe('ExternalSecretsOperator with IRSA', () => {
   });
 
   test('the chart annotates its ServiceAccount with the role; the namespace\'s store authenticates with a ServiceAccount of its own', () => {
+    // GIVEN
+    const { stack } = irsaPlatform();
+    // WHEN
+    const template = Template.fromStack(stack);
+    // THEN
+    const [roleId] = only(template, 'AWS::IAM::Role', 'EsoRole');
     const [, helm] = only(template, 'Custom::AWSCDK-EKS-HelmChart', 'Eso');
     expect(helm.Properties.Namespace).toBe('eso');
     expect(JSON.parse(joined(helm.Properties.Values))).toEqual({
@@ -218,12 +296,18 @@ describe('ExternalSecretsOperator with IRSA', () => {
   });
 
   test('a chart that reads another store gets a warning', () => {
+    // GIVEN
+    const { stack, db, eso } = irsaPlatform();
+    // WHEN
     eso.addChart('orders-db', linkChart(db));
+    // THEN
     Annotations.fromStack(stack).hasWarning('/TestStack/Eso', Match.stringLikeRegexp(
       "ExternalSecret 'orders-db-db-links' of chart 'orders-db' reads the SecretStore 'aws-secrets-manager', but this operator's store in each namespace is 'secrets-manager'"));
   });
 
   test('a chart with an ExternalSecret of an older API version gets a warning', () => {
+    // GIVEN
+    const { stack, eso } = irsaPlatform();
     const chart = new cdk8s.Chart(new cdk8s.App(), 'legacy');
     new cdk8s.ApiObject(chart, 'es', {
       apiVersion: 'external-secrets.io/v1beta1',
@@ -231,20 +315,55 @@ describe('ExternalSecretsOperator with IRSA', () => {
       metadata: { name: 'legacy', namespace: 'legacy' },
       spec: { secretStoreRef: { name: 'secrets-manager', kind: 'SecretStore' } },
     });
+    // WHEN
     eso.addChart('legacy', chart);
+    // THEN
     const warnings = Annotations.fromStack(stack).findWarning('/TestStack/Eso', Match.stringLikeRegexp("ExternalSecret 'legacy'"));
     expect(warnings.map(w => w.entry.data)).toEqual([expect.stringMatching(
       /^ExternalSecret 'legacy' of chart 'legacy' uses external-secrets\.io\/v1beta1; this operator \(chart 2\.9\.0\) serves external-secrets\.io\/v1\. \[ack: cdk-aurora-postgres:externalSecretsStore\]$/)]);
   });
 });
 
+describe('secretStoreName (storeName, its deprecated name, still works)', () => {
+  test('secretStoreName names each namespace\'s SecretStore and ServiceAccount; storeName reads the same', () => {
+    // GIVEN
+    const { stack, cluster } = eksStack();
+    // WHEN
+    const eso = new ExternalSecretsOperator(stack, 'Eso', { cluster, secretStoreName: 'secrets-manager' });
+    const store = eso.forNamespace('orders');
+    // THEN
+    expect([eso.secretStoreName, eso.storeName, store.secretStoreName, store.storeName, store.serviceAccountName]).toEqual(Array(5).fill('secrets-manager'));
+  });
+
+  test('the deprecated storeName prop still names the stores', () => {
+    // GIVEN
+    const { stack, cluster } = eksStack();
+    // WHEN
+    const eso = new ExternalSecretsOperator(stack, 'Eso', { cluster, storeName: 'secrets-manager' });
+    // THEN
+    expect([eso.secretStoreName, eso.storeName, eso.forNamespace('orders').secretStoreName]).toEqual(Array(3).fill('secrets-manager'));
+  });
+
+  test('by default the stores are aws-secrets-manager, PostgresLinkChart\'s default secretStoreName', () => {
+    // GIVEN
+    const { stack, cluster } = eksStack();
+    // WHEN
+    const eso = new ExternalSecretsOperator(stack, 'Eso', { cluster });
+    // THEN
+    expect([eso.secretStoreName, eso.storeName]).toEqual(['aws-secrets-manager', 'aws-secrets-manager']);
+  });
+});
+
 test('an operator in another stack than the cluster: its charts go into its stack, without a dependency cycle', () => {
+  // GIVEN
   const { app, stack: clusterStack, cluster } = eksStack();
   const stack = new Stack(app, 'Services', { env: ENV });
   const eso = new ExternalSecretsOperator(stack, 'Eso', { cluster });
   const chart = new cdk8s.Chart(new cdk8s.App(), 'config');
   new cdk8s.ApiObject(chart, 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'config', namespace: 'default' } });
+  // WHEN
   eso.addChart('config', chart);
+  // THEN
   const template = Template.fromStack(stack);
   const [helmId] = only(template, 'Custom::AWSCDK-EKS-HelmChart', 'Eso');
   const [, manifest] = only(template, 'Custom::AWSCDK-EKS-KubernetesResource', 'EsoChartsconfig');
@@ -254,27 +373,33 @@ test('an operator in another stack than the cluster: its charts go into its stac
 
 describe('cdk-nag AwsSolutions', () => {
   test('no finding on the operator\'s resources (aws-cdk-lib\'s EKS cluster and handlers are out of scope)', () => {
+    // GIVEN
     const { app, stack, vpc, cluster } = eksStack();
     const db = new AuroraPostgres(stack, 'rds', { vpc });
     const eso = new ExternalSecretsOperator(stack, 'Eso', { cluster });
     db.grantReadCredentials(eso.forNamespace('orders'));
+    // WHEN
     const findings = nagFindings(app);
+    // THEN
     // The check ran: aws-cdk-lib's own EKS resources have findings.
     expect(findings.filter(f => f.path.startsWith('TestStack/Eks/')).length).toBeGreaterThan(0);
     expect(findings.filter(f => f.path.startsWith('TestStack/Eso/'))).toEqual([]);
   });
 });
 
-test('chart versions from 0.16.0 on are accepted, pre-releases too', () => {
-  for (const chartVersion of ['0.16.0', '1.0.0-rc.1', '10.0.0']) {
-    const { stack, cluster } = eksStack();
-    new ExternalSecretsOperator(stack, 'Eso', { cluster, chartVersion });
-    expect(Template.fromStack(stack).findResources('Custom::AWSCDK-EKS-HelmChart', { Properties: { Version: chartVersion } })).not.toEqual({});
-  }
+test.each(['0.16.0', '1.0.0-rc.1', '10.0.0'])('chart version %s (from 0.16.0 on, pre-releases too) is accepted', chartVersion => {
+  // GIVEN
+  const { stack, cluster } = eksStack();
+  // WHEN
+  new ExternalSecretsOperator(stack, 'Eso', { cluster, chartVersion });
+  // THEN
+  expect(Template.fromStack(stack).findResources('Custom::AWSCDK-EKS-HelmChart', { Properties: { Version: chartVersion } })).not.toEqual({});
 });
 
 test('Helm values: replicas with leader election and disruption budgets, resources, a private registry, raw values last', () => {
+  // GIVEN
   const { stack, cluster } = eksStack();
+  // WHEN
   new ExternalSecretsOperator(stack, 'Eso', {
     cluster,
     replicas: 2,
@@ -282,6 +407,7 @@ test('Helm values: replicas with leader election and disruption budgets, resourc
     imageRegistry: '123456789012.dkr.ecr.us-east-1.amazonaws.com/ghcr',
     helmValues: { priorityClassName: 'system-cluster-critical', webhook: { replicaCount: 3 }, crds: { createPushSecret: false } },
   });
+  // THEN
   const [, helm] = only(Template.fromStack(stack), 'Custom::AWSCDK-EKS-HelmChart', 'Eso');
   const resources = { requests: { cpu: '50m', memory: '128Mi' }, limits: { memory: '256Mi' } };
   const image = { repository: '123456789012.dkr.ecr.us-east-1.amazonaws.com/ghcr/external-secrets/external-secrets' };
@@ -302,21 +428,34 @@ test('Helm values: replicas with leader election and disruption budgets, resourc
 });
 
 test('one replica: no leader election, no disruption budget (it would block node drains)', () => {
+  // GIVEN
   const { stack, cluster } = eksStack();
+  // WHEN
   new ExternalSecretsOperator(stack, 'Eso', { cluster, replicas: 1, podDisruptionBudget: false });
+  // THEN
   const [, helm] = only(Template.fromStack(stack), 'Custom::AWSCDK-EKS-HelmChart', 'Eso');
   expect(Object.keys(JSON.parse(helm.Properties.Values))).toEqual(['installCRDs', 'crds', 'serviceAccount']);
 });
 
 describe('bad input', () => {
+  /** A new operator on a new cluster with these props, as a function to pass to expect(...).toThrow. */
+  const operator = (props: Partial<ExternalSecretsOperatorProps> = {}) => {
+    const { stack, cluster } = eksStack();
+    return () => new ExternalSecretsOperator(stack, 'Eso', { cluster, ...props });
+  };
+
   test('a second operator on the same cluster', () => {
+    // GIVEN
     const { stack, cluster } = eksStack();
     new ExternalSecretsOperator(stack, 'Eso', { cluster });
-    expect(() => new ExternalSecretsOperator(stack, 'Eso2', { cluster, namespace: 'eso2' })).toThrow(
-      "ExternalSecretsOperator at 'TestStack/Eso2': invalid cluster 'TestStack/Eks'. Allowed: a cluster without an External Secrets Operator: this one already has TestStack/Eso, and a second Helm release would fight it over the CRDs, the webhooks and the stores. Fix: share that operator (pass it where this one is used), and add its stores with forNamespace");
+    // WHEN
+    const second = () => new ExternalSecretsOperator(stack, 'Eso2', { cluster, namespace: 'eso2' });
+    // THEN
+    expect(second).toThrow(/\[ESO_CLUSTER_TAKEN\] ExternalSecretsOperator at 'TestStack\/Eso2': invalid cluster 'TestStack\/Eks'\. Allowed: a cluster without an External Secrets Operator: this one already has TestStack\/Eso.*Fix: share that operator/);
   });
 
   test('a second operator on the same cluster imported twice by name', () => {
+    // GIVEN
     const { app } = eksStack();
     const imported = (name: string) => {
       const stack = new Stack(app, name, { env: ENV });
@@ -325,58 +464,123 @@ describe('bad input', () => {
     const first = imported('One');
     new ExternalSecretsOperator(first.stack, 'Eso', { cluster: first.cluster });
     const second = imported('Two');
-    expect(() => new ExternalSecretsOperator(second.stack, 'Eso', { cluster: second.cluster })).toThrow(/invalid cluster 'Two\/Eks'\. Allowed: a cluster without an External Secrets Operator: this one already has One\/Eso/);
+    // WHEN
+    const secondOperator = () => new ExternalSecretsOperator(second.stack, 'Eso', { cluster: second.cluster });
+    // THEN
+    expect(secondOperator).toThrow(/\[ESO_CLUSTER_TAKEN\] .*invalid cluster 'Two\/Eks'\. Allowed: a cluster without an External Secrets Operator: this one already has One\/Eso/);
+  });
+
+  test('an operator whose props were refused does not hold its cluster', () => {
+    // GIVEN
+    const { stack, cluster } = eksStack();
+    expect(() => new ExternalSecretsOperator(stack, 'Refused', { cluster, replicas: 0 })).toThrow(/ESO_REPLICAS/);
+    // WHEN
+    const eso = new ExternalSecretsOperator(stack, 'Eso', { cluster });
+    // THEN
+    expect(eso.cluster).toBe(cluster);
   });
 
   test('replicas that are not a whole number of 1 or more', () => {
-    expect(() => operator({ replicas: 0 })).toThrow(/invalid replicas 0\. Allowed: a whole number, 1 or more\. Fix: use e\.g\. 2/);
+    // GIVEN
+    const props = { replicas: 0 };
+    // WHEN
+    const create = operator(props);
+    // THEN
+    expect(create).toThrow(/\[ESO_REPLICAS\] .*invalid replicas 0\. Allowed: a whole number, 1 or more\. Fix: use e\.g\. 2/);
   });
 
   test('a disruption budget with one replica', () => {
-    expect(() => operator({ podDisruptionBudget: true })).toThrow(
-      /invalid podDisruptionBudget true\. Allowed: true only with replicas of 2 or more: with one replica, a budget of minAvailable 1 blocks every node drain\. Fix: set replicas: 2/);
+    // GIVEN
+    const props = { podDisruptionBudget: true };
+    // WHEN
+    const create = operator(props);
+    // THEN
+    expect(create).toThrow(/\[ESO_PDB_ONE_REPLICA\] .*invalid podDisruptionBudget true\. Allowed: true only with replicas of 2 or more/);
   });
 
   test('a resource that is not a Kubernetes quantity', () => {
-    expect(() => operator({ resources: { memoryRequest: '128MB' } })).toThrow(/invalid resources\.memoryRequest '128MB'\. Allowed: a Kubernetes quantity/);
+    // GIVEN
+    const props = { resources: { memoryRequest: '128MB' } };
+    // WHEN
+    const create = operator(props);
+    // THEN
+    expect(create).toThrow(/\[ESO_RESOURCE_QUANTITY\] .*invalid resources\.memoryRequest '128MB'\. Allowed: a Kubernetes quantity/);
   });
 
   test('an image registry with a scheme', () => {
-    expect(() => operator({ imageRegistry: 'https://registry.example.com/' })).toThrow(
-      /invalid imageRegistry 'https:\/\/registry\.example\.com\/'\. Allowed: a registry host, optionally with a port and a path, lower case, without a scheme/);
+    // GIVEN
+    const props = { imageRegistry: 'https://registry.example.com/' };
+    // WHEN
+    const create = operator(props);
+    // THEN
+    expect(create).toThrow(/\[ESO_IMAGE_REGISTRY\] .*invalid imageRegistry 'https:\/\/registry\.example\.com\/'\. Allowed: a registry host, optionally with a port and a path, lower case, without a scheme/);
   });
 
-  const operator = (props: Partial<ConstructorParameters<typeof ExternalSecretsOperator>[2]> = {}) => {
-    const { stack, cluster } = eksStack();
-    return new ExternalSecretsOperator(stack, 'Eso', { cluster, ...props });
-  };
-
   test('a chart version that is not MAJOR.MINOR.PATCH', () => {
-    expect(() => operator({ chartVersion: 'v2.9.0' })).toThrow(
-      "ExternalSecretsOperator at 'TestStack/Eso': invalid chartVersion 'v2.9.0'. Allowed: a Helm chart version MAJOR.MINOR.PATCH, without a leading 'v' (e.g. '2.9.0'). Fix: use e.g. '2.9.0' (the default)");
+    // GIVEN
+    const props = { chartVersion: 'v2.9.0' };
+    // WHEN
+    const create = operator(props);
+    // THEN
+    expect(create).toThrow(/\[ESO_CHART_VERSION_FORMAT\] ExternalSecretsOperator at 'TestStack\/Eso': invalid chartVersion 'v2\.9\.0'\. .*Fix: use e\.g\. '2\.9\.0' \(the default\)$/);
   });
 
   test('a chart version before 0.16.0, which does not serve external-secrets.io/v1', () => {
-    expect(() => operator({ chartVersion: '0.15.1' })).toThrow(
-      /invalid chartVersion '0\.15\.1'\. Allowed: 0\.16\.0 or later \(the first release that serves external-secrets\.io\/v1, .*\)\. Fix: use '2\.9\.0' \(the default\)/);
+    // GIVEN
+    const props = { chartVersion: '0.15.1' };
+    // WHEN
+    const create = operator(props);
+    // THEN
+    expect(create).toThrow(/\[ESO_CHART_VERSION_TOO_OLD\] .*invalid chartVersion '0\.15\.1'\. Allowed: 0\.16\.0 or later .*Fix: use '2\.9\.0' \(the default\)/);
   });
 
   test('a namespace that is not a DNS label', () => {
-    expect(() => operator({ namespace: 'External_Secrets' })).toThrow(/invalid namespace 'External_Secrets'\. Allowed: a DNS-1123 label: .*Fix: use e\.g\. 'external-secrets'/);
+    // GIVEN
+    const props = { namespace: 'External_Secrets' };
+    // WHEN
+    const create = operator(props);
+    // THEN
+    expect(create).toThrow(/\[ESO_NAMESPACE_NAME\] .*invalid namespace 'External_Secrets'\. Allowed: a DNS-1123 label: .*Fix: use e\.g\. 'external-secrets'/);
   });
 
-  test('a store name that is not a DNS subdomain', () => {
-    expect(() => operator({ storeName: 'AWS Secrets Manager' })).toThrow(/invalid storeName 'AWS Secrets Manager'\. Allowed: a DNS-1123 subdomain: .*Fix: use e\.g\. 'aws-secrets-manager'/);
+  test('a store name that is not a DNS subdomain (the deprecated storeName)', () => {
+    // GIVEN
+    const props = { storeName: 'AWS Secrets Manager' };
+    // WHEN
+    const create = operator(props);
+    // THEN
+    expect(create).toThrow(/\[ESO_SECRET_STORE_NAME\] .*invalid storeName 'AWS Secrets Manager'\. Allowed: a DNS-1123 subdomain: .*Fix: use e\.g\. 'aws-secrets-manager'/);
+  });
+
+  test('a secretStoreName that is not a DNS subdomain', () => {
+    // GIVEN
+    const props = { secretStoreName: 'AWS Secrets Manager' };
+    // WHEN
+    const create = operator(props);
+    // THEN
+    expect(create).toThrow(/\[ESO_SECRET_STORE_NAME\] .*invalid secretStoreName 'AWS Secrets Manager'/);
+  });
+
+  test('secretStoreName and the deprecated storeName both', () => {
+    // GIVEN
+    const props = { secretStoreName: 'aws-secrets-manager', storeName: 'aws-secrets-manager' };
+    // WHEN
+    const create = operator(props);
+    // THEN
+    expect(create).toThrow(/\[ESO_SECRET_STORE_NAME_TWICE\] .*invalid storeName 'aws-secrets-manager'\. Allowed: secretStoreName or the deprecated storeName, not both/);
   });
 
   test('EKS Pod Identity on a Fargate cluster', () => {
+    // GIVEN
     const { stack, vpc } = testStack({ env: ENV });
     const cluster = new eks.FargateCluster(stack, 'Eks', {
       vpc,
       version: eks.KubernetesVersion.V1_35,
       kubectlLayer: lambda.LayerVersion.fromLayerVersionArn(stack, 'KubectlLayer', 'arn:aws:lambda:us-east-1:123456789012:layer:kubectl:1'),
     });
-    expect(() => new ExternalSecretsOperator(stack, 'Eso', { cluster })).toThrow(
-      /invalid identityType 'POD_IDENTITY'\. Allowed: IdentityType\.IRSA on a Fargate cluster .*Fix: set identityType: eks\.IdentityType\.IRSA/);
+    // WHEN
+    const create = () => new ExternalSecretsOperator(stack, 'Eso', { cluster });
+    // THEN
+    expect(create).toThrow(/\[ESO_POD_IDENTITY_ON_FARGATE\] .*invalid identityType 'POD_IDENTITY'\. Allowed: IdentityType\.IRSA on a Fargate cluster .*Fix: set identityType: eks\.IdentityType\.IRSA/);
   });
 });

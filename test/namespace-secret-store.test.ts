@@ -2,8 +2,9 @@ import { Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as cdk8s from 'cdk8s';
-import { AuroraPostgres, DatabaseUser, ExternalSecretsOperator, NamespaceSecretStore, PostgresLinkChart, SecretStoreKind } from '../src';
+import { AuroraPostgres, DatabaseLink, DatabaseUser, ExternalSecretsOperator, NamespaceSecretStore, PostgresLinkChart, SecretStoreKind } from '../src';
 import { joined, kubernetesObjects, only, validateWithEsoModels } from './eso-helpers';
 import { nagFindings, testStack } from './util';
 
@@ -99,20 +100,34 @@ function secretOf(stack: Stack, user: { secret?: { secretArn: string } }): strin
   return joined(stack.resolve(user.secret!.secretArn));
 }
 
-describe('two services, a and b, each in its own namespace', () => {
-  const { stack, db, eso } = eksStack();
+/** Two services, a and b, each with its own user, store grant and chart in its own namespace. */
+function twoServices() {
+  const { app, stack, db, eso } = eksStack();
   const a = addService(db, eso, 'a', 'a');
   const b = addService(db, eso, 'b', 'b');
-  const template = Template.fromStack(stack);
-  const [controllerRoleId] = only(template, 'AWS::IAM::Role', 'EsoRole');
+  return { app, stack, db, eso, a, b };
+}
 
+describe('two services, a and b, each in its own namespace', () => {
   test('namespace a reads exactly a\'s secret, b exactly b\'s (before: each read both, and the master\'s where granted)', () => {
+    // GIVEN
+    const { stack, a, b } = twoServices();
+    // WHEN
+    const template = Template.fromStack(stack);
+    // THEN
+    const [controllerRoleId] = only(template, 'AWS::IAM::Role', 'EsoRole');
     expect(namespaceReads(template, 'a', controllerRoleId)).toEqual([secretOf(stack, a)]);
     expect(namespaceReads(template, 'b', controllerRoleId)).toEqual([secretOf(stack, b)]);
     expect(secretOf(stack, a)).not.toEqual(secretOf(stack, b));
   });
 
   test('each namespace\'s ExternalSecrets name its own SecretStore and read what that store may read', () => {
+    // GIVEN
+    const { stack } = twoServices();
+    // WHEN
+    const template = Template.fromStack(stack);
+    // THEN
+    const [controllerRoleId] = only(template, 'AWS::IAM::Role', 'EsoRole');
     for (const namespace of ['a', 'b']) {
       const links = namespaceLinks(template, namespace);
       expect(links.stores).toEqual(['SecretStore/aws-secrets-manager']);
@@ -121,6 +136,12 @@ describe('two services, a and b, each in its own namespace', () => {
   });
 
   test('the controller\'s own identity reads nothing, and no role trusts it (or any AWS principal)', () => {
+    // GIVEN
+    const { stack } = twoServices();
+    // WHEN
+    const template = Template.fromStack(stack);
+    // THEN
+    const [controllerRoleId] = only(template, 'AWS::IAM::Role', 'EsoRole');
     expect(roleReads(template, controllerRoleId)).toEqual([]);
     expect(trustOf(template, controllerRoleId)).toEqual(['service:pods.eks.amazonaws.com']);
     // a SecretStore that a namespace editor creates without auth uses the controller's identity: it reads nothing;
@@ -138,6 +159,11 @@ describe('two services, a and b, each in its own namespace', () => {
   });
 
   test('a store per namespace: Role, trust conditions and one manifest (ServiceAccount + SecretStore); no AWS::IAM::Policy', () => {
+    // GIVEN
+    const { stack } = twoServices();
+    // WHEN
+    const template = Template.fromStack(stack);
+    // THEN
     for (const namespace of ['a', 'b']) {
       const prefix = `EsoNamespaces${namespace}`;
       const ids = Object.keys(template.toJSON().Resources).filter(id => id.startsWith(prefix));
@@ -149,6 +175,11 @@ describe('two services, a and b, each in its own namespace', () => {
   });
 
   test('the manifest: an annotated ServiceAccount without a mounted token, and a v1 SecretStore valid against External Secrets\' models', () => {
+    // GIVEN
+    const { stack } = twoServices();
+    // WHEN
+    const template = Template.fromStack(stack);
+    // THEN
     const [manifestId, manifest] = only(template, 'Custom::AWSCDK-EKS-KubernetesResource', 'EsoNamespacesaManifest');
     const [roleId] = only(template, 'AWS::IAM::Role', 'EsoNamespacesaRole');
     const [sa, store] = JSON.parse(joined(manifest.Properties.Manifest));
@@ -175,17 +206,28 @@ describe('two services, a and b, each in its own namespace', () => {
   });
 
   test('the old code, a grant to the operator itself, fails at synth and says what to write instead', () => {
-    expect(() => a.grantReadCredentials(eso)).toThrow(
-      /ExternalSecretsOperator at 'TestStack\/Eso': invalid grantee 'the ExternalSecretsOperator \(the controller's own identity\)'\. Allowed: the store of the namespace that links the secret: .*Fix: grant the namespace instead: user\.grantReadCredentials\(eso\.forNamespace\('orders'\)\)/);
-    expect(() => db.grantReadCredentials(eso)).toThrow(/invalid grantee/);
+    // GIVEN
+    const { db, eso, a } = twoServices();
+    // WHEN
+    const grants = [() => a.grantReadCredentials(eso), () => db.grantReadCredentials(eso)];
+    // THEN
+    expect(grants[0]).toThrow(
+      /\[ESO_GRANT_TO_OPERATOR\] ExternalSecretsOperator at 'TestStack\/Eso': invalid grantee 'the ExternalSecretsOperator \(the controller's own identity\)'\. Allowed: the store of the namespace that links the secret: .*Fix: grant the namespace instead: user\.grantReadCredentials\(eso\.forNamespace\('orders'\)\)/);
+    expect(grants[1]).toThrow(/\[ESO_GRANT_TO_OPERATOR\] .*invalid grantee/);
   });
 
   test('no warning', () => {
-    expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('externalSecretsStore'))).toEqual([]);
+    // GIVEN
+    const { stack } = twoServices();
+    // WHEN
+    const annotations = Annotations.fromStack(stack);
+    // THEN
+    expect(annotations.findWarning('*', Match.stringLikeRegexp('externalSecretsStore|secretNotGrantedToStore|emptySecretStore'))).toEqual([]);
   });
 });
 
-describe('three services in two namespaces; the master linked into a third', () => {
+/** Three services in two namespaces (shop: orders and carts; analytics: reports) and the master linked into dba. */
+function threeServices() {
   const { stack, db, eso } = eksStack(eks.IdentityType.IRSA);
   const orders = addService(db, eso, 'shop', 'orders');
   const carts = addService(db, eso, 'shop', 'carts');
@@ -194,10 +236,17 @@ describe('three services in two namespaces; the master linked into a third', () 
   eso.addChart('admin', new PostgresLinkChart(new cdk8s.App(), 'admin', {
     namespace: 'dba', links: [{ moduleName: 'rds', database: db.link }], deployThroughEks: true,
   }));
-  const template = Template.fromStack(stack);
-  const [controllerRoleId] = only(template, 'AWS::IAM::Role', 'EsoRole');
+  return { stack, db, eso, orders, carts, reports };
+}
 
+describe('three services in two namespaces; the master linked into a third', () => {
   test('shop reads orders and carts, analytics reads reports, dba the master: each exactly what it links', () => {
+    // GIVEN
+    const { stack, db, orders, carts, reports } = threeServices();
+    // WHEN
+    const template = Template.fromStack(stack);
+    // THEN
+    const [controllerRoleId] = only(template, 'AWS::IAM::Role', 'EsoRole');
     expect(namespaceReads(template, 'shop', controllerRoleId)).toEqual([secretOf(stack, orders), secretOf(stack, carts)].sort());
     expect(namespaceReads(template, 'analytics', controllerRoleId)).toEqual([secretOf(stack, reports)]);
     expect(namespaceReads(template, 'dba', controllerRoleId)).toEqual([joined(stack.resolve(db.secret!.secretArn))]);
@@ -207,20 +256,43 @@ describe('three services in two namespaces; the master linked into a third', () 
   });
 
   test('one store per namespace, however many services', () => {
+    // GIVEN
+    const { stack } = threeServices();
+    // WHEN
+    const template = Template.fromStack(stack);
+    // THEN
     const stores = kubernetesObjects(template).map(o => o.object).filter(o => o.kind === 'SecretStore');
     expect(stores.map(s => s.metadata.namespace).sort()).toEqual(['analytics', 'dba', 'shop']);
   });
 
   test('with IRSA, the controller\'s role trusts its own ServiceAccount only and reads nothing', () => {
+    // GIVEN
+    const { stack } = threeServices();
+    // WHEN
+    const template = Template.fromStack(stack);
+    // THEN
+    const [controllerRoleId] = only(template, 'AWS::IAM::Role', 'EsoRole');
     expect(trustOf(template, controllerRoleId)).toEqual(['system:serviceaccount:external-secrets:external-secrets']);
     expect(roleReads(template, controllerRoleId)).toEqual([]);
+  });
+
+  test('each store is granted every secret its namespace\'s ExternalSecrets read: no warning', () => {
+    // GIVEN
+    const { stack } = threeServices();
+    // WHEN
+    const annotations = Annotations.fromStack(stack);
+    // THEN
+    expect(annotations.findWarning('*', Match.stringLikeRegexp('secretNotGrantedToStore|emptySecretStore'))).toEqual([]);
   });
 });
 
 describe('ordering and stacks', () => {
   test('a chart that creates its namespace goes first; the store waits for it', () => {
+    // GIVEN
     const { stack, db, eso } = eksStack();
+    // WHEN
     addService(db, eso, 'orders', 'orders', true);
+    // THEN
     const template = Template.fromStack(stack);
     const [storeId, store] = only(template, 'Custom::AWSCDK-EKS-KubernetesResource', 'EsoNamespacesordersManifest');
     const [chartId, chart] = only(template, 'Custom::AWSCDK-EKS-KubernetesResource', 'EsoChartsordersdb');
@@ -229,21 +301,27 @@ describe('ordering and stacks', () => {
   });
 
   test('a store created after the chart that creates its namespace waits for it too', () => {
+    // GIVEN
     const { stack, eso } = eksStack();
     const namespaceChart = new cdk8s.Chart(new cdk8s.App(), 'payments');
     new cdk8s.ApiObject(namespaceChart, 'ns', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'payments' } });
     const chart = eso.addChart('payments', namespaceChart);
+    // WHEN
     const store = new NamespaceSecretStore(stack, 'PaymentsStore', { operator: eso, namespace: 'payments' });
+    // THEN
     expect(store.manifest.node.dependencies).toContain(chart);
     expect(store.manifest.node.dependencies).toContain(eso.helmChart);
   });
 
   test('a namespace\'s store in a service stack of its own: its role and grants live there', () => {
+    // GIVEN
     const { app, stack, db, eso } = eksStack();
     const service = new Stack(app, 'Orders', { env: ENV });
     const user = db.addDatabaseUser('orders', { username: 'orders' });
+    // WHEN
     const store = new NamespaceSecretStore(service, 'Store', { operator: eso, namespace: 'orders' });
     user.grantReadCredentials(store);
+    // THEN
     expect(eso.forNamespace('orders')).toBe(store);
     const template = Template.fromStack(service);
     only(template, 'AWS::IAM::Role', 'StoreRole');
@@ -254,42 +332,128 @@ describe('ordering and stacks', () => {
 
 describe('bad input', () => {
   test('two stores for one namespace', () => {
+    // GIVEN
     const { stack, eso } = eksStack();
     eso.forNamespace('orders');
-    expect(() => new NamespaceSecretStore(stack, 'Again', { operator: eso, namespace: 'orders' })).toThrow(
-      /NamespaceSecretStore at 'TestStack\/Again': invalid namespace 'orders'\. Allowed: a namespace without a store yet: 'orders' already has one \(TestStack\/Eso\/Namespaces\/orders\).*Fix: grant that store \(eso\.forNamespace\('orders'\)\)/);
+    // WHEN
+    const again = () => new NamespaceSecretStore(stack, 'Again', { operator: eso, namespace: 'orders' });
+    // THEN
+    expect(again).toThrow(
+      /\[SECRET_STORE_NAMESPACE_TAKEN\] NamespaceSecretStore at 'TestStack\/Again': invalid namespace 'orders'\. Allowed: a namespace without a store yet: 'orders' already has one \(TestStack\/Eso\/Namespaces\/orders\).*Fix: grant that store \(eso\.forNamespace\('orders'\)\)/);
   });
 
   test('a namespace that is not a DNS label', () => {
+    // GIVEN
     const { eso } = eksStack();
-    expect(() => eso.forNamespace('Orders_Team')).toThrow(
-      /ExternalSecretsOperator at 'TestStack\/Eso': invalid forNamespace\(namespace\) 'Orders_Team'\. Allowed: a DNS-1123 label: .*Fix: give the service's namespace, e\.g\. eso\.forNamespace\('orders'\)/);
+    // WHEN
+    const store = () => eso.forNamespace('Orders_Team');
+    // THEN
+    expect(store).toThrow(
+      /\[SECRET_STORE_NAMESPACE_NAME\] ExternalSecretsOperator at 'TestStack\/Eso': invalid forNamespace\(namespace\) 'Orders_Team'\. Allowed: a DNS-1123 label: .*Fix: give the service's namespace, e\.g\. eso\.forNamespace\('orders'\)/);
   });
 
   test('a NamespaceSecretStore of a namespace that is not a DNS label', () => {
+    // GIVEN
     const { stack, eso } = eksStack();
-    expect(() => new NamespaceSecretStore(stack, 'Store', { operator: eso, namespace: 'orders.team' })).toThrow(
-      /NamespaceSecretStore at 'TestStack\/Store': invalid namespace 'orders\.team'\. Allowed: a DNS-1123 label: .*Fix: give the service's namespace, e\.g\. 'orders'/);
+    // WHEN
+    const store = () => new NamespaceSecretStore(stack, 'Store', { operator: eso, namespace: 'orders.team' });
+    // THEN
+    expect(store).toThrow(
+      /\[SECRET_STORE_NAMESPACE_NAME\] NamespaceSecretStore at 'TestStack\/Store': invalid namespace 'orders\.team'\. Allowed: a DNS-1123 label: .*Fix: give the service's namespace, e\.g\. 'orders'/);
   });
 });
 
 test('a store granted nothing: a warning that names the grant to add', () => {
+  // GIVEN
   const { stack, db, eso } = eksStack();
+  // WHEN
   eso.addChart('orders-db', new PostgresLinkChart(new cdk8s.App(), 'orders-db', {
     namespace: 'orders', links: [{ moduleName: 'rds', database: db.link }], deployThroughEks: true,
   }));
+  // THEN
   Annotations.fromStack(stack).hasWarning('/TestStack/Eso/Namespaces/orders', Match.stringLikeRegexp(
     "The store of namespace 'orders' may read no secret, so its ExternalSecrets will be denied. Grant it what the namespace links: user.grantReadCredentials\\(eso.forNamespace\\('orders'\\)\\)."));
 });
 
+describe('each ExternalSecret\'s secret is granted to its namespace\'s store (checked at synth)', () => {
+  /** A chart in namespace orders that links `link` as module `rds`, added with eso.addChart. */
+  const addOrdersChart = (eso: ExternalSecretsOperator, database: DatabaseLink) => eso.addChart('orders-db', new PostgresLinkChart(new cdk8s.App(), 'orders-db', {
+    namespace: 'orders', links: [{ moduleName: 'rds', database }], deployThroughEks: true,
+  }));
+
+  test('a store granted another secret than the one its chart reads: a warning that names the reader and the grant', () => {
+    // GIVEN
+    const { stack, db, eso } = eksStack();
+    const orders = db.addDatabaseUser('orders', { username: 'orders' });
+    orders.grantReadCredentials(eso.forNamespace('orders'));
+    // WHEN
+    addOrdersChart(eso, db.link); // the master's secret, which the store is not granted
+    // THEN
+    const warnings = Annotations.fromStack(stack).findWarning('/TestStack/Eso/Namespaces/orders', Match.stringLikeRegexp('secretNotGrantedToStore'));
+    expect(warnings.map(w => w.entry.data)).toEqual([expect.stringMatching(
+      /^ExternalSecret 'orders-db-db-links' of chart 'orders-db' reads the secret \{"Ref":"rdsSecretAttachment\w+"\}, but the store of namespace 'orders' is not granted it, so External Secrets will be denied\. Grant it: /)]);
+  });
+
+  test('a literal secret ARN granted to the store (an imported secret): no warning', () => {
+    // GIVEN
+    const { stack, eso } = eksStack();
+    const arn = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:orders-AbCdEf';
+    secretsmanager.Secret.fromSecretCompleteArn(stack, 'Imported', arn).grantRead(eso.forNamespace('orders'));
+    // WHEN
+    addOrdersChart(eso, DatabaseLink.fromValues({ host: 'h', secretArn: arn }));
+    // THEN
+    expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('secretNotGrantedToStore'))).toEqual([]);
+  });
+
+  test('a literal secret ARN that the store is not granted: a warning', () => {
+    // GIVEN
+    const { stack, eso } = eksStack();
+    const granted = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:orders-AbCdEf';
+    secretsmanager.Secret.fromSecretCompleteArn(stack, 'Imported', granted).grantRead(eso.forNamespace('orders'));
+    // WHEN
+    addOrdersChart(eso, DatabaseLink.fromValues({ host: 'h', secretArn: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:carts-XyZ123' }));
+    // THEN
+    Annotations.fromStack(stack).hasWarning('/TestStack/Eso/Namespaces/orders', Match.stringLikeRegexp(
+      "reads the secret 'arn:aws:secretsmanager:us-east-1:123456789012:secret:carts-XyZ123', but the store of namespace 'orders' is not granted it"));
+  });
+
+  test('a chart in a service stack that reads a secret of a third stack, which the store is not granted: a warning', () => {
+    // GIVEN
+    const { app, stack, db, eso } = eksStack();
+    db.grantReadCredentials(eso.forNamespace('orders')); // the store is in the platform stack
+    const secret = new secretsmanager.Secret(new Stack(app, 'Other', { env: ENV }), 'Secret');
+    const service = new Stack(app, 'Orders', { env: ENV });
+    // WHEN
+    eso.addChart('orders-db', new PostgresLinkChart(new cdk8s.App(), 'orders-db', {
+      namespace: 'orders', links: [{ moduleName: 'rds', database: DatabaseLink.fromValues({ host: 'h', secretArn: secret.secretArn }) }], deployThroughEks: true,
+    }), { scope: service });
+    // THEN
+    const warnings = Annotations.fromStack(stack).findWarning('/TestStack/Eso/Namespaces/orders', Match.stringLikeRegexp('secretNotGrantedToStore'));
+    expect(warnings.map(w => w.entry.data)).toEqual([expect.stringMatching(/^ExternalSecret 'orders-db-db-links' of chart 'orders-db' reads the secret \{"Ref":"Secret\w+"\}/)]);
+  });
+
+  test('a literal secret ARN against a store granted a CDK token: no warning (synth cannot tell)', () => {
+    // GIVEN
+    const { stack, db, eso } = eksStack();
+    db.grantReadCredentials(eso.forNamespace('orders'));
+    // WHEN
+    addOrdersChart(eso, DatabaseLink.fromValues({ host: 'h', secretArn: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:rds-AbCdEf' }));
+    // THEN
+    expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('secretNotGrantedToStore'))).toEqual([]);
+  });
+});
+
 test('charts that read another store, or a ClusterSecretStore, get a warning that says what to change', () => {
+  // GIVEN
   const { stack, db, eso } = eksStack();
   type ChartProps = Partial<ConstructorParameters<typeof PostgresLinkChart>[2]>;
   const chart = (id: string, props: ChartProps) => eso.addChart(id, new PostgresLinkChart(new cdk8s.App(), id, {
     namespace: 'orders', links: [{ moduleName: 'rds', database: db.link }], deployThroughEks: true, ...props,
   }));
+  // WHEN
   chart('cluster-store', { secretStoreKind: SecretStoreKind.CLUSTER_SECRET_STORE, secretStoreName: 'aws-secrets-manager' });
   chart('other-store', { secretStoreName: 'vault' });
+  // THEN
   const warnings = Annotations.fromStack(stack).findWarning('/TestStack/Eso', Match.anyValue()).map(w => w.entry.data);
   expect(warnings).toEqual([
     expect.stringMatching(/^ExternalSecret 'cluster-store-db-links' of chart 'cluster-store' reads the ClusterSecretStore 'aws-secrets-manager', but this operator renders none: .*Drop the chart's secretStoreKind/),
@@ -300,10 +464,11 @@ test('charts that read another store, or a ClusterSecretStore, get a warning tha
 });
 
 test('cdk-nag AwsSolutions: no finding on the operator and its namespaces\' stores', () => {
-  const { app, db, eso } = eksStack();
-  addService(db, eso, 'a', 'a');
-  addService(db, eso, 'b', 'b');
+  // GIVEN
+  const { app } = twoServices();
+  // WHEN
   const findings = nagFindings(app);
+  // THEN
   expect(findings.filter(f => f.path.startsWith('TestStack/Eks/')).length).toBeGreaterThan(0); // the check ran
   expect(findings.filter(f => f.path.startsWith('TestStack/Eso/'))).toEqual([]);
 });

@@ -23,19 +23,6 @@ export function isAtLeast(version: readonly number[], minimum: readonly number[]
   return true;
 }
 
-/** A Kubernetes namespace name: a DNS-1123 label. */
-export function isDnsLabel(value: string): boolean {
-  return value.length <= 63 && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(value);
-}
-
-/** A cluster-scoped object name such as a ClusterSecretStore's: a DNS-1123 subdomain. */
-export function isDnsSubdomain(value: string): boolean {
-  return value.length <= 253 && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(value);
-}
-
-export const DNS_LABEL_RULE = 'a DNS-1123 label: lower-case letters, digits and -, starting and ending with a letter or digit, 63 characters at most';
-export const DNS_SUBDOMAIN_RULE = 'a DNS-1123 subdomain: lower-case letters, digits, - and ., starting and ending with a letter or digit, 253 characters at most';
-
 /** What a namespace's SecretStore and its ServiceAccount are built from. */
 export interface NamespaceStoreOptions {
   readonly namespace: string;

@@ -203,6 +203,7 @@ export function externalSecretsOperatorTypes(): { [prop: string]: RuntimeType } 
     chartVersion: 'string',
     namespace: 'string',
     identityType: { enumName: 'eks.IdentityType', values: eks.IdentityType as any },
+    secretStoreName: 'string',
     storeName: 'string',
     region: 'string',
   };
