@@ -72,7 +72,119 @@ export function validateLinkChartProps(chart: IConstruct, id: string, props: Pos
   const mode = validateSecretMode(chart, props.secretMode);
   const secretName = validateSecretName(chart, id, props.secretName);
   validateServiceAccountName(chart, props);
-  const sslMode = validateSslMode(chart, props.sslMode);
+  const sslMode = props.sslMode ?? SslMode.VERIFY_FULL; // its type (a member of SslMode) is validated with the others'
+  const ca = validateCa(chart, id, props, sslMode);
+  const links = resolveLinks(chart, props.links, { sslMode, caBundlePath: ca?.bundlePath });
+  const iam = validateIamLink(chart, links, props);
+  const storeName = validateStoreName(chart, props.secretStoreName);
+  const storeKind = validateStoreKind(chart, props.secretStoreKind);
+  const refreshInterval = validateRefreshInterval(chart, props);
+  const resolvesTokens = hasCustomResolvers(chart);
+  validateTokens(chart, links, mode, props.deployThroughEks ?? false, resolvesTokens);
+  if (mode === LinkSecretMode.PLAIN) {
+    validatePlain(chart, links);
+  } else {
+    validateExternalSecret(chart, links);
+  }
+  const usesExternalSecret = mode === LinkSecretMode.EXTERNAL_SECRET && links.some(l => l.database.readsSecret);
+  if (usesExternalSecret) validateRotation(chart, links, refreshInterval);
+  const regions = ca?.rendered ? linkRegions(chart, links.map(l => ({ index: l.index, ...l.database })), stackRegionOfToken) : undefined;
+  return {
+    namespace, createNamespace: props.createNamespace ?? false, mode, secretName, serviceAccountName: props.serviceAccountName,
+    sslMode, ca: ca && { ...ca, regions }, links, iam, storeName, storeKind, refreshInterval, resolvesTokens, usesExternalSecret,
+  };
+}
+
+function validateNamespace(chart: IConstruct, namespace: string): string {
+  if (!isDnsLabel(namespace)) {
+    throwPropError(chart, {
+      code: 'CHART_NAMESPACE_INVALID',
+      prop: 'namespace',
+      value: namespace,
+      allowed: DNS_LABEL_RULE,
+      fix: "give the service's namespace, e.g. 'orders'",
+    });
+  }
+  return namespace;
+}
+
+function validateSecretMode(chart: IConstruct, secretMode: LinkSecretMode | undefined): LinkSecretMode {
+  const mode = secretMode ?? LinkSecretMode.EXTERNAL_SECRET;
+  if (!Object.values(LinkSecretMode).includes(mode)) {
+    throwPropError(chart, {
+      code: 'CHART_SECRET_MODE_UNKNOWN',
+      prop: 'secretMode', value: String(mode), allowed: 'LinkSecretMode.EXTERNAL_SECRET or LinkSecretMode.PLAIN', fix: 'use one of those',
+    });
+  }
+  return mode;
+}
+
+function validateSecretName(chart: IConstruct, id: string, given: string | undefined): string {
+  const secretName = given ?? `${id}-db-links`;
+  if (!isDnsSubdomain(secretName)) {
+    throwPropError(chart, {
+      code: 'CHART_SECRET_NAME_INVALID',
+      prop: 'secretName',
+      value: secretName,
+      allowed: DNS_SUBDOMAIN_RULE + (given === undefined ? ` (the default is '<chart id>-db-links', and the chart id is '${id}')` : ''),
+      fix: "give secretName, e.g. 'orders-db-links'",
+    });
+  }
+  return secretName;
+}
+
+function validateServiceAccountName(chart: IConstruct, props: PostgresLinkChartProps): void {
+  if (props.serviceAccountName === undefined || isDnsSubdomain(props.serviceAccountName)) return;
+  throwPropError(chart, {
+    code: 'CHART_SERVICE_ACCOUNT_NAME_INVALID',
+    prop: 'serviceAccountName',
+    value: props.serviceAccountName,
+    allowed: `the name of a ServiceAccount in namespace '${props.namespace}': ${DNS_SUBDOMAIN_RULE}`,
+    fix: "give the service's ServiceAccount name, e.g. 'orders', or drop serviceAccountName",
+  });
+}
+
+/** The CA bundle of a verifying `sslMode`: the ConfigMap (the chart's or the user's), its key and the file path. */
+export interface CaOptions {
+  readonly configMapName: string;
+  readonly configMapKey: string;
+  readonly bundlePath: string;
+  /** Whether the chart renders the ConfigMap (with the Amazon RDS CAs). */
+  readonly rendered: boolean;
+  /** The regions whose RDS roots the rendered ConfigMap holds; undefined: every commercial region's. */
+  readonly regions?: string[];
+}
+
+/** What the chart is built from: the props validated against each other, defaults applied. */
+export interface LinkChartOptions {
+  readonly namespace: string;
+  readonly createNamespace: boolean;
+  readonly mode: LinkSecretMode;
+  readonly secretName: string;
+  readonly serviceAccountName?: string;
+  readonly sslMode: SslMode;
+  /** With a verifying `sslMode` only. */
+  readonly ca?: CaOptions;
+  readonly links: ResolvedLink[];
+  /** The chart's IAM link, if any. */
+  readonly iam?: IamPodOptions;
+  readonly storeName: string;
+  readonly storeKind: SecretStoreKind;
+  readonly refreshInterval: RefreshInterval;
+  /** Whether the cdk8s App has resolvers of its own (e.g. `AwsCdkResolver`) that resolve CDK tokens at synth. */
+  readonly resolvesTokens: boolean;
+  /** Whether the chart renders an ExternalSecret (else a plain Secret). */
+  readonly usesExternalSecret: boolean;
+}
+
+/** Validates every prop of a `PostgresLinkChart` and every rule between them, in the order a user reads them. */
+export function validateLinkChartProps(chart: IConstruct, id: string, props: PostgresLinkChartProps): LinkChartOptions {
+  validateLinkChartPropTypes(chart, props);
+  const namespace = validateNamespace(chart, props.namespace);
+  const mode = validateSecretMode(chart, props.secretMode);
+  const secretName = validateSecretName(chart, id, props.secretName);
+  validateServiceAccountName(chart, props);
+  const sslMode = props.sslMode ?? SslMode.VERIFY_FULL; // its type (a member of SslMode) is validated with the others'
   const ca = validateCa(chart, id, props, sslMode);
   const links = resolveLinks(chart, props.links, { sslMode, caBundlePath: ca?.bundlePath });
   const iam = validateIamLink(chart, links, props);
