@@ -427,7 +427,7 @@ export class PostgresLinkChart extends Chart {
       code: 'CHART_IAM_POD_IN_OTHER_CHART',
       prop: 'container',
       value: `a container of ${pod.constructor.name} at '${pod.node.path}', in chart '${Chart.of(pod).node.path}'`,
-      allowed: "with an IAM link, a container of a workload whose closest chart is this one: the token refresher is added when this chart renders its own objects, and a chart inside it renders its own",
+      allowed: 'with an IAM link, a container of a workload whose closest chart is this one: the token refresher is added when this chart renders its own objects, and a chart inside it renders its own',
       fix: 'create the workload in this chart itself (new kplus.Deployment(chart, ...)), not in a chart inside it',
     });
   }

@@ -182,7 +182,10 @@ function validateLinkShape(scope: IConstruct, at: string, link: PostgresLink): v
   if (!link || typeof link !== 'object') {
     throwPropError(scope, {
       code: 'CHART_LINK_NOT_AN_OBJECT',
-      prop: at, value: String(link), allowed: '{ moduleName, database, envNames?, libpqVariables?, includeReaderHost? }', fix: 'give a link object',
+      prop: at,
+      value: String(link),
+      allowed: '{ moduleName, database, envNames?, libpqVariables?, includeReaderHost? }',
+      fix: 'give a link object',
     });
   }
   if (!isEnvName(link.moduleName)) {

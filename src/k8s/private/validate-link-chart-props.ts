@@ -90,8 +90,20 @@ export function validateLinkChartProps(chart: IConstruct, id: string, props: Pos
   if (usesExternalSecret) validateRotation(chart, links, refreshInterval);
   const regions = ca?.rendered ? linkRegions(chart, links.map(l => ({ index: l.index, ...l.database })), stackRegionOfToken) : undefined;
   return {
-    namespace, createNamespace: props.createNamespace ?? false, mode, secretName, serviceAccountName: props.serviceAccountName,
-    sslMode, ca: ca && { ...ca, regions }, links, iam, storeName, storeKind, refreshInterval, resolvesTokens, usesExternalSecret,
+    namespace,
+    createNamespace: props.createNamespace ?? false,
+    mode,
+    secretName,
+    serviceAccountName: props.serviceAccountName,
+    sslMode,
+    ca: ca && { ...ca, regions },
+    links,
+    iam,
+    storeName,
+    storeKind,
+    refreshInterval,
+    resolvesTokens,
+    usesExternalSecret,
   };
 }
 
@@ -113,7 +125,10 @@ function validateSecretMode(chart: IConstruct, secretMode: LinkSecretMode | unde
   if (!Object.values(LinkSecretMode).includes(mode)) {
     throwPropError(chart, {
       code: 'CHART_SECRET_MODE_UNKNOWN',
-      prop: 'secretMode', value: String(mode), allowed: 'LinkSecretMode.EXTERNAL_SECRET or LinkSecretMode.PLAIN', fix: 'use one of those',
+      prop: 'secretMode',
+      value: String(mode),
+      allowed: 'LinkSecretMode.EXTERNAL_SECRET or LinkSecretMode.PLAIN',
+      fix: 'use one of those',
     });
   }
   return mode;
@@ -184,7 +199,10 @@ function validateCaConfigMapKey(chart: IConstruct, key: string): string {
   if (!CONFIG_MAP_KEY.test(key) || key.length > 253 || key === '.' || key === '..') {
     throwPropError(chart, {
       code: 'CHART_CA_CONFIG_MAP_KEY_INVALID',
-      prop: 'caConfigMapKey', value: key, allowed: 'a ConfigMap key: letters, digits, -, _ and ., 253 characters at most, not . or ..', fix: "e.g. 'ca.pem' or 'ca.crt'",
+      prop: 'caConfigMapKey',
+      value: key,
+      allowed: 'a ConfigMap key: letters, digits, -, _ and ., 253 characters at most, not . or ..',
+      fix: "e.g. 'ca.pem' or 'ca.crt'",
     });
   }
   return key;
@@ -209,7 +227,10 @@ function validateStoreName(chart: IConstruct, given: string | undefined): string
   if (!isDnsSubdomain(storeName)) {
     throwPropError(chart, {
       code: 'CHART_SECRET_STORE_NAME_INVALID',
-      prop: 'secretStoreName', value: storeName, allowed: DNS_SUBDOMAIN_RULE, fix: `give the name of the store, e.g. '${DEFAULT_SECRET_STORE_NAME}'`,
+      prop: 'secretStoreName',
+      value: storeName,
+      allowed: DNS_SUBDOMAIN_RULE,
+      fix: `give the name of the store, e.g. '${DEFAULT_SECRET_STORE_NAME}'`,
     });
   }
   return storeName;
@@ -220,7 +241,10 @@ function validateStoreKind(chart: IConstruct, given: SecretStoreKind | undefined
   if (!Object.values(SecretStoreKind).includes(storeKind)) {
     throwPropError(chart, {
       code: 'CHART_SECRET_STORE_KIND_UNKNOWN',
-      prop: 'secretStoreKind', value: String(storeKind), allowed: "SecretStoreKind.CLUSTER_SECRET_STORE ('ClusterSecretStore') or SecretStoreKind.SECRET_STORE ('SecretStore')", fix: 'use one of those',
+      prop: 'secretStoreKind',
+      value: String(storeKind),
+      allowed: "SecretStoreKind.CLUSTER_SECRET_STORE ('ClusterSecretStore') or SecretStoreKind.SECRET_STORE ('SecretStore')",
+      fix: 'use one of those',
     });
   }
   return storeKind;
