@@ -2,6 +2,7 @@ import { Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { goDuration } from './go-duration';
 import { PLACEHOLDERS, ResolvedLink } from './link-variables';
+import { regionOfArn } from './rds-ca';
 import { DatabaseLink } from '../../database-link';
 import { throwPropError } from '../../private/errors';
 import { isSecretName } from '../../private/names';
@@ -103,6 +104,7 @@ function readFields(link: ResolvedLink): string[] {
   return ['username', 'password', 'databaseName'].filter(f => link.database.secretKeyOf(f) !== undefined);
 }
 
+/** A Secrets Manager secret ARN (its region: `regionOfArn`). */
 const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$/;
 const NOT_A_SECRET = [DatabaseLink.NO_SECRET, DatabaseLink.FROM_SECRET, ...PLACEHOLDERS];
 
@@ -136,7 +138,7 @@ export function validateExternalSecret(scope: IConstruct, links: ResolvedLink[])
         fix: 'give the secret ARN (the <module>DbSecretArn output), or give the credentials as values; a database without a secret (NONE) has placeholders instead',
       });
     }
-    const region = SECRET_ARN.test(arn) ? arn.split(':')[3] : undefined;
+    const region = SECRET_ARN.test(arn) ? regionOfArn(arn) : undefined;
     const first = [...regions.entries()].find(([r]) => r !== region);
     if (region !== undefined && first !== undefined) {
       throwPropError(scope, {

@@ -24,7 +24,7 @@ export const DEFAULT_CA_BUNDLE_PATH = '/etc/rds-ca/ca.pem';
 export const DEFAULT_CA_CONFIG_MAP_KEY = 'ca.pem';
 
 /** The default refresh interval of the ExternalSecret, in seconds (one hour). */
-const DEFAULT_REFRESH_SECONDS = 3600;
+const DEFAULT_SECRET_REFRESH_SECONDS = 3600;
 
 /** The modes that check the server's certificate, and so need a CA bundle. */
 const VERIFYING_SSL_MODES: readonly SslMode[] = [SslMode.VERIFY_FULL, SslMode.VERIFY_CA];
@@ -263,7 +263,7 @@ function validateRefreshInterval(chart: IConstruct, props: PostgresLinkChartProp
   }
   const prop = props.refreshInterval !== undefined ? 'refreshInterval' : 'secretRefreshInterval';
   const given = props.secretRefreshInterval ?? props.refreshInterval;
-  if (given === undefined) return { prop, seconds: DEFAULT_REFRESH_SECONDS, text: goDuration(DEFAULT_REFRESH_SECONDS * 1000)! };
+  if (given === undefined) return { prop, seconds: DEFAULT_SECRET_REFRESH_SECONDS, text: goDuration(DEFAULT_SECRET_REFRESH_SECONDS * 1000)! };
   const unresolved = typeof (given as { isUnresolved?: () => boolean }).isUnresolved === 'function'
     && (given as { isUnresolved: () => boolean }).isUnresolved();
   const milliseconds = unresolved ? NaN : given.toMilliseconds({ integral: false });
