@@ -274,7 +274,9 @@ export class PostgresLinkChart extends Chart {
   }
 
   /**
-   * Renders the chart to Kubernetes JSON objects (what `eks.Cluster.addCdk8sChart` calls).
+   * Renders the chart to Kubernetes JSON objects (what `eks.Cluster.addCdk8sChart`, `Testing.synth` and cdk8s
+   * `App.synth()` call). With an IAM link it also puts each linked pod's token refresher (a native sidecar, which
+   * cdk8s-plus 27's typed manifests cannot hold) and its ServiceAccount into the pod's manifest.
    */
   public toJson(): any[] {
     const rendering = this.rendering;
