@@ -71,11 +71,11 @@ export function validateLinkChartProps(chart: IConstruct, id: string, props: Pos
   const namespace = validateNamespace(chart, props.namespace);
   const mode = validateSecretMode(chart, props.secretMode);
   const secretName = validateSecretName(chart, id, props.secretName);
-  validateServiceAccountName(chart, props);
+  const serviceAccountName = validateServiceAccountName(chart, props);
   const sslMode = props.sslMode ?? SslMode.VERIFY_FULL; // its type (a member of SslMode) is validated with the others'
   const ca = validateCa(chart, id, props, sslMode);
   const links = resolveLinks(chart, props.links, { sslMode, caBundlePath: ca?.bundlePath });
-  const iam = validateIamLink(chart, links, props);
+  const iam = validateIamLink(chart, links, { serviceAccountName, tokenRefresherImage: props.tokenRefresherImage });
   const storeName = validateStoreName(chart, props.secretStoreName);
   const storeKind = validateStoreKind(chart, props.secretStoreKind);
   const refreshInterval = validateRefreshInterval(chart, props);
@@ -94,7 +94,7 @@ export function validateLinkChartProps(chart: IConstruct, id: string, props: Pos
     createNamespace: props.createNamespace ?? false,
     mode,
     secretName,
-    serviceAccountName: props.serviceAccountName,
+    serviceAccountName,
     sslMode,
     ca: ca && { ...ca, regions },
     links,
@@ -148,8 +148,8 @@ function validateSecretName(chart: IConstruct, id: string, given: string | undef
   return secretName;
 }
 
-function validateServiceAccountName(chart: IConstruct, props: PostgresLinkChartProps): void {
-  if (props.serviceAccountName === undefined || isDnsSubdomain(props.serviceAccountName)) return;
+function validateServiceAccountName(chart: IConstruct, props: PostgresLinkChartProps): string | undefined {
+  if (props.serviceAccountName === undefined || isDnsSubdomain(props.serviceAccountName)) return props.serviceAccountName;
   throwPropError(chart, {
     code: 'CHART_SERVICE_ACCOUNT_NAME_INVALID',
     prop: 'serviceAccountName',
