@@ -6,6 +6,7 @@
 // In your own app, import from 'cdk-aurora-postgres' instead of '../../src'.
 import * as fs from 'fs';
 import * as path from 'path';
+import { Duration } from 'aws-cdk-lib';
 import { App } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { DatabaseLink, LinkSecretMode, PostgresLinkChart } from '../../src';
@@ -19,9 +20,11 @@ export function buildApp(outputsFile: string, app: App = new App()): App {
   const chart = new PostgresLinkChart(app, 'orders-db', {
     namespace: 'orders',
     createNamespace: true,
-    // The env var names stay Opta's `rds_db_*`, whichever user the link logs in as.
+    // The env var names stay Opta's `rds_db_*`, whichever user the link logs in as (envNames: { user, password,
+    // name, host } would rename them).
     links: [{ moduleName: 'rds', database }],
     secretMode: LinkSecretMode.EXTERNAL_SECRET, // the default: External Secrets Operator reads the password
+    secretRefreshInterval: Duration.hours(1), // the default: how often it reads it again (at most half the rotation interval)
     serviceAccountName: 'orders',
   });
 

@@ -1,27 +1,20 @@
-import * as path from 'path';
-import { ApiObject, ApiObjectMetadataDefinition, Chart, Duration, JsonPatch, Lazy } from 'cdk8s';
+import * as cdk from 'aws-cdk-lib';
+import { ApiObject, ApiObjectMetadataDefinition, App, Chart, Duration, JsonPatch, YamlOutputType } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct, IConstruct } from 'constructs';
 import { LinkSecretMode } from './link-secret-mode';
 import { LinkWorkloadOptions } from './link-workload-options';
 import { PostgresLink } from './postgres-link';
-import { throwPropError } from '../private/errors';
-import { EXTERNAL_SECRET_API_VERSION, externalSecretSpec } from './private/external-secret';
-import { goDuration } from './private/go-duration';
-import { IamPodOptions, iamPodOptions, linkIamContainer } from './private/iam-pod';
-import { checkExternalSecret, checkPlain, checkRotation, checkTokens, describeTokens } from './private/link-checks';
-import { TokenResolver, hasToken, literalOf, resolveLinks } from './private/link-variables';
+import { IamTokenSidecars } from './private/iam-pod';
+import { addCaBundle, addNamespace, addPodIdentityServiceAccount, addSecret, addSecretReader, addTokenValidation, envVariablesOf } from './private/link-chart-objects';
 import { LinkedContainerSpec, linkedContainerSpec, tlsEnvironment } from './private/linked-container';
-import { DNS_LABEL_RULE, DNS_SUBDOMAIN_RULE, isDnsLabel, isDnsSubdomain } from '../private/names';
-import { checkLinkChartProps, checkLinkWorkloadOptions } from './private/prop-types';
-import { RDS_CA_SOURCE, linkRegions, mayUseProxy, rdsCaBundle } from './private/rds-ca';
-import { hasCustomResolvers, resolveTokenWithApp, stackRegionOfToken } from './private/token-resolution';
+import { validateLinkWorkloadOptions } from './private/prop-types';
+import { DEFAULT_CA_BUNDLE_PATH, DEFAULT_CA_CONFIG_MAP_KEY, LinkChartOptions, validateLinkChartProps } from './private/validate-link-chart-props';
 import { ROLLING_KINDS, reloaderAnnotationValue, workloadPatch } from './private/workload-patch';
 import { SecretStoreKind } from './secret-store-kind';
 import { SslMode } from './ssl-mode';
-
-/** The modes that check the server's certificate, and so need a CA bundle. */
-const VERIFYING_SSL_MODES: readonly SslMode[] = [SslMode.VERIFY_FULL, SslMode.VERIFY_CA];
+import { DEFAULT_SECRET_STORE_NAME } from '../private/defaults';
+import { constructLocation, throwPropError } from '../private/errors';
 
 /**
  * Props of `PostgresLinkChart`.
@@ -69,8 +62,17 @@ export interface PostgresLinkChartProps {
   readonly secretStoreKind?: SecretStoreKind;
 
   /**
-   * How often External Secrets Operator reads the credentials again; `Duration.seconds(0)` reads them once.
+   * How often External Secrets Operator reads the credentials again; `Duration.seconds(0)` reads them once. A
+   * whole number of seconds; with a rotated link, above 0 and at most half its rotation interval.
    *
+   * @default Duration.hours(1)
+   */
+  readonly secretRefreshInterval?: cdk.Duration;
+
+  /**
+   * How often External Secrets Operator reads the credentials again, as a cdk8s `Duration`.
+   *
+   * @deprecated use `secretRefreshInterval` (an aws-cdk-lib `Duration`, like the rest of this library's API)
    * @default Duration.hours(1)
    */
   readonly refreshInterval?: Duration;
@@ -167,14 +169,14 @@ export interface PostgresLinkChartProps {
  * bundle, or wire by hand with `chart.envVariables` (or `kplus.Env.fromSecret(chart.secret)`).
  */
 export class PostgresLinkChart extends Chart {
-  /** The default `secretStoreName`. */
-  public static readonly DEFAULT_SECRET_STORE_NAME = 'aws-secrets-manager';
+  /** The default `secretStoreName` ('aws-secrets-manager', the store `ExternalSecretsOperator` renders). */
+  public static readonly DEFAULT_SECRET_STORE_NAME: string = DEFAULT_SECRET_STORE_NAME;
 
-  /** The default `caBundlePath`. */
-  public static readonly DEFAULT_CA_BUNDLE_PATH = '/etc/rds-ca/ca.pem';
+  /** The default `caBundlePath` ('/etc/rds-ca/ca.pem'). */
+  public static readonly DEFAULT_CA_BUNDLE_PATH: string = DEFAULT_CA_BUNDLE_PATH;
 
-  /** The default `caConfigMapKey`, and the key of the ConfigMap the chart renders. */
-  public static readonly DEFAULT_CA_CONFIG_MAP_KEY = 'ca.pem';
+  /** The default `caConfigMapKey` ('ca.pem'), and the key of the ConfigMap the chart renders. */
+  public static readonly DEFAULT_CA_CONFIG_MAP_KEY: string = DEFAULT_CA_CONFIG_MAP_KEY;
 
   /** The Stakater Reloader annotation that rolls a workload when one of the named Secrets changes. */
   public static readonly RELOADER_SECRET_ANNOTATION = 'secret.reloader.stakater.com/reload';
@@ -239,227 +241,49 @@ export class PostgresLinkChart extends Chart {
   private readonly caVolume?: kplus.Volume;
   /** What every linked container gets (env and CA mount), computed once: linkContainer and linkWorkload use it. */
   private readonly linked: LinkedContainerSpec;
-  private readonly iamPod?: IamPodOptions;
+  /** The IAM token refreshers of the chart's pods (an IAM link only); `toJson()` puts them in the manifests. */
+  private readonly iamSidecars?: IamTokenSidecars;
 
   constructor(scope: Construct, id: string, props: PostgresLinkChartProps) {
     super(scope, id, { namespace: props?.namespace, labels: props?.labels });
-    checkLinkChartProps(this, props);
+    const options = validateLinkChartProps(this, id, props);
 
-    if (!isDnsLabel(props.namespace)) {
-      throwPropError(this, {
-        prop: 'namespace',
-        value: props.namespace === undefined ? 'undefined' : props.namespace,
-        allowed: DNS_LABEL_RULE,
-        fix: "give the service's namespace, e.g. 'orders'",
-      });
-    }
-    const mode = props.secretMode ?? LinkSecretMode.EXTERNAL_SECRET;
-    if (!Object.values(LinkSecretMode).includes(mode)) {
-      throwPropError(this, {
-        prop: 'secretMode', value: String(mode), allowed: 'LinkSecretMode.EXTERNAL_SECRET or LinkSecretMode.PLAIN', fix: 'use one of those',
-      });
-    }
-
-    this.secretName = props.secretName ?? `${id}-db-links`;
-    if (!isDnsSubdomain(this.secretName)) {
-      throwPropError(this, {
-        prop: 'secretName',
-        value: this.secretName,
-        allowed: DNS_SUBDOMAIN_RULE + (props.secretName === undefined ? ` (the default is '<chart id>-db-links', and the chart id is '${id}')` : ''),
-        fix: "give secretName, e.g. 'orders-db-links'",
-      });
-    }
-    if (props.serviceAccountName !== undefined && !isDnsSubdomain(props.serviceAccountName)) {
-      throwPropError(this, {
-        prop: 'serviceAccountName',
-        value: props.serviceAccountName,
-        allowed: `the name of a ServiceAccount in namespace '${props.namespace}': ${DNS_SUBDOMAIN_RULE}`,
-        fix: "give the service's ServiceAccount name, e.g. 'orders', or drop serviceAccountName",
-      });
-    }
-
-    this.sslMode = props.sslMode ?? SslMode.VERIFY_FULL;
-    if (!Object.values(SslMode).includes(this.sslMode)) {
-      throwPropError(this, {
-        prop: 'sslMode', value: String(this.sslMode), allowed: `one of SslMode: ${Object.keys(SslMode).join(', ')}`, fix: 'use SslMode.VERIFY_FULL (the default) in production',
-      });
-    }
-    const verifies = VERIFYING_SSL_MODES.includes(this.sslMode);
-    const caProps = (['caConfigMapName', 'caConfigMapKey', 'caBundlePath'] as const).filter(p => props[p] !== undefined);
-    if (!verifies && caProps.length > 0) {
-      throwPropError(this, {
-        prop: caProps.join(', '),
-        value: caProps.map(p => props[p]).join(', '),
-        allowed: `a CA only with sslMode SslMode.VERIFY_FULL or SslMode.VERIFY_CA: sslMode ${this.sslMode} does not check the server's certificate, so the CA would be ignored (and libpq would verify against it anyway if it found one, contradicting the mode)`,
-        fix: `use sslMode: SslMode.VERIFY_FULL (the default) to verify the server with that CA, or drop ${caProps.join(', ')}`,
-      });
-    }
-    this.rendersCaConfigMap = verifies && props.caConfigMapName === undefined;
-    let caKey = PostgresLinkChart.DEFAULT_CA_CONFIG_MAP_KEY;
-    if (verifies) {
-      this.caConfigMapName = props.caConfigMapName ?? `${id}-rds-ca`;
-      if (!isDnsSubdomain(this.caConfigMapName)) {
-        throwPropError(this, {
-          prop: 'caConfigMapName',
-          value: this.caConfigMapName,
-          allowed: DNS_SUBDOMAIN_RULE + (props.caConfigMapName === undefined ? ` (the default is '<chart id>-rds-ca', and the chart id is '${id}')` : ''),
-          fix: "name a ConfigMap in the service's namespace, e.g. 'orders-db-ca'",
-        });
-      }
-      caKey = props.caConfigMapKey ?? PostgresLinkChart.DEFAULT_CA_CONFIG_MAP_KEY;
-      if (!CONFIG_MAP_KEY.test(caKey) || caKey.length > 253 || caKey === '.' || caKey === '..') {
-        throwPropError(this, {
-          prop: 'caConfigMapKey', value: caKey, allowed: 'a ConfigMap key: letters, digits, -, _ and ., 253 characters at most, not . or ..', fix: "e.g. 'ca.pem' or 'ca.crt'",
-        });
-      }
-      this.caBundlePath = props.caBundlePath ?? PostgresLinkChart.DEFAULT_CA_BUNDLE_PATH;
-      if (!path.posix.isAbsolute(this.caBundlePath) || this.caBundlePath.endsWith('/') || path.posix.normalize(this.caBundlePath) !== this.caBundlePath
-        || path.posix.dirname(this.caBundlePath) === '/') {
-        throwPropError(this, {
-          prop: 'caBundlePath',
-          value: this.caBundlePath,
-          allowed: 'an absolute, normalized file path in a directory of its own below / (the ConfigMap is mounted over that directory)',
-          fix: `e.g. '${PostgresLinkChart.DEFAULT_CA_BUNDLE_PATH}'`,
-        });
-      }
-    }
-
-    const links = resolveLinks(this, props.links, { sslMode: this.sslMode, caBundlePath: this.caBundlePath });
-    this.iamPod = iamPodOptions(this, links, props);
-
-    const storeName = props.secretStoreName ?? PostgresLinkChart.DEFAULT_SECRET_STORE_NAME;
-    if (!isDnsSubdomain(storeName)) {
-      throwPropError(this, {
-        prop: 'secretStoreName', value: storeName, allowed: DNS_SUBDOMAIN_RULE, fix: "give the name of the store, e.g. 'aws-secrets-manager'",
-      });
-    }
-    const storeKind = props.secretStoreKind ?? SecretStoreKind.SECRET_STORE;
-    if (!Object.values(SecretStoreKind).includes(storeKind)) {
-      throwPropError(this, {
-        prop: 'secretStoreKind', value: String(storeKind), allowed: "SecretStoreKind.CLUSTER_SECRET_STORE ('ClusterSecretStore') or SecretStoreKind.SECRET_STORE ('SecretStore')", fix: 'use one of those',
-      });
-    }
-    const refreshInterval = props.refreshInterval ?? Duration.hours(1);
-    const refresh = goDuration(refreshInterval);
-    if (refresh === undefined) {
-      throwPropError(this, {
-        prop: 'refreshInterval', value: refreshInterval.toHumanString(), allowed: 'a whole number of seconds, 0 or more (0: read once)', fix: 'e.g. Duration.hours(1)',
-      });
-    }
-
-    // A cdk8s App with resolvers of its own (@cdk8s/awscdk-resolver's AwsCdkResolver) resolves CDK tokens at synth.
-    const resolvesTokens = hasCustomResolvers(this);
-    checkTokens(this, links, mode, props.deployThroughEks ?? false, resolvesTokens);
-    const tokens = links.some(l => l.tokenFields.length > 0);
-    const readsSecret = links.some(l => l.database.readsSecret);
-    if (mode === LinkSecretMode.PLAIN) {
-      checkPlain(this, links);
-    } else {
-      checkExternalSecret(this, links);
-    }
-    this.usesExternalSecret = mode === LinkSecretMode.EXTERNAL_SECRET && readsSecret;
-    if (this.usesExternalSecret) checkRotation(this, links, refreshInterval, refresh);
-
-    if (props.createNamespace) {
-      const namespace = new ApiObject(this, 'Namespace', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: props.namespace } });
-      namespace.addJsonPatch(JsonPatch.remove('/metadata/namespace')); // a Namespace is not namespaced
-    }
-
-    // With resolvers, tokens are resolved one by one when the chart is rendered, so that the URL is built (and its
-    // parts encoded) from the deployed values; without, they stay for CloudFormation (deployThroughEks).
-    const resolverFor = (object: () => ApiObject): TokenResolver | undefined => (resolvesTokens && tokens
-      ? (token, what) => resolveTokenWithApp(object(), [], token, `${this.describe()}: ${what}`)
-      : undefined);
-    if (this.usesExternalSecret) {
-      const spec = { secretName: this.secretName, storeName, storeKind, refreshInterval: refresh, links };
-      const resolveToken = resolverFor(() => externalSecret);
-      const externalSecret: ApiObject = new ApiObject(this, 'ExternalSecret', {
-        apiVersion: EXTERNAL_SECRET_API_VERSION,
-        kind: 'ExternalSecret',
-        metadata: { name: this.secretName },
-        spec: resolveToken ? Lazy.any({ produce: () => externalSecretSpec({ ...spec, resolveToken }) }) : externalSecretSpec(spec),
-      });
-      this.secret = kplus.Secret.fromSecretName(this, 'Secret', this.secretName);
-    } else {
-      const resolveToken = resolverFor(() => ApiObject.of(secret));
-      const stringData: Record<string, string> = {};
-      for (const link of links) {
-        for (const v of link.variables) {
-          stringData[v.envName] = resolveToken && hasToken(v) ? Lazy.any({ produce: () => literalOf(v, resolveToken) }) : literalOf(v)!;
-        }
-      }
-      const secret = new kplus.Secret(this, 'Secret', { metadata: { name: this.secretName }, type: 'Opaque', stringData });
-      this.secret = secret;
-    }
-
+    this.secretName = options.secretName;
+    this.sslMode = options.sslMode;
+    this.caConfigMapName = options.ca?.configMapName;
+    this.caBundlePath = options.ca?.bundlePath;
+    this.rendersCaConfigMap = options.ca?.rendered ?? false;
+    this.caBundleRegions = options.ca?.rendered ? options.ca.regions : undefined;
+    this.usesExternalSecret = options.usesExternalSecret;
+    this.tlsEnvVariables = tlsEnvironment(this.sslMode, this.caBundlePath);
     this.linked = linkedContainerSpec({
       secretName: this.secretName,
-      secretKeys: links.flatMap(l => l.variables.map(v => v.envName)),
+      secretKeys: options.links.flatMap(l => l.variables.map(v => v.envName)),
       sslMode: this.sslMode,
-      ca: this.caConfigMapName !== undefined && this.caBundlePath !== undefined
-        ? { bundlePath: this.caBundlePath, configMapName: this.caConfigMapName, configMapKey: caKey }
-        : undefined,
+      ca: options.ca && { bundlePath: options.ca.bundlePath, configMapName: options.ca.configMapName, configMapKey: options.ca.configMapKey },
     });
-    this.tlsEnvVariables = tlsEnvironment(this.sslMode, this.caBundlePath);
-    const caBundle = this.linked.caBundle;
-    if (caBundle !== undefined) {
-      let configMap: kplus.IConfigMap;
-      if (this.rendersCaConfigMap) {
-        this.caBundleRegions = linkRegions(this, links.map(l => ({ index: l.index, ...l.database })), stackRegionOfToken);
-        if (this.caBundleRegions === undefined) {
-          const unknown = `${this.describe()}: the region of a link is not known at synth (a host that is not an RDS host name, an environment-agnostic stack), so its CA ConfigMap holds the Amazon RDS roots of every commercial region (${RDS_CA_SOURCE}). Fix: give the stack an env with its region, or link with a host name of RDS (<module>DbHost), or give caConfigMapName`;
-          this.node.addMetadata('warning', unknown);
-          console.warn(`[WARNING] ${unknown}`);
-        }
-        configMap = new kplus.ConfigMap(this, 'RdsCa', {
-          metadata: { name: caBundle.volume.configMap.name },
-          data: { [caKey]: rdsCaBundle(this.caBundleRegions, links.some(l => mayUseProxy(l.database))) },
-        });
-      } else {
-        configMap = kplus.ConfigMap.fromConfigMapName(this, 'CaConfigMap', caBundle.volume.configMap.name);
-      }
-      this.caVolume = kplus.Volume.fromConfigMap(this, 'CaBundle', configMap, {
-        name: caBundle.volume.name,
-        items: Object.fromEntries(caBundle.volume.configMap.items.map(i => [i.key, { path: i.path }])),
-      });
-    }
 
-    if (props.serviceAccountName !== undefined) {
-      const role = new kplus.Role(this, 'SecretReader', { metadata: { name: `${this.secretName}-reader` } });
-      role.allow(['get'], this.secret);
-      const binding = new kplus.RoleBinding(this, 'SecretReaderBinding', { metadata: { name: `${this.secretName}-reader` }, role });
-      binding.addSubjects(kplus.ServiceAccount.fromServiceAccountName(this, 'ServiceAccount', props.serviceAccountName, {
-        namespaceName: props.namespace,
-      }));
-    }
-
-    this.envVariables = {};
-    for (const link of links) {
-      for (const v of link.variables) {
-        this.envVariables[v.envName] = kplus.EnvValue.fromSecretValue({ secret: this.secret, key: v.envName });
-      }
-    }
-
-    const tokenLinks = links.filter(l => l.tokenFields.length > 0);
-    if (tokenLinks.length > 0 && !resolvesTokens) {
-      // Both cdk8s App.synth() and addCdk8sChart (chart.toJson()) validate the whole cdk8s app; only a
-      // validation that runs inside this chart's own toJson() comes from addCdk8sChart (or Testing.synth).
-      const message = `${this.describe()} holds CDK tokens (${describeTokens(tokenLinks)}) that only CloudFormation can fill in; `
-        + 'it can only be rendered by eks.Cluster.addCdk8sChart (chart.toJson()), not by cdk8s App.synth() or by rendering another chart of its cdk8s App. '
-        + 'Fix: pass the chart to eksCluster.addCdk8sChart(...) and give it a cdk8s App of its own, '
-        + 'or, for a separate cdk8s pipeline, build the link with DatabaseLink.fromCdkOutputs from `cdk deploy --outputs-file`';
-      this.node.addValidation({ validate: () => (this.rendering ? [] : [message]) });
-    }
+    addPodIdentityServiceAccount(this, options);
+    addNamespace(this, options);
+    this.secret = addSecret(this, options);
+    this.caVolume = addCaBundle(this, options, this.linked);
+    addSecretReader(this, options, this.secret);
+    this.envVariables = envVariablesOf(options, this.secret);
+    addTokenValidation(this, options, () => this.rendering);
+    this.iamSidecars = this.addIamSidecars(options);
   }
 
   /**
-   * Renders the chart to Kubernetes JSON objects (what `eks.Cluster.addCdk8sChart` calls).
+   * Renders the chart to Kubernetes JSON objects (what `eks.Cluster.addCdk8sChart`, `Testing.synth` and cdk8s
+   * `App.synth()` call). With an IAM link it also puts each linked pod's token refresher (a native sidecar, which
+   * cdk8s-plus 27's typed manifests cannot hold) and its ServiceAccount into the pod's manifest.
    */
   public toJson(): any[] {
     const rendering = this.rendering;
     this.rendering = true;
     try {
-      return super.toJson();
+      const manifests = super.toJson();
+      return this.iamSidecars ? this.iamSidecars.render(manifests) : manifests;
     } finally {
       this.rendering = rendering;
     }
@@ -479,6 +303,7 @@ export class PostgresLinkChart extends Chart {
       && (c.containers.includes(container) || c.initContainers.includes(container)));
     if (owner === undefined) {
       throwPropError(this, {
+        code: 'CHART_CONTAINER_OUTSIDE_CHART',
         prop: 'container',
         value: `container '${container?.name ?? '(unnamed)'}' (image ${container?.image})`,
         allowed: `a container of a workload in this chart (its Secret${this.caConfigMapName ? ' and CA ConfigMap are' : ' is'} in namespace '${this.namespace}' and belongs to this chart)`,
@@ -489,6 +314,7 @@ export class PostgresLinkChart extends Chart {
     const clash = this.linked.env.find(v => v.value !== undefined && existing[v.name] !== undefined && existing[v.name].value !== v.value);
     if (clash !== undefined) {
       throwPropError(this, {
+        code: 'CHART_CONTAINER_TLS_ENV_TAKEN',
         prop: 'container',
         value: `container '${container.name ?? '(unnamed)'}' with ${clash.name}=${existing[clash.name].value ?? '(from a source)'}`,
         allowed: `a container that leaves ${Object.keys(this.tlsEnvVariables).join(', ')} to the chart: they make every driver verify the server (${clash.name}=${clash.value})`,
@@ -504,7 +330,10 @@ export class PostgresLinkChart extends Chart {
     if (this.caVolume && caBundle && !container.mounts.some(m => m.volume === this.caVolume)) {
       container.mount(caBundle.mount.mountPath, this.caVolume, { readOnly: caBundle.mount.readOnly });
     }
-    if (this.iamPod) linkIamContainer(owner, container, this.iamPod);
+    if (this.iamSidecars) {
+      this.validateIamPodInChart(owner);
+      this.iamSidecars.link(owner, container);
+    }
   }
 
   /**
@@ -517,6 +346,7 @@ export class PostgresLinkChart extends Chart {
   public restartOnSecretChange(workload: kplus.Workload): void {
     if (!(workload instanceof kplus.Workload) || Chart.of(workload) !== this) {
       throwPropError(this, {
+        code: 'CHART_RELOADER_WORKLOAD_OUTSIDE_CHART',
         prop: 'workload',
         value: workload instanceof kplus.Workload ? `${workload.constructor.name} at '${workload.node.path}'` : String(workload),
         allowed: "a workload (Deployment, StatefulSet, DaemonSet) of this chart: Reloader's annotations name the chart's Secret, which exists in this chart's namespace only",
@@ -539,11 +369,12 @@ export class PostgresLinkChart extends Chart {
    * @param options which containers, where the pod spec is (custom resources), whether to annotate for Reloader
    */
   public linkWorkload(workload: IConstruct, options: LinkWorkloadOptions = {}): void {
-    checkLinkWorkloadOptions(this, options);
-    if (this.iamPod) {
+    validateLinkWorkloadOptions(this, options);
+    if (this.iamSidecars) {
       // The IAM token refresher is a native sidecar that cdk8s-plus 27's typed manifests cannot express; linkContainer
       // adds it after rendering (src/k8s/private/iam-pod.ts), which a JSON patch on any workload does not.
       throwPropError(this, {
+        code: 'CHART_LINK_WORKLOAD_WITH_IAM',
         prop: 'workload',
         value: String(workload?.node?.path ?? workload),
         allowed: 'linkWorkload only for charts without an IAM link: it does not add the IAM token refresher, so the pod would have no password and no token',
@@ -553,6 +384,7 @@ export class PostgresLinkChart extends Chart {
     const apiObject = workloadObject(workload);
     if (apiObject === undefined || Chart.of(apiObject) !== this) {
       throwPropError(this, {
+        code: 'CHART_WORKLOAD_OUTSIDE_CHART',
         prop: 'workload',
         value: apiObject === undefined ? String(workload?.node?.path ?? workload) : `${apiObject.kind} at '${apiObject.node.path}'`,
         allowed: `a workload (an ApiObject, or a construct whose default child is one) of this chart: its Secret${this.caConfigMapName ? ' and CA ConfigMap are' : ' is'} in namespace '${this.namespace}'`,
@@ -573,8 +405,33 @@ export class PostgresLinkChart extends Chart {
     if (this.rendersCaConfigMap) add(PostgresLinkChart.RELOADER_CONFIG_MAP_ANNOTATION, this.caConfigMapName!);
   }
 
-  private describe(): string {
-    return `PostgresLinkChart at '${this.node.path}'`;
+  /**
+   * The IAM token refreshers (an IAM link only), and the one way of rendering that would skip them: cdk8s
+   * `App.synth()` with `YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE` renders each object without the chart's
+   * `toJson()`, so the pods would lack their sidecar.
+   */
+  private addIamSidecars(options: LinkChartOptions): IamTokenSidecars | undefined {
+    if (options.iam === undefined) return undefined;
+    const sidecars = new IamTokenSidecars(options.iam);
+    this.node.addValidation({
+      validate: () => (sidecars.linksPods && !this.rendering
+        && App.of(this).yamlOutputType === YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE
+        ? [`[CHART_IAM_FILE_PER_RESOURCE] ${constructLocation(this)}: an IAM link's pods get their token refresher when the chart renders itself (chart.toJson()), which cdk8s App.synth() skips with YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE. Fix: use another yamlOutputType (FILE_PER_CHART, the default, or FILE_PER_RESOURCE), or deploy the chart with eks.Cluster.addCdk8sChart`]
+        : []),
+    });
+    return sidecars;
+  }
+
+  /** A pod with the IAM token refresher is rendered by this chart's `toJson()`: it must not be in a chart of its own. */
+  private validateIamPodInChart(pod: kplus.AbstractPod): void {
+    if (Chart.of(pod) === this) return;
+    throwPropError(this, {
+      code: 'CHART_IAM_POD_IN_OTHER_CHART',
+      prop: 'container',
+      value: `a container of ${pod.constructor.name} at '${pod.node.path}', in chart '${Chart.of(pod).node.path}'`,
+      allowed: 'with an IAM link, a container of a workload whose closest chart is this one: the token refresher is added when this chart renders its own objects, and a chart inside it renders its own',
+      fix: 'create the workload in this chart itself (new kplus.Deployment(chart, ...)), not in a chart inside it',
+    });
   }
 }
 
@@ -586,5 +443,3 @@ function workloadObject(workload: IConstruct): ApiObject | undefined {
   return child !== undefined && ApiObject.isApiObject(child) ? child : undefined;
 }
 
-/** A ConfigMap key. */
-const CONFIG_MAP_KEY = /^[-._a-zA-Z0-9]+$/;

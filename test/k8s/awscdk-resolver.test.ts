@@ -60,7 +60,11 @@ function synth(build: (app: cdk8s.App) => void, deployed: Record<string, Record<
   return cdk8s.Yaml.load(file) as K8sObject[];
 }
 
-describe('a database cluster of the same CDK app, its values in stack outputs', () => {
+/**
+ * A database cluster of a CDK app, its values in stack outputs (directly in the stack: their construct ids are their
+ * output keys, which is what the resolver fetches); a link to it, and what DescribeStacks reports once deployed.
+ */
+function clusterStack() {
   const { stack, vpc } = testStack({ env: { account: '123456789012', region: 'us-east-1' } });
   const cluster = new rds.DatabaseCluster(stack, 'Orders', {
     engine: rds.DatabaseClusterEngine.auroraPostgres({ version: rds.AuroraPostgresEngineVersion.VER_17_4 }),
@@ -68,23 +72,30 @@ describe('a database cluster of the same CDK app, its values in stack outputs', 
     writer: rds.ClusterInstance.serverlessV2('writer'),
     defaultDatabaseName: 'orders',
   });
-  // Outputs directly in the stack: their construct ids are their output keys, which is what the resolver fetches.
   new CfnOutput(stack, 'OrdersHost', { value: cluster.clusterEndpoint.hostname });
   new CfnOutput(stack, 'OrdersSecretArn', { value: cluster.secret!.secretArn });
   const link = DatabaseLink.fromValues({
     host: cluster.clusterEndpoint.hostname, username: 'postgres', databaseName: 'orders', secretArn: cluster.secret!.secretArn,
   });
   const deployed = { [stack.stackName]: { OrdersHost: HOST, OrdersSecretArn: ARN } };
-
-  function chartIn(app: cdk8s.App) {
+  const chartIn = (app: cdk8s.App) => {
     const chart = new PostgresLinkChart(app, 'orders-db', { namespace: 'orders', links: [{ moduleName: 'rds', database: link, libpqVariables: true }] });
     const deployment = new kplus.Deployment(chart, 'api', { containers: [{ image: 'orders:1' }] });
     chart.linkContainer(deployment.containers[0]);
     return chart;
-  }
+  };
+  return { cluster, deployed, chartIn };
+}
 
+describe('a database cluster of the same CDK app, its values in stack outputs', () => {
   test('the chart takes the token link without deployThroughEks, and cdk8s synth writes the deployed values', () => {
+    // GIVEN
+    const { chartIn, deployed } = clusterStack();
+
+    // WHEN
     const objects = synth(chartIn, deployed);
+
+    // THEN
     const spec = find(objects, 'ExternalSecret').spec;
     expect(spec.data).toEqual([{ secretKey: 'link0Password', remoteRef: { key: ARN, property: 'password' } }]);
     expect(spec.target.template.data).toMatchObject({
@@ -96,26 +107,65 @@ describe('a database cluster of the same CDK app, its values in stack outputs', 
   });
 
   test('before the stack is deployed, synth stops with the resolver\'s reason and the fix', () => {
-    expect(() => synth(chartIn, {})).toThrow(/PostgresLinkChart at 'orders-db': links\[0\]\.database\.secretArn: the AWS CDK resolver could not read the deployed value: Failed fetching value for output TestStack\/OrdersSecretArn: Error: Stack with id TestStack does not exist\. Fix: deploy the stack/);
+    // GIVEN
+    const { chartIn } = clusterStack();
+
+    // WHEN
+    const render = () => synth(chartIn, {});
+
+    // THEN
+    expect(render).toThrow(/\[CHART_TOKEN_NOT_DEPLOYED\] PostgresLinkChart at 'orders-db': invalid links\[0\]\.database\.secretArn 'Failed fetching value for output TestStack\/OrdersSecretArn: Error: Stack with id TestStack does not exist'.*Fix: deploy the stack/);
   });
 
   test('without a resolver the same link is still refused at construct time', () => {
-    expect(() => chartIn(new cdk8s.App({ outdir: tempDir('cdk8s') }))).toThrow(/invalid links\[0\]\.database 'a link with CDK tokens \(host, secretArn\)'.*resolvers: \[new AwsCdkResolver\(\)\]/);
+    // GIVEN
+    const { chartIn } = clusterStack();
+
+    // WHEN
+    const create = () => chartIn(new cdk8s.App({ outdir: tempDir('cdk8s') }));
+
+    // THEN
+    expect(create).toThrow(/\[CHART_TOKENS_UNRESOLVABLE\] .*invalid links\[0\]\.database 'a link with CDK tokens \(host, secretArn\)'.*resolvers: \[new AwsCdkResolver\(\)\]/);
   });
 
   test('a token that no resolver resolves (no output holds it) stops synth with the fix', () => {
+    // GIVEN
+    const { cluster, deployed } = clusterStack();
     const unlisted = DatabaseLink.fromValues({ host: cluster.clusterReadEndpoint.hostname, username: 'u', databaseName: 'd', secretArn: ARN });
-    expect(() => synth(app => new PostgresLinkChart(app, 'orders-db', { namespace: 'orders', links: [{ moduleName: 'rds', database: unlisted }] }), deployed))
-      .toThrow(/Unable to find output defined for/);
+
+    // WHEN
+    const render = () => synth(app => new PostgresLinkChart(app, 'orders-db', { namespace: 'orders', links: [{ moduleName: 'rds', database: unlisted }] }), deployed);
+
+    // THEN
+    expect(render).toThrow(/Unable to find output defined for/);
+  });
+
+  test('a token that the App\'s resolvers leave as it is stops synth with the fix', () => {
+    // GIVEN
+    const { cluster } = clusterStack();
+    const link = DatabaseLink.fromValues({ host: cluster.clusterEndpoint.hostname, username: 'u', databaseName: 'd', secretArn: ARN });
+    const app = new cdk8s.App({ outdir: tempDir('cdk8s-resolver'), resolvers: [{ resolve: () => undefined }] });
+    new PostgresLinkChart(app, 'orders-db', { namespace: 'orders', links: [{ moduleName: 'rds', database: link }] });
+
+    // WHEN
+    const render = () => app.synthYaml();
+
+    // THEN
+    expect(render).toThrow(/\[CHART_TOKEN_UNRESOLVED\] PostgresLinkChart at 'orders-db': invalid rds_db_host .*Fix: add new AwsCdkResolver\(\)/);
   });
 });
 
 describe('AuroraPostgres.link', () => {
   test('its outputs carry their keys as construct ids, so the resolver fetches rdsDbHost and rdsDbSecretArn and synth writes the deployed values', () => {
+    // GIVEN
     const { stack, vpc } = testStack({ env: { account: '123456789012', region: 'us-east-1' } });
     const db = new AuroraPostgres(stack, 'rds', { vpc, databaseName: 'orders' });
     const deployed = { [stack.stackName]: { rdsDbHost: HOST, rdsDbSecretArn: ARN } }; // what DescribeStacks reports
+
+    // WHEN
     const objects = synth(app => new PostgresLinkChart(app, 'orders-db', { namespace: 'orders', links: [{ moduleName: 'rds', database: db.link }] }), deployed);
+
+    // THEN
     const spec = find(objects, 'ExternalSecret').spec;
     expect(spec.data).toEqual([{ secretKey: 'link0Password', remoteRef: { key: ARN, property: 'password' } }]);
     expect(spec.target.template.data).toMatchObject({ rds_db_host: HOST, rds_db_user: 'postgres', rds_db_name: 'orders' });
@@ -123,16 +173,21 @@ describe('AuroraPostgres.link', () => {
   });
 });
 
-describe('AuroraPostgres.link with readerHost: true', () => {
+describe('AuroraPostgres.link with includeReaderHost: true', () => {
   test('the resolver fetches rdsDbReaderHost (the proxy\'s read-only endpoint here) and synth writes it', () => {
+    // GIVEN
     const { stack, vpc } = testStack({ env: { account: '123456789012', region: 'us-east-1' } });
     const db = new AuroraPostgres(stack, 'rds', { vpc, databaseName: 'orders', proxy: true, multiAz: true });
     const proxyHost = 'rds-proxy.proxy-c1a2b3.us-east-1.rds.amazonaws.com';
     const readerHost = 'rds-proxy-ro.endpoint.proxy-c1a2b3.us-east-1.rds.amazonaws.com';
     const deployed = { [stack.stackName]: { rdsDbHost: proxyHost, rdsDbReaderHost: readerHost, rdsDbSecretArn: ARN } };
+
+    // WHEN
     const objects = synth(app => new PostgresLinkChart(app, 'orders-db', {
-      namespace: 'orders', links: [{ moduleName: 'rds', database: db.link, readerHost: true }],
+      namespace: 'orders', links: [{ moduleName: 'rds', database: db.link, includeReaderHost: true }],
     }), deployed);
+
+    // THEN
     expect(find(objects, 'ExternalSecret').spec.target.template.data).toMatchObject({
       rds_db_host: proxyHost, rds_db_reader_host: readerHost, rds_db_port: '5432',
     });

@@ -30,46 +30,81 @@ function tokenChart(app: cdk8s.App, props: { deployThroughEks?: boolean; secretM
 
 describe('a link with CDK tokens', () => {
   test('is refused at construct time without deployThroughEks, naming addCdk8sChart and fromCdkOutputs', () => {
-    expect(() => tokenChart(new cdk8s.App({ outdir: tempDir('cdk8s') })))
-      .toThrow(/invalid links\[0\]\.database 'a link with CDK tokens \(host, secretArn\)'\. Allowed: CDK tokens only in a chart deployed through eks\.Cluster\.addCdk8sChart .*Fix: set deployThroughEks: true and pass the chart to eksCluster\.addCdk8sChart\(\.\.\.\), or .* DatabaseLink\.fromCdkOutputs/);
+    // GIVEN
+    const app = new cdk8s.App({ outdir: tempDir('cdk8s') });
+
+    // WHEN
+    const create = () => tokenChart(app);
+
+    // THEN
+    expect(create).toThrow(/\[CHART_TOKENS_UNRESOLVABLE\] .*invalid links\[0\]\.database 'a link with CDK tokens \(host, secretArn\)'.*DatabaseLink\.fromCdkOutputs/);
   });
 
   test('PLAIN with a token password is refused even through EKS (aws/aws-cdk#22533)', () => {
+    // GIVEN
     const link = DatabaseLink.fromValues({ host: 'h', username: 'u', databaseName: 'd', password: Lazy.string({ produce: () => '{{resolve:secretsmanager:x:SecretString:password::}}' }) });
-    expect(() => tokenChart(new cdk8s.App({ outdir: tempDir('cdk8s') }), { link, deployThroughEks: true, secretMode: LinkSecretMode.PLAIN }))
-      .toThrow(/invalid links\[0\]\.database\.password '<a CDK token>'\. Allowed: in PLAIN mode, a literal password .*aws\/aws-cdk#22533/);
+
+    // WHEN
+    const create = () => tokenChart(new cdk8s.App({ outdir: tempDir('cdk8s') }), { link, deployThroughEks: true, secretMode: LinkSecretMode.PLAIN });
+
+    // THEN
+    expect(create).toThrow(/\[CHART_PLAIN_TOKEN_PASSWORD\] .*invalid links\[0\]\.database\.password '<a CDK token>'.*aws\/aws-cdk#22533/);
   });
 
   describe('with deployThroughEks', () => {
     test('cdk8s App.synth() fails validation with the message, and writes nothing', () => {
+      // GIVEN
       const outdir = path.join(tempDir('cdk8s'), 'dist');
       const app = new cdk8s.App({ outdir });
       tokenChart(app, { deployThroughEks: true });
-      expect(() => app.synth()).toThrow(TOKEN_MESSAGE);
-      expect(() => app.synthYaml()).toThrow(TOKEN_MESSAGE);
+
+      // WHEN
+      const synth = () => app.synth();
+      const synthYaml = () => app.synthYaml();
+
+      // THEN
+      expect(synth).toThrow(TOKEN_MESSAGE);
+      expect(synthYaml).toThrow(TOKEN_MESSAGE);
       expect(fs.readdirSync(outdir)).toEqual([]);
     });
 
     test('chart.toJson() (what addCdk8sChart calls) renders, leaving the tokens for CloudFormation', () => {
+      // GIVEN
       const chart = tokenChart(new cdk8s.App(), { deployThroughEks: true });
+
+      // WHEN
       const [externalSecret] = chart.toJson();
+
+      // THEN
       expect(externalSecret.spec.target.template.data.rds_db_host).toMatch(/^\$\{Token\[TOKEN\.\d+\]\}$/);
       expect(externalSecret.spec.data[0].remoteRef.key).toMatch(/^\$\{Token\[TOKEN\.\d+\]\}$/);
     });
 
     test('rendering another chart of the same cdk8s App fails too: such a chart needs an App of its own', () => {
+      // GIVEN
       const app = new cdk8s.App();
       tokenChart(app, { deployThroughEks: true });
       const other = new cdk8s.Chart(app, 'other');
-      expect(() => other.toJson()).toThrow(TOKEN_MESSAGE);
+
+      // WHEN
+      const render = () => other.toJson();
+
+      // THEN
+      expect(render).toThrow(TOKEN_MESSAGE);
     });
 
     test('a chart without tokens synthesizes with cdk8s as usual', () => {
+      // GIVEN
       const app = new cdk8s.App({ outdir: tempDir('cdk8s') });
       new PostgresLinkChart(app, 'orders-db', {
         namespace: 'orders', deployThroughEks: true, links: [{ moduleName: 'rds', database: DatabaseLink.fromValues({ host: 'h', username: 'u', databaseName: 'd', secretArn: ARN_EAST }) }],
       });
-      expect(app.synthYaml()).toContain('kind: ExternalSecret');
+
+      // WHEN
+      const yaml = app.synthYaml();
+
+      // THEN
+      expect(yaml).toContain('kind: ExternalSecret');
     });
   });
 });
@@ -91,7 +126,8 @@ function joinWithMarkers(value: any): string {
   return markerOf(value);
 }
 
-describe('a real eks.Cluster.addCdk8sChart stack, the chart linking AuroraPostgres.link', () => {
+/** A real eks.Cluster.addCdk8sChart stack whose chart links AuroraPostgres.link; its chart's manifest and a marker of a token. */
+function eksStack() {
   const { stack, vpc } = testStack({ env: { account: '123456789012', region: 'us-east-1' } });
   const db = new AuroraPostgres(stack, 'rds', { vpc, databaseName: 'orders' });
   const cluster = new eks.Cluster(stack, 'Eks', {
@@ -108,20 +144,38 @@ describe('a real eks.Cluster.addCdk8sChart stack, the chart linking AuroraPostgr
     deployThroughEks: true,
   });
   cluster.addCdk8sChart('orders-db', chart);
+  const marker = (token: string) => markerOf(Stack.of(stack).resolve(token));
+  return { stack, db, marker };
+}
 
-  const template = Template.fromStack(stack);
-  const manifests = Object.values(template.findResources('Custom::AWSCDK-EKS-KubernetesResource'))
+/** The stack's KubernetesResource manifests that hold the chart. */
+function chartManifests(template: Template) {
+  return Object.values(template.findResources('Custom::AWSCDK-EKS-KubernetesResource'))
     .map(r => r.Properties.Manifest)
     .filter(m => JSON.stringify(m).includes('ExternalSecret'));
-  const marker = (token: string) => markerOf(Stack.of(stack).resolve(token));
+}
 
+describe('a real eks.Cluster.addCdk8sChart stack, the chart linking AuroraPostgres.link', () => {
   test('one KubernetesResource holds the chart', () => {
+    // GIVEN
+    const { stack } = eksStack();
+
+    // WHEN
+    const manifests = chartManifests(Template.fromStack(stack));
+
+    // THEN
     expect(manifests).toHaveLength(1);
     expect(JSON.stringify(manifests[0])).toMatch(/^\{"Fn::Join":/);
   });
 
   test('its ExternalSecret gets the host from Fn::GetAtt and the secret ARN from a Ref', () => {
-    const objects = JSON.parse(joinWithMarkers(manifests[0]));
+    // GIVEN
+    const { stack, db, marker } = eksStack();
+
+    // WHEN
+    const objects = JSON.parse(joinWithMarkers(chartManifests(Template.fromStack(stack))[0]));
+
+    // THEN
     expect(objects.map((o: any) => o.kind)).toEqual(['ExternalSecret', 'ConfigMap', 'Role', 'RoleBinding']);
     const spec = objects[0].spec;
     expect(Stack.of(stack).resolve(db.link.host)).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^rdsCluster/), 'Endpoint.Address'] });
@@ -139,7 +193,14 @@ describe('a real eks.Cluster.addCdk8sChart stack, the chart linking AuroraPostgr
   });
 
   test('no {{resolve:secretsmanager and no password in the manifest', () => {
-    const text = JSON.stringify(manifests[0]);
+    // GIVEN
+    const { stack } = eksStack();
+
+    // WHEN
+    const template = Template.fromStack(stack);
+
+    // THEN
+    const text = JSON.stringify(chartManifests(template)[0]);
     // The same stack does hold one: the cluster's MasterUserPassword. It stays out of the manifest.
     expect(JSON.stringify(template.toJSON())).toContain('{{resolve:secretsmanager:');
     expect(text).not.toContain('resolve:secretsmanager');

@@ -3,8 +3,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App as CdkApp, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { Yaml } from 'cdk8s';
+import { App, Yaml } from 'cdk8s';
 import { buildApp as buildCdkExample } from '../../examples/cdk/app';
+import { buildApp as buildCdk8sExample } from '../../examples/cdk8s/main';
 import { tempDir } from '../util';
 import { K8sObject, find } from './fixtures';
 import { validateObject } from './schema-validation';
@@ -25,16 +26,32 @@ function synthExample(env: Record<string, string> = {}): { objects: K8sObject[];
   };
 }
 
-describe('the example cdk8s app, synthesized by the real cdk8s CLI from the sample outputs file', () => {
-  let objects: K8sObject[];
-  let text: string;
-  beforeAll(() => ({ objects, text } = synthExample()), 120_000);
+/** The example's own buildApp on the sample outputs file, rendered in this process (what main.ts gives the CLI). */
+function renderExample(): { objects: K8sObject[]; text: string } {
+  const text = buildCdk8sExample(path.join(EXAMPLE, 'cdk-outputs.json'), new App({ outdir: tempDir('example-cdk8s') })).synthYaml();
+  const file = path.join(tempDir('example-cdk8s-yaml'), 'all.yaml');
+  fs.writeFileSync(file, text);
+  return { objects: Yaml.load(file) as K8sObject[], text };
+}
 
-  test('writes the Namespace, the ExternalSecret, the RDS CA ConfigMap, RBAC and the service', () => {
+describe('the example cdk8s app on the sample outputs file', () => {
+  test('the real cdk8s CLI writes the Namespace, the ExternalSecret, the RDS CA ConfigMap, RBAC and the service', () => {
+    // GIVEN the example and its sample outputs file
+
+    // WHEN
+    const { objects } = synthExample();
+
+    // THEN
     expect(objects.map(o => o.kind)).toEqual(['Namespace', 'ExternalSecret', 'ConfigMap', 'Role', 'RoleBinding', 'ServiceAccount', 'Deployment', 'Service']);
-  });
+  }, 120_000);
 
   test("the ExternalSecret reads the service user's name and password from its own secret (never the master's); the host comes from the outputs file", () => {
+    // GIVEN the example and its sample outputs file
+
+    // WHEN
+    const { objects } = renderExample();
+
+    // THEN
     const spec = find(objects, 'ExternalSecret').spec;
     expect(spec.data).toEqual([
       { secretKey: 'link0Username', remoteRef: { key: SAMPLE.rdsOrdersDbSecretArn, property: 'username' } },
@@ -53,6 +70,12 @@ describe('the example cdk8s app, synthesized by the real cdk8s CLI from the samp
   });
 
   test('no password and no FROM_SECRET marker in the manifests; the service reads all seven variables and the TLS settings, has the CA mounted and rolls on change', () => {
+    // GIVEN the example and its sample outputs file
+
+    // WHEN
+    const { objects, text } = renderExample();
+
+    // THEN
     expect(text).not.toMatch(/FROM_SECRET|stringData|kind: Secret\n/);
     const deployment = find(objects, 'Deployment');
     const container = deployment.spec.template.spec.containers[0];
@@ -72,23 +95,39 @@ describe('the example cdk8s app, synthesized by the real cdk8s CLI from the samp
   });
 
   test('every object is valid (Kubernetes 1.27, ExternalSecret schema)', () => {
+    // GIVEN the example and its sample outputs file
+
+    // WHEN
+    const { objects } = renderExample();
+
+    // THEN
     for (const o of objects) validateObject(o);
   });
 });
 
 test('CDK_OUTPUTS_FILE points the example at another outputs file (another deployment: its host and secret)', () => {
+  // GIVEN
   const file = path.join(tempDir('outputs'), 'cdk-outputs.json');
   const other = { ...SAMPLE, rdsDbHost: 'other.cluster-x.us-east-1.rds.amazonaws.com', rdsOrdersDbSecretArn: `${SAMPLE.rdsOrdersDbSecretArn}x` };
   fs.writeFileSync(file, JSON.stringify({ OrdersDb: other }));
+
+  // WHEN
   const { objects } = synthExample({ CDK_OUTPUTS_FILE: file });
+
+  // THEN
   const spec = find(objects, 'ExternalSecret').spec;
   expect(spec.target.template.data.rds_db_host).toBe(other.rdsDbHost);
   expect(spec.data.map((d: any) => d.remoteRef.key)).toEqual([other.rdsOrdersDbSecretArn, other.rdsOrdersDbSecretArn]);
 }, 120_000);
 
 test("the sample outputs file matches the example CDK app's OrdersDb outputs (keys, and every literal value)", () => {
+  // GIVEN
   const app = buildCdkExample(new CdkApp({ builtinCloudFormationValidation: false }));
+
+  // WHEN
   const outputs = Template.fromStack(app.node.findChild('OrdersDb') as Stack).toJSON().Outputs;
+
+  // THEN
   expect(Object.keys(SAMPLE).sort()).toEqual(Object.keys(outputs).sort());
   for (const [key, output] of Object.entries<any>(outputs)) {
     if (typeof output.Value === 'string') expect([key, SAMPLE[key]]).toEqual([key, output.Value]);

@@ -1,6 +1,6 @@
 import { Chart, Cron, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import { linkIamContainer, IamPodOptions } from '../../src/k8s/private/iam-pod';
+import { IamPodOptions, IamTokenSidecars } from '../../src/k8s/private/iam-pod';
 import { TOKEN_REFRESHER_SCRIPT } from '../../src/k8s/private/token-refresher';
 
 const OPTIONS: IamPodOptions = {
@@ -15,19 +15,27 @@ const OPTIONS: IamPodOptions = {
   serviceAccountName: 'orders-db',
 };
 
-function render(build: (chart: Chart) => void): any[] {
+/** Renders a chart whose pods `build` links, with the sidecars put in place as PostgresLinkChart.toJson() does. */
+function render(build: (chart: Chart, sidecars: IamTokenSidecars) => void): any[] {
   const chart = Testing.chart();
-  build(chart);
-  return Testing.synth(chart);
+  const sidecars = new IamTokenSidecars(OPTIONS);
+  build(chart, sidecars);
+  return sidecars.render(Testing.synth(chart));
 }
 
 test('a Deployment: the sidecar first among init containers, restartPolicy Always, the app\'s user; PGPASSFILE and a read-only mount in the app', () => {
-  const [deployment] = render((chart) => {
+  // GIVEN
+  const build = (chart: Chart, sidecars: IamTokenSidecars) => {
     const d = new kplus.Deployment(chart, 'App', { containers: [{ image: 'app', securityContext: { user: 1001, group: 1002 } }] });
-    linkIamContainer(d, d.containers[0], OPTIONS);
-    linkIamContainer(d, d.containers[0], OPTIONS); // twice changes nothing
+    sidecars.link(d, d.containers[0]);
+    sidecars.link(d, d.containers[0]); // twice changes nothing
     d.addInitContainer({ image: 'migrate', name: 'migrate' }); // later init containers start after the token exists
-  });
+  };
+
+  // WHEN
+  const [deployment] = render(build);
+
+  // THEN
   const spec = deployment.spec.template.spec;
   expect(spec.serviceAccountName).toBe('orders-db');
   expect(spec.volumes).toEqual([{ name: 'postgres-iam-token', emptyDir: { medium: 'Memory', sizeLimit: '1Mi' } }]);
@@ -57,12 +65,18 @@ test('a Deployment: the sidecar first among init containers, restartPolicy Alway
 });
 
 test('a Pod and a CronJob: the patch finds their pod spec', () => {
-  const [pod, cron] = render((chart) => {
+  // GIVEN
+  const build = (chart: Chart, sidecars: IamTokenSidecars) => {
     const p = new kplus.Pod(chart, 'Pod', { containers: [{ image: 'app' }] });
-    linkIamContainer(p, p.containers[0], OPTIONS);
+    sidecars.link(p, p.containers[0]);
     const c = new kplus.CronJob(chart, 'Cron', { schedule: Cron.hourly(), containers: [{ image: 'app' }] });
-    linkIamContainer(c, c.containers[0], OPTIONS);
-  });
+    sidecars.link(c, c.containers[0]);
+  };
+
+  // WHEN
+  const [pod, cron] = render(build);
+
+  // THEN
   expect(pod.spec.initContainers[0]).toMatchObject({ name: 'postgres-iam-token', restartPolicy: 'Always' });
   expect(pod.spec.serviceAccountName).toBe('orders-db');
   const cronSpec = cron.spec.jobTemplate.spec.template.spec;

@@ -57,9 +57,14 @@ function rendered(chart: PostgresLinkChart, kind: string): K8sObject {
 
 describe('linkWorkload on a raw ApiObject (Helm or CRD imports)', () => {
   test('a Deployment: every container gets the env and the CA mount, the pod the CA volume, the Deployment Reloader\'s annotations', () => {
+    // GIVEN
     const chart = chartOf();
     const deployment = rawDeployment(chart, [{ name: 'api', image: 'orders:1' }, { name: 'sidecar', image: 'proxy:1' }]);
+
+    // WHEN
     chart.linkWorkload(deployment);
+
+    // THEN
     const workload = rendered(chart, 'Deployment');
     const pod = workload.spec.template.spec;
     for (const container of pod.containers) {
@@ -73,6 +78,7 @@ describe('linkWorkload on a raw ApiObject (Helm or CRD imports)', () => {
   });
 
   test("what the container and pod have is kept; a variable of the same name takes the chart's value; linking twice changes nothing", () => {
+    // GIVEN
     const chart = chartOf();
     const deployment = rawDeployment(chart, [{
       name: 'api',
@@ -81,8 +87,12 @@ describe('linkWorkload on a raw ApiObject (Helm or CRD imports)', () => {
       volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
     }], { volumes: [{ name: 'tmp', emptyDir: {} }] });
     deployment.metadata.addAnnotation('secret.reloader.stakater.com/reload', 'other-secret');
+
+    // WHEN
     chart.linkWorkload(deployment);
     chart.linkWorkload(deployment);
+
+    // THEN
     const workload = rendered(chart, 'Deployment');
     const container = workload.spec.template.spec.containers[0];
     expect(container.env).toEqual([
@@ -96,11 +106,16 @@ describe('linkWorkload on a raw ApiObject (Helm or CRD imports)', () => {
   });
 
   test('named containers: only those, an init container (a migration) included', () => {
+    // GIVEN
     const chart = chartOf();
     const deployment = rawDeployment(chart, [{ name: 'api', image: 'orders:1' }, { name: 'sidecar', image: 'proxy:1' }], {
       initContainers: [{ name: 'migrate', image: 'orders-migrate:1' }],
     });
+
+    // WHEN
     chart.linkWorkload(deployment, { containers: ['migrate', 'api'] });
+
+    // THEN
     const pod = rendered(chart, 'Deployment').spec.template.spec;
     expect(pod.initContainers[0].env).toEqual(LINKED_ENV);
     expect(pod.initContainers[0].volumeMounts).toEqual([CA_MOUNT]);
@@ -111,6 +126,7 @@ describe('linkWorkload on a raw ApiObject (Helm or CRD imports)', () => {
   });
 
   test('a StatefulSet, from a Helm chart rendered to YAML (cdk8s Include)', () => {
+    // GIVEN
     const chart = chartOf();
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'link-workload-'));
     const file = path.join(dir, 'helm-output.yaml');
@@ -121,7 +137,11 @@ describe('linkWorkload on a raw ApiObject (Helm or CRD imports)', () => {
     ].join('---\n'));
     const include = new Include(chart, 'helm', { url: file });
     fs.rmSync(dir, { recursive: true });
+
+    // WHEN
     chart.linkWorkload(include.apiObjects.find(o => o.kind === 'StatefulSet')!);
+
+    // THEN
     const workload = rendered(chart, 'StatefulSet');
     expect(workload.spec.template.spec.containers[0].env).toEqual(LINKED_ENV);
     expect(workload.spec.template.spec.containers[0].volumeMounts).toEqual([CA_MOUNT]);
@@ -131,6 +151,7 @@ describe('linkWorkload on a raw ApiObject (Helm or CRD imports)', () => {
   });
 
   test('a Job: env and mount, no Reloader annotation (its pods read the Secret when they start) unless asked', () => {
+    // GIVEN
     const chart = chartOf();
     const job = new ApiObject(chart, 'migrate', {
       apiVersion: 'batch/v1',
@@ -138,7 +159,11 @@ describe('linkWorkload on a raw ApiObject (Helm or CRD imports)', () => {
       metadata: { name: 'orders-migrate' },
       spec: { template: podTemplate([{ name: 'migrate', image: 'orders-migrate:1' }], { restartPolicy: 'Never' }) },
     });
+
+    // WHEN
     chart.linkWorkload(job);
+
+    // THEN
     const workload = rendered(chart, 'Job');
     expect(workload.spec.template.spec.containers[0].env).toEqual(LINKED_ENV);
     expect(workload.spec.template.spec.containers[0].volumeMounts).toEqual([CA_MOUNT]);
@@ -146,11 +171,15 @@ describe('linkWorkload on a raw ApiObject (Helm or CRD imports)', () => {
     expect(workload.metadata.annotations).toBeUndefined();
     expect(workload).toMatchSnapshot();
 
+    // WHEN asked
     chart.linkWorkload(job, { restartOnSecretChange: true });
+
+    // THEN
     expect(rendered(chart, 'Job').metadata.annotations).toEqual(RELOADER);
   });
 
   test('a CronJob: the pod spec under jobTemplate', () => {
+    // GIVEN
     const chart = chartOf();
     const cronJob = new ApiObject(chart, 'report', {
       apiVersion: 'batch/v1',
@@ -161,7 +190,11 @@ describe('linkWorkload on a raw ApiObject (Helm or CRD imports)', () => {
         jobTemplate: { spec: { template: podTemplate([{ name: 'report', image: 'orders-report:1' }], { restartPolicy: 'OnFailure' }) } },
       },
     });
+
+    // WHEN
     chart.linkWorkload(cronJob);
+
+    // THEN
     const workload = rendered(chart, 'CronJob');
     const pod = workload.spec.jobTemplate.spec.template.spec;
     expect(pod.containers[0].env).toEqual(LINKED_ENV);
@@ -172,6 +205,7 @@ describe('linkWorkload on a raw ApiObject (Helm or CRD imports)', () => {
   });
 
   test('a custom resource: the pod spec found at /spec/template/spec (Argo Rollout, rolled by Reloader), or given with podSpecPath', () => {
+    // GIVEN
     const chart = chartOf({ sslMode: SslMode.REQUIRE });
     const rollout = new ApiObject(chart, 'rollout', {
       apiVersion: 'argoproj.io/v1alpha1',
@@ -185,8 +219,12 @@ describe('linkWorkload on a raw ApiObject (Helm or CRD imports)', () => {
       metadata: { name: 'orders-runner' },
       spec: { workers: { pod: { containers: [{ name: 'run', image: 'runner:1' }] } } },
     });
+
+    // WHEN
     chart.linkWorkload(rollout);
     chart.linkWorkload(runner, { podSpecPath: '/spec/workers/pod' });
+
+    // THEN
     const objects = objectsOf(chart);
     const withoutCa = [...LINKED_ENV.slice(0, VARIABLES.length), { name: 'PGSSLMODE', value: 'require' }];
     expect(find(objects, 'Rollout').spec.template.spec).toEqual({ containers: [{ name: 'api', image: 'orders:1', env: withoutCa }] });
@@ -196,29 +234,44 @@ describe('linkWorkload on a raw ApiObject (Helm or CRD imports)', () => {
   });
 
   test('restartOnSecretChange: false leaves a Deployment without annotations', () => {
+    // GIVEN
     const chart = chartOf();
+
+    // WHEN
     chart.linkWorkload(rawDeployment(chart), { restartOnSecretChange: false });
+
+    // THEN
     expect(rendered(chart, 'Deployment').metadata.annotations).toBeUndefined();
   });
 
   test('containers changed after linking: rendering fails (a test of each linked name) rather than link another container', () => {
+    // GIVEN
     const chart = chartOf();
     const containers: any[] = [{ name: 'api', image: 'orders:1' }];
     chart.linkWorkload(rawDeployment(chart, containers));
+
+    // WHEN
     containers.unshift({ name: 'sidecar', image: 'proxy:1' }); // the manifest's own array, changed after linking
+
+    // THEN
     expect(() => objectsOf(chart)).toThrow(/TEST_OPERATION_FAILED[\s\S]*"op": "test",\s*"path": "\/spec\/template\/spec\/containers\/0\/name",\s*"value": "api"/);
   });
 });
 
 describe('linkWorkload on cdk8s-plus workloads of any version', () => {
   test('a cdk8s-plus-33 Deployment (the construct, or its ApiObject) gets what linkContainer gives a cdk8s-plus-27 one', () => {
+    // GIVEN
     const chart = chartOf();
     const deployment = new kplus33.Deployment(chart, 'api', {
       metadata: { name: 'orders-api' },
       containers: [{ name: 'api', image: 'orders:1', portNumber: 8080, envVariables: { LOG_LEVEL: kplus33.EnvValue.fromValue('info') } }],
     });
+
+    // WHEN
     chart.linkWorkload(deployment);
     chart.linkWorkload(ApiObject.of(deployment)); // the same object: nothing more
+
+    // THEN
     const workload = rendered(chart, 'Deployment');
     const container = workload.spec.template.spec.containers[0];
     expect(container.env).toEqual([{ name: 'LOG_LEVEL', value: 'info' }, ...LINKED_ENV]);
@@ -226,7 +279,7 @@ describe('linkWorkload on cdk8s-plus workloads of any version', () => {
     expect(workload.spec.template.spec.volumes).toEqual([CA_VOLUME]);
     expect(workload.metadata.annotations).toEqual(RELOADER);
 
-    // The same with cdk8s-plus-27's linkContainer and restartOnSecretChange.
+    // WHEN the same with cdk8s-plus-27's linkContainer and restartOnSecretChange
     const chart27 = chartOf();
     const deployment27 = new kplus27.Deployment(chart27, 'api', {
       metadata: { name: 'orders-api' },
@@ -234,6 +287,8 @@ describe('linkWorkload on cdk8s-plus workloads of any version', () => {
     });
     chart27.linkContainer(deployment27.containers[0]);
     chart27.restartOnSecretChange(deployment27);
+
+    // THEN
     const workload27 = rendered(chart27, 'Deployment');
     expect(workload27.spec.template.spec.containers[0].env).toEqual(container.env);
     expect(workload27.spec.template.spec.containers[0].volumeMounts).toEqual(container.volumeMounts);
@@ -242,14 +297,19 @@ describe('linkWorkload on cdk8s-plus workloads of any version', () => {
   });
 
   test('a cdk8s-plus-33 CronJob and a cdk8s-plus-27 Job', () => {
+    // GIVEN
     const chart = chartOf();
     const cronJob = new kplus33.CronJob(chart, 'report', {
       schedule: Cron.daily(),
       containers: [{ name: 'report', image: 'orders-report:1' }],
     });
     const job = new kplus27.Job(chart, 'migrate', { containers: [{ name: 'migrate', image: 'orders-migrate:1' }] });
+
+    // WHEN
     chart.linkWorkload(cronJob);
     chart.linkWorkload(job);
+
+    // THEN
     const objects = objectsOf(chart);
     expect(find(objects, 'CronJob').spec.jobTemplate.spec.template.spec.containers[0].env).toEqual(LINKED_ENV);
     expect(find(objects, 'CronJob').spec.jobTemplate.spec.template.spec.volumes).toEqual([CA_VOLUME]);
@@ -257,65 +317,114 @@ describe('linkWorkload on cdk8s-plus workloads of any version', () => {
   });
 });
 
-describe('linkWorkload refuses, naming the prop, the value, what is allowed and the fix', () => {
+describe('linkWorkload refuses, with its code, the prop, the value, what is allowed and the fix', () => {
   test('a workload in another chart', () => {
-    const app = Testing.app();
-    const chart = chartOf({}, app);
+    // GIVEN
+    const chart = chartOf({}, Testing.app());
     const other = rawDeployment(Testing.chart());
-    expect(() => chart.linkWorkload(other))
-      .toThrow(/PostgresLinkChart at 'orders-db': invalid workload 'Deployment at 'test\/api''\. Allowed: a workload .* of this chart: its Secret and CA ConfigMap are in namespace 'orders'\. Fix: create the workload in this chart/);
+
+    // WHEN
+    const link = () => chart.linkWorkload(other);
+
+    // THEN
+    expect(link).toThrow(/\[CHART_WORKLOAD_OUTSIDE_CHART\] PostgresLinkChart at 'orders-db': invalid workload 'Deployment at 'test\/api''.*namespace 'orders'/);
   });
 
   test('a construct that is no workload', () => {
+    // GIVEN
     const chart = chartOf();
-    expect(() => chart.linkWorkload(new Construct(chart, 'empty')))
-      .toThrow(/invalid workload 'orders-db\/empty'\. Allowed: a workload \(an ApiObject, or a construct whose default child is one\)/);
+    const empty = new Construct(chart, 'empty');
+
+    // WHEN
+    const link = () => chart.linkWorkload(empty);
+
+    // THEN
+    expect(link).toThrow(/\[CHART_WORKLOAD_OUTSIDE_CHART\] .*invalid workload 'orders-db\/empty'/);
   });
 
   test('a workload without containers', () => {
+    // GIVEN
     const chart = chartOf();
-    expect(() => chart.linkWorkload(rawDeployment(chart, [])))
-      .toThrow(/invalid workload 'Deployment 'orders-api' \(no container at \/spec\/template\/spec\/containers\)'\. Allowed: a workload with at least one container .*Fix: add the workload's containers first/);
+    const deployment = rawDeployment(chart, []);
+
+    // WHEN
+    const link = () => chart.linkWorkload(deployment);
+
+    // THEN
+    expect(link).toThrow(/\[CHART_WORKLOAD_WITHOUT_CONTAINERS\] .*invalid workload 'Deployment 'orders-api' \(no container at \/spec\/template\/spec\/containers\)'/);
   });
 
   test('an unknown container name', () => {
+    // GIVEN
     const chart = chartOf();
-    expect(() => chart.linkWorkload(rawDeployment(chart), { containers: ['app'] }))
-      .toThrow(/invalid options\.containers 'app'\. Allowed: the name of a container or init container of Deployment 'orders-api': 'api'\. Fix: name one of those/);
+    const deployment = rawDeployment(chart);
+
+    // WHEN
+    const link = () => chart.linkWorkload(deployment, { containers: ['app'] });
+
+    // THEN
+    expect(link).toThrow(/\[CHART_WORKLOAD_CONTAINER_UNKNOWN\] .*invalid options\.containers 'app'.*'api'/);
   });
 
   test('a custom resource whose pod spec is not found', () => {
+    // GIVEN
     const chart = chartOf();
     const runner = new ApiObject(chart, 'runner', { apiVersion: 'example.com/v1', kind: 'Runner', metadata: { name: 'r' }, spec: { pod: { containers: [] } } });
-    expect(() => chart.linkWorkload(runner))
-      .toThrow(/invalid workload 'Runner 'r''\. Allowed: a workload whose manifest holds a pod spec with containers at .*Fix: give options\.podSpecPath/);
+
+    // WHEN
+    const link = () => chart.linkWorkload(runner);
+
+    // THEN
+    expect(link).toThrow(/\[CHART_WORKLOAD_POD_SPEC_NOT_FOUND\] .*invalid workload 'Runner 'r''/);
   });
 
   test('a podSpecPath that points at nothing', () => {
+    // GIVEN
     const chart = chartOf();
-    expect(() => chart.linkWorkload(rawDeployment(chart), { podSpecPath: 'spec/template' }))
-      .toThrow(/invalid options\.podSpecPath 'spec\/template'\. Allowed: a JSON pointer/);
+    const deployment = rawDeployment(chart);
+
+    // WHEN
+    const link = () => chart.linkWorkload(deployment, { podSpecPath: 'spec/template' });
+
+    // THEN
+    expect(link).toThrow(/\[CHART_WORKLOAD_POD_SPEC_PATH_INVALID\] .*invalid options\.podSpecPath 'spec\/template'/);
   });
 
   test('restartOnSecretChange given as a string (from JavaScript)', () => {
+    // GIVEN
     const chart = chartOf();
-    expect(() => chart.linkWorkload(rawDeployment(chart), { restartOnSecretChange: 'false' as any }))
-      .toThrow(/invalid options\.restartOnSecretChange 'false'\. Allowed: a boolean.*Fix: write restartOnSecretChange: false without quotes/);
+    const deployment = rawDeployment(chart);
+
+    // WHEN
+    const link = () => chart.linkWorkload(deployment, { restartOnSecretChange: 'false' as any });
+
+    // THEN
+    expect(link).toThrow(/invalid options\.restartOnSecretChange 'false'\. Allowed: a boolean.*Fix: write restartOnSecretChange: false without quotes/);
   });
 
   test('something else mounted where the CA bundle goes', () => {
+    // GIVEN
     const chart = chartOf();
     const deployment = rawDeployment(chart, [{ name: 'api', image: 'orders:1', volumeMounts: [{ name: 'certs', mountPath: '/etc/rds-ca' }] }], {
       volumes: [{ name: 'certs', emptyDir: {} }],
     });
-    expect(() => chart.linkWorkload(deployment))
-      .toThrow(/invalid workload .*container 'api' \(volume 'certs' mounted at \/etc\/rds-ca\).*Allowed: a container with nothing mounted at \/etc\/rds-ca.*Fix: give the chart another caBundlePath/);
+
+    // WHEN
+    const link = () => chart.linkWorkload(deployment);
+
+    // THEN
+    expect(link).toThrow(/\[CHART_WORKLOAD_CA_MOUNT_TAKEN\] .*container 'api' \(volume 'certs' mounted at \/etc\/rds-ca\)/);
   });
 
   test('a volume of its own named like the CA bundle volume', () => {
+    // GIVEN
     const chart = chartOf();
     const deployment = rawDeployment(chart, [{ name: 'api', image: 'orders:1' }], { volumes: [{ name: 'db-ca-bundle', emptyDir: {} }] });
-    expect(() => chart.linkWorkload(deployment))
-      .toThrow(/invalid workload 'Deployment 'orders-api' \(a volume 'db-ca-bundle' of its own\)'\. Allowed: a pod without a volume named 'db-ca-bundle'.*Fix: rename that volume/);
+
+    // WHEN
+    const link = () => chart.linkWorkload(deployment);
+
+    // THEN
+    expect(link).toThrow(/\[CHART_WORKLOAD_CA_VOLUME_TAKEN\] .*invalid workload 'Deployment 'orders-api' \(a volume 'db-ca-bundle' of its own\)'/);
   });
 });

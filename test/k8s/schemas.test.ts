@@ -14,7 +14,10 @@ function everyRenderedObject(): K8sObject[] {
 }
 
 test('every rendered object is valid: Kubernetes 1.27 schemas, and the ExternalSecret schema', () => {
+  // GIVEN
   const objects = everyRenderedObject();
+
+  // WHEN
   const failures = objects.flatMap(o => {
     try {
       validateObject(o);
@@ -23,14 +26,16 @@ test('every rendered object is valid: Kubernetes 1.27 schemas, and the ExternalS
       return [(e as Error).message];
     }
   });
+
+  // THEN
   expect(failures).toEqual([]);
   expect([...new Set(objects.map(o => o.kind))].sort())
     .toEqual(['ConfigMap', 'Deployment', 'ExternalSecret', 'Namespace', 'Role', 'RoleBinding', 'Secret', 'ServiceAccount']);
 });
 
 describe('the validation can fail', () => {
-  const objects = objectsOf(fullChart(LinkSecretMode.EXTERNAL_SECRET));
-  const pick = (kind: string) => JSON.parse(JSON.stringify(objects.find(o => o.kind === kind)));
+  /** A fresh copy of one object of the chart with every option (each test renders its own). */
+  const pick = (kind: string) => JSON.parse(JSON.stringify(objectsOf(fullChart(LinkSecretMode.EXTERNAL_SECRET)).find(o => o.kind === kind)));
   const plainSecret = () => JSON.parse(JSON.stringify(objectsOf(fullChart(LinkSecretMode.PLAIN)).find(o => o.kind === 'Secret')));
 
   test.each<[string, () => K8sObject, RegExp]>([
@@ -61,6 +66,13 @@ describe('the validation can fail', () => {
     ['an ExternalSecret in the old v1beta1 API', () => ({ ...pick('ExternalSecret'), apiVersion: 'external-secrets.io/v1beta1' }), /no schema for external-secrets.io\/v1beta1\/ExternalSecret/],
     ['a kind without a schema', () => ({ apiVersion: 'v1', kind: 'Pod2', metadata: { name: 'x' } }), /no schema for v1\/Pod2/],
   ])('%s is rejected', (_what, broken, reason) => {
-    expect(() => validateObject(broken())).toThrow(reason);
+    // GIVEN
+    const object = broken();
+
+    // WHEN
+    const validate = () => validateObject(object);
+
+    // THEN
+    expect(validate).toThrow(reason);
   });
 });

@@ -19,7 +19,7 @@ import { startTlsPostgres } from './tls-server';
 // run as a process of its own with nothing but that env (and an empty HOME): an Opta-style app with no TLS setting
 // in its code through node-postgres, psycopg2 (libpq), Go's lib/pq and pgx; psql, lib/pq and pgx with `<m>_db_url`;
 // pgjdbc with `<m>_db_jdbc_url`. With another CA each of them is refused.
-// (Opta had no port variable; the test server cannot listen on 5432, so the apps read DB_PORT: rename.dbPort.)
+// (Opta had no port variable; the test server cannot listen on 5432, so the apps read DB_PORT: envNames.port.)
 
 const GOPATH = '/usr/share/gocode';
 const PGJDBC = '/usr/share/java/postgresql.jar';
@@ -40,7 +40,7 @@ const USER = 'orders app+1';
 const DATABASE = 'orders db ä';
 const PASSWORD = `${HOSTILE_PASSWORD} a+b ä`;
 const EXPECTED = `true|${USER}|${DATABASE}`;
-const OPTA = { dbUser: 'DB_USER', dbPassword: 'DB_PASSWORD', dbName: 'DB_NAME', dbHost: 'DB_HOST', dbPort: 'DB_PORT' };
+const OPTA = { user: 'DB_USER', password: 'DB_PASSWORD', name: 'DB_NAME', host: 'DB_HOST', port: 'DB_PORT' };
 
 let ca: TestCa;
 let otherCa: TestCa;
@@ -54,15 +54,15 @@ afterAll(async () => {
   await server?.stop();
 }, 60_000);
 
-/** The env of a pod linked with linkContainer, and the CA file written where the chart mounts it. */
-function renderPod(secretMode: LinkSecretMode): { env: Record<string, string>; caBundlePath: string } {
+/** The env of a pod linked with linkContainer, the CA file written where the chart mounts it, and that env with another CA. */
+function renderPod(secretMode: LinkSecretMode): { env: Record<string, string>; caBundlePath: string; wrongCa: Record<string, string> } {
   const caBundlePath = path.join(tempDir('pod-root'), 'etc', 'rds-ca', 'ca.pem');
   const database = secretMode === LinkSecretMode.PLAIN
     ? DatabaseLink.fromValues({ host: 'localhost', port: server.port, username: USER, password: PASSWORD, databaseName: DATABASE })
     : DatabaseLink.fromValues({ host: 'localhost', port: server.port, secretArn: ARN_EAST });
   const { objects } = synthToYaml(app => {
     const chart = new PostgresLinkChart(app, 'orders-db', {
-      namespace: 'orders', secretMode, caConfigMapName: 'test-ca', caBundlePath, links: [{ moduleName: 'rds', database, rename: OPTA }],
+      namespace: 'orders', secretMode, caConfigMapName: 'test-ca', caBundlePath, links: [{ moduleName: 'rds', database, envNames: OPTA }],
     });
     new kplus.ConfigMap(chart, 'test-ca', { metadata: { name: 'test-ca' }, data: { 'ca.pem': ca.certPem } });
     const deployment = new kplus.Deployment(chart, 'api', { containers: [{ image: 'orders:1.0.0' }] });
@@ -72,7 +72,8 @@ function renderPod(secretMode: LinkSecretMode): { env: Record<string, string>; c
     ? []
     : [simulateEso(find(objects, 'ExternalSecret'), { [ARN_EAST]: JSON.stringify({ username: USER, password: PASSWORD, dbname: DATABASE }) })];
   expect(materializeMounts(objects)).toEqual([caBundlePath]);
-  return { env: resolveContainerEnv([...objects, ...written]), caBundlePath };
+  const env = resolveContainerEnv([...objects, ...written]);
+  return { env, caBundlePath, wrongCa: withOtherCa(env, caBundlePath) };
 }
 
 /** Runs a client with the pod's env only (PATH to find the binaries, an empty HOME: no ~/.pgpass, no ~/.postgresql). */
@@ -135,15 +136,13 @@ const JAVA_SOURCE = path.join(__dirname, 'tls-clients', 'TlsCheck.java');
 const modes = [LinkSecretMode.PLAIN, ...(goAvailable ? [LinkSecretMode.EXTERNAL_SECRET] : [])];
 
 describe.each(modes)('%s: what the chart renders, and nothing else', (mode) => {
-  let env: Record<string, string>;
-  let caBundlePath: string;
-  let wrongCa: Record<string, string>;
-  beforeAll(() => {
-    ({ env, caBundlePath } = renderPod(mode));
-    wrongCa = withOtherCa(env, caBundlePath);
-  });
-
   test("the env: Opta's names, the URLs (no credentials in the JDBC URL) and the TLS settings", () => {
+    // GIVEN the TLS server and a chart in this mode
+
+    // WHEN
+    const { env, caBundlePath, wrongCa } = renderPod(mode);
+
+    // THEN
     expect(fs.readFileSync(caBundlePath, 'utf8')).toBe(ca.certPem);
     expect(env).toMatchObject({
       DB_USER: USER,
@@ -161,41 +160,92 @@ describe.each(modes)('%s: what the chart renders, and nothing else', (mode) => {
 
   describe('an Opta app on node-postgres (DB_* only, no ssl option in the code)', () => {
     test('connects over verified TLS', () => {
-      expect(ok(run(process.execPath, ['-e', NODE_APP], env))).toEqual({ status: 0, stdout: EXPECTED, stderr: '' });
+      // GIVEN
+      const { env } = renderPod(mode);
+
+      // WHEN
+      const result = ok(run(process.execPath, ['-e', NODE_APP], env));
+
+      // THEN
+      expect(result).toEqual({ status: 0, stdout: EXPECTED, stderr: '' });
     });
     test('another CA: refused', () => {
+      // GIVEN
+      const { wrongCa } = renderPod(mode);
+
+      // WHEN
       const result = ok(run(process.execPath, ['-e', NODE_APP], wrongCa));
+
+      // THEN
       expect(result.status).toBe(1);
       expect(result.stderr).toMatch(/unable to verify the first certificate|self.signed certificate/);
     });
     test('without PGSSLMODE (what the chart gave before): the TLS-only server refuses it', () => {
-      const { PGSSLMODE: _, ...without } = env;
-      expect(ok(run(process.execPath, ['-e', NODE_APP], without)).stderr).toMatch(/no pg_hba\.conf entry .*no encryption/);
+      // GIVEN
+      const { PGSSLMODE: _, ...without } = renderPod(mode).env;
+
+      // WHEN
+      const result = ok(run(process.execPath, ['-e', NODE_APP], without));
+
+      // THEN
+      expect(result.stderr).toMatch(/no pg_hba\.conf entry .*no encryption/);
     });
   });
 
   (psycopg2Available ? describe : describe.skip)('an Opta app on psycopg2 (libpq; DB_* only, no sslmode in the code)', () => {
     test('connects over verified TLS', () => {
-      expect(ok(run(PYTHON, ['-c', PYTHON_APP], env))).toEqual({ status: 0, stdout: EXPECTED, stderr: '' });
+      // GIVEN
+      const { env } = renderPod(mode);
+
+      // WHEN
+      const result = ok(run(PYTHON, ['-c', PYTHON_APP], env));
+
+      // THEN
+      expect(result).toEqual({ status: 0, stdout: EXPECTED, stderr: '' });
     });
     test('another CA: refused', () => {
+      // GIVEN
+      const { wrongCa } = renderPod(mode);
+
+      // WHEN
       const result = ok(run(PYTHON, ['-c', PYTHON_APP], wrongCa));
+
+      // THEN
       expect(result.status).not.toBe(0);
       expect(result.stderr).toMatch(/certificate verify failed/);
     });
     test('without PGSSLMODE and PGSSLROOTCERT (what the chart gave before): libpq accepts another CA unverified', () => {
-      const { PGSSLMODE: _m, PGSSLROOTCERT: _c, ...without } = wrongCa;
-      expect(ok(run(PYTHON, ['-c', PYTHON_APP], without))).toMatchObject({ status: 0, stdout: EXPECTED });
+      // GIVEN
+      const { PGSSLMODE: _m, PGSSLROOTCERT: _c, ...without } = renderPod(mode).wrongCa;
+
+      // WHEN
+      const result = ok(run(PYTHON, ['-c', PYTHON_APP], without));
+
+      // THEN
+      expect(result).toMatchObject({ status: 0, stdout: EXPECTED });
     });
   });
 
   (psqlAvailable ? describe : describe.skip)('psql with rds_db_url', () => {
     const QUERY = 'SELECT ssl, current_user, current_database() FROM pg_stat_ssl WHERE pid = pg_backend_pid()';
     test('connects over verified TLS', () => {
-      expect(ok(run('psql', ['-X', '-A', '-t', '-F', '|', '-c', QUERY, env.rds_db_url], {}))).toEqual({ status: 0, stdout: `t|${USER}|${DATABASE}`, stderr: '' });
+      // GIVEN
+      const { env } = renderPod(mode);
+
+      // WHEN
+      const result = ok(run('psql', ['-X', '-A', '-t', '-F', '|', '-c', QUERY, env.rds_db_url], {}));
+
+      // THEN
+      expect(result).toEqual({ status: 0, stdout: `t|${USER}|${DATABASE}`, stderr: '' });
     });
     test('another CA: refused', () => {
+      // GIVEN
+      const { wrongCa } = renderPod(mode);
+
+      // WHEN
       const result = ok(run('psql', ['-X', '-A', '-t', '-c', QUERY, wrongCa.rds_db_url], {}));
+
+      // THEN
       expect(result.status).not.toBe(0);
       expect(result.stderr).toMatch(/certificate verify failed/);
     });
@@ -207,13 +257,33 @@ describe.each(modes)('%s: what the chart renders, and nothing else', (mode) => {
   ] as const)('%s', (_name, client, available, refusal) => {
     const maybe = available ? test : test.skip;
     maybe('with rds_db_url alone: connects over verified TLS', () => {
-      expect(ok(run(goClient(client), ['url', 'rds_db_url'], { rds_db_url: env.rds_db_url }))).toEqual({ status: 0, stdout: EXPECTED, stderr: '' });
+      // GIVEN
+      const { env } = renderPod(mode);
+
+      // WHEN
+      const result = ok(run(goClient(client), ['url', 'rds_db_url'], { rds_db_url: env.rds_db_url }));
+
+      // THEN
+      expect(result).toEqual({ status: 0, stdout: EXPECTED, stderr: '' });
     });
     maybe('an Opta app (a URL built from DB_*, no sslmode): PGSSLMODE and PGSSLROOTCERT apply', () => {
-      expect(ok(run(goClient(client), ['opta'], env))).toEqual({ status: 0, stdout: EXPECTED, stderr: '' });
+      // GIVEN
+      const { env } = renderPod(mode);
+
+      // WHEN
+      const result = ok(run(goClient(client), ['opta'], env));
+
+      // THEN
+      expect(result).toEqual({ status: 0, stdout: EXPECTED, stderr: '' });
     });
     maybe.each(['url', 'opta'])('another CA (%s): refused', (how) => {
+      // GIVEN
+      const { wrongCa } = renderPod(mode);
+
+      // WHEN
       const result = ok(run(goClient(client), how === 'url' ? ['url', 'rds_db_url'] : ['opta'], wrongCa));
+
+      // THEN
       expect(result.status).toBe(1);
       expect(result.stderr).toMatch(refusal);
     });
@@ -224,12 +294,24 @@ describe.each(modes)('%s: what the chart renders, and nothing else', (mode) => {
     // environment as ASCII and the password's non-ASCII characters become U+FFFD, which SCRAM's SASLprep refuses.
     const java = (e: Record<string, string>) => run('java', ['-cp', PGJDBC, JAVA_SOURCE, 'rds_db_jdbc_url', 'DB_USER', 'DB_PASSWORD'], e, { LANG: 'C.UTF-8' });
     test('connects over verified TLS', () => {
+      // GIVEN
+      const { env } = renderPod(mode);
+
+      // WHEN
       const result = ok(java(env));
+
+      // THEN
       expect(result.stderr).toBe('');
       expect(result).toMatchObject({ status: 0, stdout: EXPECTED });
     }, 60_000);
     test('another CA: refused', () => {
+      // GIVEN
+      const { wrongCa } = renderPod(mode);
+
+      // WHEN
       const result = ok(java(wrongCa));
+
+      // THEN
       expect(result.status).not.toBe(0);
       expect(result.stderr).toMatch(/PSQLException: SSL error: PKIX path building failed|unable to find valid certification path/);
     }, 60_000);

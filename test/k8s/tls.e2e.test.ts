@@ -103,12 +103,13 @@ const withQuery = (url: string, name: string, value: string) => url.replace(new 
 const modes = [LinkSecretMode.PLAIN, ...(goAvailable ? [LinkSecretMode.EXTERNAL_SECRET] : [])];
 
 describe.each(modes)('%s: a pod linked with linkContainer', (mode) => {
-  let pod: Pod;
-  beforeAll(() => {
-    pod = renderPod(mode);
-  });
-
   test('its env holds the URL and the PG* variables, both naming the mounted test CA', () => {
+    // GIVEN the TLS server and a chart in this mode
+
+    // WHEN
+    const pod = renderPod(mode);
+
+    // THEN
     expect(fs.readFileSync(pod.caBundlePath, 'utf8')).toBe(ca.certPem);
     expect(pod.env).toMatchObject({
       PGHOST: 'localhost',
@@ -124,40 +125,85 @@ describe.each(modes)('%s: a pod linked with linkContainer', (mode) => {
   });
 
   test('only <module>_db_url, through pg + pg-connection-string: connected, over TLS', async () => {
-    await expect(queryWithUrl(pod.env.rds_db_url)).resolves.toEqual({ ssl: true, user: USER, database: DATABASE });
+    // GIVEN
+    const pod = renderPod(mode);
+
+    // WHEN
+    const query = queryWithUrl(pod.env.rds_db_url);
+
+    // THEN
+    await expect(query).resolves.toEqual({ ssl: true, user: USER, database: DATABASE });
   });
 
   (psqlAvailable ? test : test.skip)('only the PG* variables, through psql (libpq): connected, over TLS', () => {
+    // GIVEN
+    const pod = renderPod(mode);
+
+    // WHEN
     const result = psqlWith(pod.env);
+
+    // THEN
     expect(result.stderr).not.toMatch(/error/i);
     expect(result).toMatchObject({ status: 0, stdout: `t|${USER}|${DATABASE}` });
   });
 
   (psqlAvailable ? test : test.skip)('the same URL through libpq (psql <url>): connected, over TLS', () => {
+    // GIVEN
+    const pod = renderPod(mode);
+
+    // WHEN
     const result = spawnSync('psql', ['-X', '-A', '-t', '-F', '|', '-c', QUERY, pod.env.rds_db_url], {
       encoding: 'utf8', env: { PATH: process.env.PATH, HOME: tempDir('home') },
     });
+
+    // THEN
     expect(result.stderr).not.toMatch(/error/i);
     expect(result).toMatchObject({ status: 0, stdout: `t|${USER}|${DATABASE}\n` });
   });
 
   test('another CA: the URL path fails verification', async () => {
+    // GIVEN
+    const pod = renderPod(mode);
     const url = withQuery(pod.env.rds_db_url, 'sslrootcert', otherCa.certFile);
-    await expect(queryWithUrl(url)).rejects.toThrow(/^unable to verify the first certificate(;|$)/); // UNABLE_TO_VERIFY_LEAF_SIGNATURE (Node 24 adds a hint after ';')
+
+    // WHEN
+    const query = queryWithUrl(url);
+
+    // THEN
+    await expect(query).rejects.toThrow(/^unable to verify the first certificate(;|$)/); // UNABLE_TO_VERIFY_LEAF_SIGNATURE (Node 24 adds a hint after ';')
   });
 
   (psqlAvailable ? test : test.skip)('another CA: libpq fails verification', () => {
+    // GIVEN
+    const pod = renderPod(mode);
+
+    // WHEN
     const result = psqlWith({ ...pod.env, PGSSLROOTCERT: otherCa.certFile });
+
+    // THEN
     expect(result.status).not.toBe(0);
     expect(result.stderr).toMatch(/certificate verify failed/);
   });
 
   test('sslmode=disable: the server refuses the URL path (hostssl only)', async () => {
-    await expect(queryWithUrl(withQuery(pod.env.rds_db_url, 'sslmode', 'disable'))).rejects.toThrow(/no pg_hba\.conf entry .*no encryption/);
+    // GIVEN
+    const pod = renderPod(mode);
+
+    // WHEN
+    const query = queryWithUrl(withQuery(pod.env.rds_db_url, 'sslmode', 'disable'));
+
+    // THEN
+    await expect(query).rejects.toThrow(/no pg_hba\.conf entry .*no encryption/);
   });
 
   (psqlAvailable ? test : test.skip)('sslmode=disable: the server refuses libpq', () => {
+    // GIVEN
+    const pod = renderPod(mode);
+
+    // WHEN
     const result = psqlWith({ ...pod.env, PGSSLMODE: 'disable' });
+
+    // THEN
     expect(result.status).not.toBe(0);
     expect(result.stderr).toMatch(/no pg_hba\.conf entry .*no encryption/);
   });

@@ -84,14 +84,20 @@ async function stop(r: Refresher): Promise<number | null> {
 }
 
 maybe('the refresher script with the AWS CLI', () => {
-  let r: Refresher;
+  const started: Refresher[] = [];
   afterAll(async () => {
-    if (r) await stop(r);
+    for (const r of started) await stop(r);
   });
 
   test('writes one pgpass line per host (host, port, database, user, token), mode 0600, and replaces it', async () => {
-    r = startRefresher(['db.cluster-abc.eu-west-1.rds.amazonaws.com', 'db.cluster-ro-abc.eu-west-1.rds.amazonaws.com'], '5432', 1);
+    // GIVEN
+    const r = startRefresher(['db.cluster-abc.eu-west-1.rds.amazonaws.com', 'db.cluster-ro-abc.eu-west-1.rds.amazonaws.com'], '5432', 1);
+    started.push(r);
+
+    // WHEN
     const first = await nextContent(r);
+
+    // THEN
     expect((fs.statSync(r.file).mode % 0o1000).toString(8)).toBe('600');
     const lines = first.trimEnd().split('\n').map(pgpassFields);
     expect(lines.map(l => l.slice(0, 4))).toEqual([
@@ -107,17 +113,29 @@ maybe('the refresher script with the AWS CLI', () => {
     // The colon inside the token is escaped, so the line has exactly five fields.
     expect(first.split('\n')[0]).toContain('.com\\:5432/?Action=connect');
 
+    // WHEN a refresh later
     const second = await nextContent(r, first);
+
+    // THEN
     expect(pgpassFields(second.split('\n')[0])[4]).not.toBe(lines[0][4]);
     expect((fs.statSync(r.file).mode % 0o1000).toString(8)).toBe('600');
     expect(fs.readdirSync(path.dirname(r.file)).filter(f => f !== 'pgpass')).toEqual([]); // no temporary file left behind
   }, 60_000);
 
   test('SIGTERM ends it at once (a native sidecar is stopped after the app)', async () => {
-    const started = Date.now();
-    expect(await stop(r)).toBe(0);
-    expect(Date.now() - started).toBeLessThan(3_000);
-  }, 10_000);
+    // GIVEN a running refresher that wrote its first token
+    const r = startRefresher(['db.cluster-abc.eu-west-1.rds.amazonaws.com'], '5432', 1);
+    started.push(r);
+    await nextContent(r);
+
+    // WHEN
+    const since = Date.now();
+    const code = await stop(r);
+
+    // THEN
+    expect(code).toBe(0);
+    expect(Date.now() - since).toBeLessThan(3_000);
+  }, 40_000);
 });
 
 maybe('PGPASSFILE end to end: psql and node-postgres log in with whatever token the file holds now', () => {
@@ -191,12 +209,18 @@ maybe('PGPASSFILE end to end: psql and node-postgres log in with whatever token 
   }
 
   test('each new connection reads the current token; an open session outlives its token', async () => {
+    // GIVEN the server and the refresher (shared by this describe: a real PostgreSQL takes seconds to start)
     const first = await nextToken();
+
+    // WHEN the database does not accept the token yet, THEN
     // Before the database accepts this token, the file's token is refused: the clients really use the file.
     expect(psql()).toMatchObject({ status: 2, out: expect.stringMatching(/password authentication failed for user "orders"/) });
     expect(nodePostgres()).toMatchObject({ status: 1, out: expect.stringMatching(/password authentication failed for user "orders"/) });
 
+    // WHEN it accepts it
     await acceptToken(first.token);
+
+    // THEN
     expect(psql()).toEqual({ status: 0, out: USER });
     expect(nodePostgres()).toEqual({ status: 0, out: USER });
     // Works today, but node-postgres 8.x deprecates reading pgpass (docs/iam-authentication.md: its password function).
@@ -204,7 +228,10 @@ maybe('PGPASSFILE end to end: psql and node-postgres log in with whatever token 
     const open = new Client({ host: '127.0.0.1', port: server.port, user: USER, database: DATABASE, password: first.token });
     await open.connect();
 
+    // WHEN the next token replaces it
     const second = await nextToken(first.content);
+
+    // THEN
     expect(second.token).not.toBe(first.token);
     await acceptToken(second.token); // the old token no longer logs in
     expect(psql()).toEqual({ status: 0, out: USER });
@@ -217,10 +244,15 @@ maybe('PGPASSFILE end to end: psql and node-postgres log in with whatever token 
   }, 90_000);
 
   test('libpq ignores the file once group or others may read it (why the refresher writes 0600 as the app\'s user)', async () => {
+    // GIVEN the server and the refresher's file
     const file = pgpassFile(path.dirname(r.file));
+
+    // WHEN
     fs.chmodSync(file, 0o644);
     try {
       const p = psql();
+
+      // THEN
       expect(p.status).toBe(2);
       expect(p.out).toMatch(/has group or world access/);
     } finally {
@@ -230,6 +262,12 @@ maybe('PGPASSFILE end to end: psql and node-postgres log in with whatever token 
 });
 
 test('the script is POSIX sh (dash parses it)', () => {
+  // GIVEN
   const dash = fs.existsSync('/bin/dash') ? '/bin/dash' : '/bin/sh';
-  expect(spawnSync(dash, ['-n', '-c', TOKEN_REFRESHER_SCRIPT], { encoding: 'utf8' })).toMatchObject({ status: 0, stderr: '' });
+
+  // WHEN
+  const parsed = spawnSync(dash, ['-n', '-c', TOKEN_REFRESHER_SCRIPT], { encoding: 'utf8' });
+
+  // THEN
+  expect(parsed).toMatchObject({ status: 0, stderr: '' });
 });

@@ -21,7 +21,13 @@ describe.each(VARIANTS)('variant %s', (variant) => {
   const readsSecret = !PLACEHOLDER_VARIANTS.includes(variant);
 
   test(`EXTERNAL_SECRET renders ${readsSecret ? 'an ExternalSecret' : 'a plain Secret (nothing to read)'}`, () => {
-    const objects = objectsOf(variantChart(variant, LinkSecretMode.EXTERNAL_SECRET));
+    // GIVEN
+    const chart = variantChart(variant, LinkSecretMode.EXTERNAL_SECRET);
+
+    // WHEN
+    const objects = objectsOf(chart);
+
+    // THEN
     expect(objects.map(o => o.kind)).toEqual([readsSecret ? 'ExternalSecret' : 'Secret', 'ConfigMap']);
     expect(variantLink(variant).readsSecret).toBe(readsSecret);
     expect(objects).toMatchSnapshot();
@@ -29,11 +35,24 @@ describe.each(VARIANTS)('variant %s', (variant) => {
 
   if (readsSecret) {
     test('PLAIN is refused: the link reads from a secret', () => {
-      expect(() => variantChart(variant, LinkSecretMode.PLAIN)).toThrow(/in PLAIN mode, only links that hold every credential as a literal/);
+      // GIVEN
+      const mode = LinkSecretMode.PLAIN;
+
+      // WHEN
+      const create = () => variantChart(variant, mode);
+
+      // THEN
+      expect(create).toThrow(/\[CHART_PLAIN_READS_SECRET\]/);
     });
   } else {
     test('PLAIN renders the placeholders as they are', () => {
-      const objects = objectsOf(variantChart(variant, LinkSecretMode.PLAIN));
+      // GIVEN
+      const chart = variantChart(variant, LinkSecretMode.PLAIN);
+
+      // WHEN
+      const objects = objectsOf(chart);
+
+      // THEN
       expect(objects).toEqual(objectsOf(variantChart(variant, LinkSecretMode.EXTERNAL_SECRET)));
       expect(objects).toMatchSnapshot();
     });
@@ -41,12 +60,25 @@ describe.each(VARIANTS)('variant %s', (variant) => {
 });
 
 test('PLAIN, a link from values (local development)', () => {
+  // GIVEN
   const chart = new PostgresLinkChart(Testing.app(), 'orders-db', {
     namespace: 'orders', secretMode: LinkSecretMode.PLAIN, links: [{ moduleName: 'rds', database: localLink('local-only-password') }],
   });
-  expect(objectsOf(chart)).toMatchSnapshot();
+
+  // WHEN
+  const objects = objectsOf(chart);
+
+  // THEN
+  expect(objects).toMatchSnapshot();
 });
 
 test.each([LinkSecretMode.EXTERNAL_SECRET, LinkSecretMode.PLAIN])('every option at once, %s', (mode) => {
-  expect(objectsOf(fullChart(mode))).toMatchSnapshot();
+  // GIVEN
+  const chart = fullChart(mode);
+
+  // WHEN
+  const objects = objectsOf(chart);
+
+  // THEN
+  expect(objects).toMatchSnapshot();
 });

@@ -1,6 +1,6 @@
 import { ApiObject, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import { Construct } from 'constructs';
+import { IConstruct } from 'constructs';
 import { ResolvedLink } from './link-variables';
 import { DEFAULT_REFRESH_SECONDS, DEFAULT_TOKEN_REFRESHER_IMAGE, pgpassFile, tokenRefresherContainer } from './token-refresher';
 import { DatabaseAuthentication } from '../../database-authentication';
@@ -38,14 +38,15 @@ export interface IamChartInput {
 }
 
 /**
- * The chart's IAM link, if any: checked (one per chart, a ServiceAccount named), its ServiceAccount rendered, and
- * what `linkContainer` needs to add the refresher. A pod has one PGPASSFILE, so a chart has one IAM link.
+ * The chart's IAM link, if any, validated (one per chart, a ServiceAccount named): what `linkContainer` needs to add
+ * the refresher. A pod has one PGPASSFILE, so a chart has one IAM link.
  */
-export function iamPodOptions(chart: Construct, links: ResolvedLink[], input: IamChartInput): IamPodOptions | undefined {
+export function validateIamLink(chart: IConstruct, links: ResolvedLink[], input: IamChartInput): IamPodOptions | undefined {
   const iamLinks = links.filter(l => l.database.authentication === DatabaseAuthentication.IAM);
   if (iamLinks.length === 0) return undefined;
   if (iamLinks.length > 1) {
     throwPropError(chart, {
+      code: 'CHART_IAM_LINK_TWICE',
       prop: `links[${iamLinks[1].index}].database`,
       value: 'a second IAM link',
       allowed: `one IAM link per chart: a pod has one PGPASSFILE and one token refresher, and links[${iamLinks[0].index}] already has them`,
@@ -54,15 +55,15 @@ export function iamPodOptions(chart: Construct, links: ResolvedLink[], input: Ia
   }
   if (input.serviceAccountName === undefined) {
     throwPropError(chart, {
+      code: 'CHART_IAM_SERVICE_ACCOUNT_MISSING',
       prop: 'serviceAccountName',
-      value: 'undefined',
+      value: undefined,
       allowed: 'a ServiceAccount name with an IAM link: EKS Pod Identity gives the pods\' role to that ServiceAccount (DatabasePodIdentity), and the chart renders it and runs linked pods as it',
       fix: "give serviceAccountName, the same as the DatabasePodIdentity's serviceAccount, e.g. 'orders-db'",
     });
   }
   const [link] = iamLinks;
   const db = link.database;
-  new kplus.ServiceAccount(chart, 'PodIdentityServiceAccount', { metadata: { name: input.serviceAccountName } });
   return {
     hosts: [db.host, ...link.variables.some(v => v.field === 'readerHost') ? [db.readerHost!] : []],
     port: db.port,
@@ -76,27 +77,61 @@ export function iamPodOptions(chart: Construct, links: ResolvedLink[], input: Ia
   };
 }
 
-const linked = new WeakMap<kplus.AbstractPod, kplus.Volume>();
-
-/** The pod spec inside a workload's manifest. */
-function podSpecOf(pod: kplus.AbstractPod, manifest: any): any {
-  if (pod instanceof kplus.Pod) return manifest.spec;
-  if (pod instanceof kplus.CronJob) return manifest.spec.jobTemplate.spec.template.spec;
-  return manifest.spec.template.spec;
+/** One pod with the refresher: its token volume, where its placeholder init container is, and the sidecar. */
+interface LinkedPod {
+  readonly object: ApiObject;
+  readonly volume: kplus.Volume;
+  readonly initContainerIndex: number;
+  readonly sidecar: Record<string, unknown>;
+  readonly podSpecOf: (manifest: any) => any;
 }
 
-export function linkIamContainer(pod: kplus.AbstractPod, container: kplus.Container, o: IamPodOptions): void {
-  let volume = linked.get(pod);
-  if (!volume) {
-    volume = kplus.Volume.fromEmptyDir(pod, 'PostgresIamToken', TOKEN_VOLUME_NAME, {
+/**
+ * The IAM token refreshers of one chart's pods (the chart holds one; the state is per chart, not per module).
+ * cdk8s-plus 27 knows no `restartPolicy` on a container (Kubernetes 1.28+) nor probes on init containers, and its
+ * typed manifests drop fields they do not know, JSON patches included: `link` adds a placeholder init container,
+ * and the chart's `toJson()` calls `render` on its manifests, which puts the whole sidecar in its place and the
+ * ServiceAccount in the pod spec. Init containers added later start after the sidecar is up.
+ */
+export class IamTokenSidecars {
+  private readonly pods = new Map<kplus.AbstractPod, LinkedPod>();
+
+  constructor(private readonly options: IamPodOptions) {}
+
+  /** Whether a pod of the chart has the refresher. */
+  public get linksPods(): boolean {
+    return this.pods.size > 0;
+  }
+
+  /** Adds the refresher to the container's pod (once per pod), and the token to the container. */
+  public link(pod: kplus.AbstractPod, container: kplus.Container): void {
+    const o = this.options;
+    const linked = this.pods.get(pod) ?? this.addSidecar(pod, container);
+    if (!container.mounts.some(m => m.volume === linked.volume)) container.mount(o.directory, linked.volume, { readOnly: true });
+    container.env.addVariable('PGPASSFILE', kplus.EnvValue.fromValue(pgpassFile(o.directory)));
+  }
+
+  /** The chart's manifests with each linked pod's sidecar and ServiceAccount in place (the manifests are changed). */
+  public render(manifests: any[]): any[] {
+    for (const linked of this.pods.values()) {
+      const manifest = manifests.find(m => m?.apiVersion === linked.object.apiVersion && m?.kind === linked.object.kind
+        && m?.metadata?.name === linked.object.name);
+      if (manifest === undefined) continue;
+      const spec = linked.podSpecOf(manifest);
+      spec.initContainers[linked.initContainerIndex] = linked.sidecar;
+      spec.serviceAccountName = this.options.serviceAccountName;
+    }
+    return manifests;
+  }
+
+  private addSidecar(pod: kplus.AbstractPod, container: kplus.Container): LinkedPod {
+    const o = this.options;
+    const volume = kplus.Volume.fromEmptyDir(pod, 'PostgresIamToken', TOKEN_VOLUME_NAME, {
       medium: kplus.EmptyDirMedium.MEMORY,
       sizeLimit: Size.mebibytes(1),
     });
     pod.addVolume(volume);
-    // cdk8s-plus 27 knows no restartPolicy on a container (Kubernetes 1.28+) nor probes on init containers, and
-    // its typed manifest drops fields it does not know, JSON patches included: it renders a placeholder that the
-    // manifest's last step replaces with the whole sidecar. Init containers added later start after it is up.
-    const index = pod.initContainers.length;
+    const initContainerIndex = pod.initContainers.length;
     pod.addInitContainer({ name: TOKEN_VOLUME_NAME, image: o.image });
     const sidecar = tokenRefresherContainer({
       image: o.image,
@@ -112,17 +147,15 @@ export function linkIamContainer(pod: kplus.AbstractPod, container: kplus.Contai
       runAsUser: container.securityContext.user,
       runAsGroup: container.securityContext.group,
     });
-    const api = ApiObject.of(pod);
-    const render = api.toJson.bind(api);
-    api.toJson = () => {
-      const manifest = render();
-      const spec = podSpecOf(pod, manifest);
-      spec.initContainers[index] = sidecar;
-      spec.serviceAccountName = o.serviceAccountName;
-      return manifest;
-    };
-    linked.set(pod, volume);
+    const linked: LinkedPod = { object: ApiObject.of(pod), volume, initContainerIndex, sidecar, podSpecOf: podSpecReader(pod) };
+    this.pods.set(pod, linked);
+    return linked;
   }
-  if (!container.mounts.some(m => m.volume === volume)) container.mount(o.directory, volume, { readOnly: true });
-  container.env.addVariable('PGPASSFILE', kplus.EnvValue.fromValue(pgpassFile(o.directory)));
+}
+
+/** Where the pod spec is inside a workload's manifest. */
+function podSpecReader(pod: kplus.AbstractPod): (manifest: any) => any {
+  if (pod instanceof kplus.Pod) return manifest => manifest.spec;
+  if (pod instanceof kplus.CronJob) return manifest => manifest.spec.jobTemplate.spec.template.spec;
+  return manifest => manifest.spec.template.spec;
 }

@@ -83,6 +83,7 @@ export function linkRegions(scope: IConstruct, links: readonly LinkLocation[],
     if (!(region in RDS_REGION_ROOTS)) {
       const partition = otherPartition(region);
       throwPropError(scope, {
+        code: 'CHART_CA_REGION_UNKNOWN',
         prop: `links[${link.index}].database`,
         value: `a database in ${region}`,
         allowed: `a region whose Amazon RDS CAs the chart carries (${RDS_CA_SOURCE}: ${knownRegions().join(', ')}); ${partition

@@ -53,57 +53,9 @@ const POINTER = /^(\/[^/]+)+$/;
 export function workloadPatch(input: WorkloadPatchInput, refuse: (details: PropErrorDetails) => never): WorkloadPatch {
   const { manifest, linked } = input;
   const describe = `${manifest?.kind ?? 'an object'} '${manifest?.metadata?.name ?? '(unnamed)'}'`;
-  const podSpecPath = input.podSpecPath ?? POD_SPEC_PATHS.find(p => Array.isArray(valueAt(manifest, p)?.containers));
-  if (input.podSpecPath !== undefined && (!POINTER.test(input.podSpecPath) || !isObject(valueAt(manifest, input.podSpecPath)))) {
-    refuse({
-      prop: 'options.podSpecPath',
-      value: input.podSpecPath,
-      allowed: `a JSON pointer (e.g. '/spec/template/spec') to an object in the manifest of ${describe}: its pod spec, which holds containers`,
-      fix: "point at the workload's pod spec, or drop podSpecPath to have it found",
-    });
-  }
-  if (podSpecPath === undefined) {
-    refuse({
-      prop: 'workload',
-      value: describe,
-      allowed: `a workload whose manifest holds a pod spec with containers at ${POD_SPEC_PATHS.join(', ')}`,
-      fix: `give options.podSpecPath, the JSON pointer to the pod spec of a ${manifest?.kind ?? 'custom resource'}; or add the workload's containers before linkWorkload (it patches what the workload renders when it is called)`,
-    });
-  }
+  const podSpecPath = validatePodSpecPath(input, describe, refuse);
   const podSpec = valueAt(manifest, podSpecPath);
-  const containers: any[] = Array.isArray(podSpec.containers) ? podSpec.containers : [];
-  const initContainers: any[] = Array.isArray(podSpec.initContainers) ? podSpec.initContainers : [];
-  if (containers.length === 0) {
-    refuse({
-      prop: 'workload',
-      value: `${describe} (no container at ${podSpecPath}/containers)`,
-      allowed: 'a workload with at least one container when linkWorkload is called: it patches what the workload renders then',
-      fix: "add the workload's containers first, then call linkWorkload",
-    });
-  }
-
-  const targets: Array<{ path: string; container: any }> = [];
-  if (input.containers === undefined) {
-    containers.forEach((container, i) => targets.push({ path: `${podSpecPath}/containers/${i}`, container }));
-  } else {
-    const known = [...containers, ...initContainers].map(c => c?.name);
-    for (const name of new Set(input.containers)) {
-      const i = containers.findIndex(c => c?.name === name);
-      const j = initContainers.findIndex(c => c?.name === name);
-      if (i < 0 && j < 0) {
-        refuse({
-          prop: 'options.containers',
-          value: name,
-          allowed: `the name of a container or init container of ${describe}: ${known.map(n => `'${n}'`).join(', ')}`,
-          fix: 'name one of those, or drop options.containers to link every container',
-        });
-      }
-      targets.push(i >= 0
-        ? { path: `${podSpecPath}/containers/${i}`, container: containers[i] }
-        : { path: `${podSpecPath}/initContainers/${j}`, container: initContainers[j] });
-    }
-  }
-
+  const targets = validateTargets(input, podSpec, podSpecPath, describe, refuse);
   const operations: PatchOperation[] = [];
   for (const { path, container } of targets) {
     operations.push({ op: 'test', path: `${path}/name`, value: container.name });
@@ -115,6 +67,7 @@ export function workloadPatch(input: WorkloadPatchInput, refuse: (details: PropE
     const clash = (container.volumeMounts ?? []).find((m: any) => m?.mountPath === caBundle.mount.mountPath && m?.name !== caBundle.mount.name);
     if (clash !== undefined) {
       refuse({
+        code: 'CHART_WORKLOAD_CA_MOUNT_TAKEN',
         prop: 'workload',
         value: `${describe}, container '${container.name}' (volume '${clash.name}' mounted at ${clash.mountPath})`,
         allowed: `a container with nothing mounted at ${caBundle.mount.mountPath}: the CA bundle is mounted over that directory`,
@@ -127,6 +80,7 @@ export function workloadPatch(input: WorkloadPatchInput, refuse: (details: PropE
     const existing = (podSpec.volumes ?? []).find((v: any) => v?.name === linked.caBundle!.volume.name);
     if (existing !== undefined && !sameJson(existing, linked.caBundle.volume)) {
       refuse({
+        code: 'CHART_WORKLOAD_CA_VOLUME_TAKEN',
         prop: 'workload',
         value: `${describe} (a volume '${existing.name}' of its own)`,
         allowed: `a pod without a volume named '${linked.caBundle.volume.name}' other than the chart's CA bundle`,
@@ -136,6 +90,69 @@ export function workloadPatch(input: WorkloadPatchInput, refuse: (details: PropE
     mergeByName(operations, `${podSpecPath}/volumes`, podSpec.volumes, [linked.caBundle.volume]);
   }
   return { operations, podSpecPath, linkedContainers: targets.map(t => t.container.name) };
+}
+
+/** Where the pod spec is: the given JSON pointer (validated), or the first of `POD_SPEC_PATHS` that holds containers. */
+function validatePodSpecPath(input: WorkloadPatchInput, describe: string, refuse: (details: PropErrorDetails) => never): string {
+  const { manifest } = input;
+  if (input.podSpecPath !== undefined && (!POINTER.test(input.podSpecPath) || !isObject(valueAt(manifest, input.podSpecPath)))) {
+    refuse({
+      code: 'CHART_WORKLOAD_POD_SPEC_PATH_INVALID',
+      prop: 'options.podSpecPath',
+      value: input.podSpecPath,
+      allowed: `a JSON pointer (e.g. '/spec/template/spec') to an object in the manifest of ${describe}: its pod spec, which holds containers`,
+      fix: "point at the workload's pod spec, or drop podSpecPath to have it found",
+    });
+  }
+  const podSpecPath = input.podSpecPath ?? POD_SPEC_PATHS.find(p => Array.isArray(valueAt(manifest, p)?.containers));
+  if (podSpecPath === undefined) {
+    refuse({
+      code: 'CHART_WORKLOAD_POD_SPEC_NOT_FOUND',
+      prop: 'workload',
+      value: describe,
+      allowed: `a workload whose manifest holds a pod spec with containers at ${POD_SPEC_PATHS.join(', ')}`,
+      fix: `give options.podSpecPath, the JSON pointer to the pod spec of a ${manifest?.kind ?? 'custom resource'}; or add the workload's containers before linkWorkload (it patches what the workload renders when it is called)`,
+    });
+  }
+  return podSpecPath;
+}
+
+/** The containers to link: every one of `containers`, or the named ones (each must exist, in either list). */
+function validateTargets(input: WorkloadPatchInput, podSpec: any, podSpecPath: string, describe: string,
+  refuse: (details: PropErrorDetails) => never): Array<{ path: string; container: any }> {
+  const containers: any[] = Array.isArray(podSpec.containers) ? podSpec.containers : [];
+  const initContainers: any[] = Array.isArray(podSpec.initContainers) ? podSpec.initContainers : [];
+  if (containers.length === 0) {
+    refuse({
+      code: 'CHART_WORKLOAD_WITHOUT_CONTAINERS',
+      prop: 'workload',
+      value: `${describe} (no container at ${podSpecPath}/containers)`,
+      allowed: 'a workload with at least one container when linkWorkload is called: it patches what the workload renders then',
+      fix: "add the workload's containers first, then call linkWorkload",
+    });
+  }
+  if (input.containers === undefined) {
+    return containers.map((container, i) => ({ path: `${podSpecPath}/containers/${i}`, container }));
+  }
+  const known = [...containers, ...initContainers].map(c => c?.name);
+  const targets: Array<{ path: string; container: any }> = [];
+  for (const name of new Set(input.containers)) {
+    const i = containers.findIndex(c => c?.name === name);
+    const j = initContainers.findIndex(c => c?.name === name);
+    if (i < 0 && j < 0) {
+      refuse({
+        code: 'CHART_WORKLOAD_CONTAINER_UNKNOWN',
+        prop: 'options.containers',
+        value: name,
+        allowed: `the name of a container or init container of ${describe}: ${known.map(n => `'${n}'`).join(', ')}`,
+        fix: 'name one of those, or drop options.containers to link every container',
+      });
+    }
+    targets.push(i >= 0
+      ? { path: `${podSpecPath}/containers/${i}`, container: containers[i] }
+      : { path: `${podSpecPath}/initContainers/${j}`, container: initContainers[j] });
+  }
+  return targets;
 }
 
 /**

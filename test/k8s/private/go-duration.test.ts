@@ -9,9 +9,23 @@ test.each([
   [Duration.days(1), '24h'],
   [Duration.seconds(0), '0s'],
 ])('%p is %p', (duration, text) => {
-  expect(goDuration(duration)).toBe(text);
+  // GIVEN
+  const milliseconds = duration.toMilliseconds();
+
+  // WHEN
+  const written = goDuration(milliseconds);
+
+  // THEN
+  expect(written).toBe(text);
 });
 
 test('sub-second durations have no Go duration here', () => {
-  expect(goDuration(Duration.millis(1500))).toBeUndefined();
+  // GIVEN
+  const milliseconds = Duration.millis(1500).toMilliseconds();
+
+  // WHEN
+  const written = goDuration(milliseconds);
+
+  // THEN
+  expect(written).toBeUndefined();
 });

@@ -8,23 +8,41 @@ const database = DatabaseLink.fromValues({ host: 'db.example', username: 'u', pa
 const links = [{ moduleName: 'rds', database }];
 
 test('a chart on an aws-cdk-lib App is refused in the library\'s words', () => {
-  expect(() => new PostgresLinkChart(new cdk.App() as any, 'orders-db', { namespace: 'orders', links, secretMode: LinkSecretMode.PLAIN }))
-    .toThrow(/PostgresLinkChart at 'orders-db': invalid scope 'App at the root of 'orders-db''\. Allowed: a cdk8s App .*Fix: create the chart on a cdk8s App: new PostgresLinkChart\(new cdk8s\.App\(\)/);
+  // GIVEN
+  const app = new cdk.App() as any;
+
+  // WHEN
+  const create = () => new PostgresLinkChart(app, 'orders-db', { namespace: 'orders', links, secretMode: LinkSecretMode.PLAIN });
+
+  // THEN
+  expect(create).toThrow(/PostgresLinkChart at 'orders-db': invalid scope 'App at the root of 'orders-db''\. Allowed: a cdk8s App .*Fix: create the chart on a cdk8s App: new PostgresLinkChart\(new cdk8s\.App\(\)/);
 });
 
 const cases: [string, unknown, RegExp][] = [
   ['refreshInterval', 3600, /invalid refreshInterval 3600\. Allowed: an instance of Duration \(from cdk8s\), e\.g\. Duration\.hours\(1\) from cdk8s, not a number/],
+  ['secretRefreshInterval', 3600, /invalid secretRefreshInterval 3600\. Allowed: an instance of Duration, e\.g\. Duration\.days\(7\), not a number/],
   ['createNamespace', 'true', /invalid createNamespace 'true'\. Allowed: a boolean.*Fix: write createNamespace: true without quotes/],
   ['sslMode', 'VERIFY_FULL', /invalid sslMode 'VERIFY_FULL'\. Allowed: a member of SslMode/],
   ['links', links[0], /invalid links .*Allowed: an array, not a plain object/],
 ];
 test.each(cases)('%s: %j', (prop, value, message) => {
-  expect(() => new PostgresLinkChart(new cdk8s.App(), 'orders-db', { namespace: 'orders', links, secretMode: LinkSecretMode.PLAIN, [prop]: value } as any))
-    .toThrow(message);
+  // GIVEN
+  const props = { namespace: 'orders', links, secretMode: LinkSecretMode.PLAIN, [prop]: value } as any;
+
+  // WHEN
+  const create = () => new PostgresLinkChart(new cdk8s.App(), 'orders-db', props);
+
+  // THEN
+  expect(create).toThrow(message);
 });
 
-test('a link\'s readerHost', () => {
-  expect(() => new PostgresLinkChart(new cdk8s.App(), 'orders-db', {
-    namespace: 'orders', secretMode: LinkSecretMode.PLAIN, links: [{ moduleName: 'rds', database, readerHost: 'false' as any }],
-  })).toThrow(/invalid links\[0\]\.readerHost 'false'\. Allowed: a boolean.*Fix: write readerHost: false without quotes/);
+test.each(['includeReaderHost', 'readerHost'])('a link\'s %s', (prop) => {
+  // GIVEN
+  const link = { moduleName: 'rds', database, [prop]: 'false' } as any;
+
+  // WHEN
+  const create = () => new PostgresLinkChart(new cdk8s.App(), 'orders-db', { namespace: 'orders', secretMode: LinkSecretMode.PLAIN, links: [link] });
+
+  // THEN
+  expect(create).toThrow(new RegExp(`invalid links\\[0\\]\\.${prop} 'false'\\. Allowed: a boolean.*Fix: write ${prop}: false without quotes`));
 });
