@@ -12,7 +12,7 @@ import { IDatabaseUser } from './i-database-user';
 import { PropErrorDetails, throwPropError } from './private/errors';
 import { addUserLinkOutputs } from './private/link-outputs';
 import { MODULE_NAME_PATTERN } from './private/names';
-import { checkPropTypes, databaseUserTypes } from './private/runtime-checks';
+import { validatePropTypes as checkPropTypes, databaseUserTypes } from './private/runtime-checks';
 import { watchStackLimits } from './private/stack-limits';
 import { checkIamUser, checkProxyAuthentication, grantIamConnect } from './private/users/iam-user';
 import { UserProvisioner } from './private/users/provisioner';

@@ -9,7 +9,7 @@ import {
   DNS_LABEL_RULE, DNS_SUBDOMAIN_RULE, FIRST_V1_CHART_VERSION, OPERATOR_IMAGE_PATH, isAtLeast, isDnsLabel, isDnsSubdomain, isQuantity,
   operatorHelmValues, parseChartVersion,
 } from './private/external-secrets-parts';
-import { checkPropTypes, externalSecretsOperatorTypes } from './private/runtime-checks';
+import { validatePropTypes as checkPropTypes, externalSecretsOperatorTypes } from './private/runtime-checks';
 import { watchStackLimits } from './private/stack-limits';
 import { RefusingPrincipal, serviceAccountTrust } from './private/store-identity';
 

@@ -1,6 +1,6 @@
 import { App } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { RuntimeType, checkInCdk8sApp, checkPropTypes } from '../../private/runtime-checks';
+import { RuntimeType, checkInCdk8sApp, validatePropTypes as checkPropTypes } from '../../private/runtime-checks';
 import { SslMode } from '../ssl-mode';
 
 const CDK8S_DURATION: RuntimeType = { className: 'Duration (from cdk8s)', members: ['toSeconds'], example: 'Duration.hours(1) from cdk8s' };
