@@ -28,7 +28,7 @@ function idOf(template: Template, type: string, prefix: string): string {
 }
 
 /** WHEN: a standard cluster with a proxy; its template and the logical ids of the proxy's and cluster's groups. */
-function proxied(props: Partial<AuroraPostgresProps> = {}) {
+function proxiedCluster(props: Partial<AuroraPostgresProps> = {}) {
   const result = synth({ proxy: true, ...props });
   const proxySg = idOf(result.template, 'AWS::EC2::SecurityGroup', 'rdsProxySecurityGroup');
   const clusterSg = idOf(result.template, 'AWS::EC2::SecurityGroup', 'rdsSecurityGroup');
@@ -40,7 +40,7 @@ describe('proxy: true on a standard cluster', () => {
   test('an RDS Proxy for PostgreSQL, TLS required, in the private subnets, logging in with the master secret', () => {
     // GIVEN a stack with a VPC
     // WHEN
-    const { template, db, proxySg } = proxied();
+    const { template, db, proxySg } = proxiedCluster();
     // THEN
     template.resourceCountIs('AWS::RDS::DBProxy', 1);
     template.hasResourceProperties('AWS::RDS::DBProxy', {
@@ -59,7 +59,7 @@ describe('proxy: true on a standard cluster', () => {
   test('the VPC-CIDR rule moves to the proxy; the cluster admits the proxy only', () => {
     // GIVEN a stack with a VPC
     // WHEN
-    const { template, proxySg, clusterSg } = proxied();
+    const { template, proxySg, clusterSg } = proxiedCluster();
     // THEN
     const groups = template.findResources('AWS::EC2::SecurityGroup');
     expect(groups[proxySg].Properties.SecurityGroupIngress).toEqual([
@@ -83,7 +83,7 @@ describe('proxy: true on a standard cluster', () => {
   test('the link and the outputs point at the proxy endpoint, port 5432; one instance: no reader host', () => {
     // GIVEN a stack with a VPC
     // WHEN
-    const { template, db } = proxied();
+    const { template, db } = proxiedCluster();
     // THEN
     const out = outputs(template);
     expect(out.rdsDbHost.Value['Fn::GetAtt'][0]).toMatch(/^rdsProxy[0-9A-F]{8}$/);

@@ -109,7 +109,15 @@ export function validateAuroraPostgresProps(scope: IConstruct, id: string, props
     ...variant.isGlobal ? [`${moduleName}GlobalDatabaseId`] : [],
   ]));
   return {
-    moduleName, variant, engineVersion, instances, monitoring, ...names, ...network, ...rotation, proxy,
+    moduleName,
+    variant,
+    engineVersion,
+    instances,
+    monitoring,
+    ...names,
+    ...network,
+    ...rotation,
+    proxy,
     linkPort: proxy ? PROXY_PORT : network.port,
     linkHasReaderHost,
     deletionProtection: props.deletionProtection ?? true,

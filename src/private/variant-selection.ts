@@ -3,9 +3,9 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import { IConstruct } from 'constructs';
 import { ClusterVariant } from './cluster-variant';
 import { throwPropError } from './errors';
-import { isSecretName, SECRET_NAME_RULE } from './names';
 import { GlobalPrimaryVariant } from './global-primary-variant';
 import { GlobalSecondaryVariant } from './global-secondary-variant';
+import { isSecretName, SECRET_NAME_RULE } from './names';
 import { SnapshotVariant } from './snapshot-variant';
 import { StandardVariant } from './standard-variant';
 
