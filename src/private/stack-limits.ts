@@ -25,7 +25,7 @@ class StackLimitsWatch extends Construct {
 
   constructor(stack: Stack, id: string) {
     super(stack, id);
-    stack.node.addValidation({ validate: () => { check(stack, this.owners); return []; } });
+    stack.node.addValidation({ validate: () => { warnNearLimits(stack, this.owners); return []; } });
   }
 }
 
@@ -39,7 +39,8 @@ export function watchStackLimits(construct: IConstruct, kind: 'cluster' | 'user'
   stackSingleton(construct, WATCH_ID, (stack, id) => new StackLimitsWatch(stack, id)).owners.push({ construct, kind });
 }
 
-function check(stack: Stack, owners: Owner[]): void {
+/** One warning per CloudFormation limit the stack is past 80% of, while it holds the library's resources. */
+function warnNearLimits(stack: Stack, owners: Owner[]): void {
   const inStack = stack.node.findAll().filter(c => Stack.of(c) === stack);
   const resources = inStack.filter(c => CfnResource.isCfnResource(c));
   const outputs = inStack.filter(c => c instanceof CfnOutput);

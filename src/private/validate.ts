@@ -46,14 +46,17 @@ export function validateInstanceCount(scope: IConstruct, instances: number | und
   return instances;
 }
 
-/** RDS rule for Aurora PostgreSQL `DatabaseName`: a letter, then letters, digits or underscores; 63 at most. */
-const DATABASE_NAME = /^[A-Za-z][A-Za-z0-9_]{0,62}$/;
+/**
+ * RDS's rule for Aurora PostgreSQL's `DatabaseName` and `MasterUsername` (one rule for both): a letter, then letters,
+ * digits or underscores; 63 at most.
+ */
+const RDS_IDENTIFIER = /^[A-Za-z][A-Za-z0-9_]{0,62}$/;
 const RESERVED_DATABASE_NAMES = ['template0', 'template1', 'rdsadmin'];
 
 /** Validates `databaseName`. */
 export function validateDatabaseName(scope: IConstruct, databaseName: string): void {
   if (Token.isUnresolved(databaseName)) return;
-  if (!DATABASE_NAME.test(databaseName) || RESERVED_DATABASE_NAMES.includes(databaseName.toLowerCase())) {
+  if (!RDS_IDENTIFIER.test(databaseName) || RESERVED_DATABASE_NAMES.includes(databaseName.toLowerCase())) {
     throwPropError(scope, {
       code: 'DATABASE_NAME_INVALID',
       prop: 'databaseName',
@@ -64,16 +67,14 @@ export function validateDatabaseName(scope: IConstruct, databaseName: string): v
   }
 }
 
-/** RDS rule for the master user name: a letter, then letters, digits or underscores; 63 at most; not reserved. */
-const USERNAME = /^[A-Za-z][A-Za-z0-9_]{0,62}$/;
 // `admin` is reserved by Aurora PostgreSQL (RDS refuses it), unlike Aurora MySQL.
 const RESERVED_USERNAMES = ['admin', 'rdsadmin', 'rdsrepladmin', 'rds_superuser', 'public', 'none'];
 
-/** Validates a master user name. */
+/** Validates a master user name (an RDS identifier, not reserved, not pg_*). */
 export function validateUsername(scope: IConstruct, prop: string, username: string): void {
   if (Token.isUnresolved(username)) return;
   const lower = username.toLowerCase();
-  if (!USERNAME.test(username) || RESERVED_USERNAMES.includes(lower) || lower.startsWith('pg_')) {
+  if (!RDS_IDENTIFIER.test(username) || RESERVED_USERNAMES.includes(lower) || lower.startsWith('pg_')) {
     throwPropError(scope, {
       code: 'MASTER_USERNAME_INVALID',
       prop,
