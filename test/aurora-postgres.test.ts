@@ -15,6 +15,14 @@ function synth(props: Partial<AuroraPostgresProps> = {}, id = 'rds') {
   return { stack, vpc, db, template: Template.fromStack(stack) };
 }
 
+/** A fresh copy of the package, as when two copies of it load in one app. */
+function anotherCopy(): typeof import('../src') {
+  let copy: typeof import('../src') | undefined;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  jest.isolateModules(() => { copy = require('../src'); });
+  return copy!;
+}
+
 /** WHEN: building an AuroraPostgres with `props` in a fresh test stack (for `toThrow`). */
 function build(props: Partial<AuroraPostgresProps>) {
   const { stack, vpc } = testStack();
@@ -605,6 +613,18 @@ describe('AuroraPostgres errors', () => {
     const create = () => new AuroraPostgres(stack, 'b', { vpc, moduleName: 'orders' });
     // THEN
     expect(create).toThrow(/\[MODULE_NAME_TAKEN\].*'orders'/);
+  });
+
+  test('two copies of the package in one app see each other\'s output keys (per-stack state lives in the stack)', () => {
+    // GIVEN
+    const { stack, vpc } = testStack();
+    const copies = [anotherCopy(), anotherCopy()];
+    new copies[0].AuroraPostgres(stack, 'a', { vpc, moduleName: 'orders' });
+    // WHEN
+    const create = () => new copies[1].AuroraPostgres(stack, 'b', { vpc, moduleName: 'orders' });
+    // THEN
+    expect(copies[0].AuroraPostgres).not.toBe(copies[1].AuroraPostgres);
+    expect(create).toThrow(/\[MODULE_NAME_TAKEN\]/);
   });
 
   test('the duplicate moduleName is refused before the second database creates anything', () => {
