@@ -17,7 +17,7 @@ import { throwPropError } from './private/errors';
 import { ImportedAuroraPostgres } from './private/imported-cluster';
 import { addLinkOutputs, OutputValue } from './private/link-outputs';
 import { acknowledgeMonitoringRole } from './private/monitoring';
-import { LinkOutputField, READER_HOST_SUFFIX } from './private/output-keys';
+import { ENGINE_VERSION_SUFFIX, GLOBAL_DATABASE_ID_SUFFIX, LinkOutputField, READER_HOST_SUFFIX } from './private/output-keys';
 import { createProxy, PROXY_PORT, ProxyResult, ProxySettings } from './private/proxy';
 import { ensureSecretsManagerEndpoint } from './private/secrets-endpoint';
 import { SERVERLESS } from './private/serverless';
@@ -409,10 +409,10 @@ export class AuroraPostgres extends Construct implements IAuroraPostgres {
         ? 'Host of the cluster reader endpoint, for read-only traffic (not through the RDS Proxy: verify-full fails on its read-only endpoint)'
         : 'Host of the cluster reader endpoint, for read-only traffic'];
     }
-    extra[`${this.moduleName}EngineVersion`] = [options.engineVersion.auroraPostgresFullVersion,
+    extra[`${this.moduleName}${ENGINE_VERSION_SUFFIX}`] = [options.engineVersion.auroraPostgresFullVersion,
       'Aurora PostgreSQL engine version (a global secondary must run the primary\'s)'];
     if (this.globalClusterIdentifier !== undefined) {
-      extra[`${this.moduleName}GlobalDatabaseId`] = [this.globalClusterIdentifier, 'Aurora Global Database identifier'];
+      extra[`${this.moduleName}${GLOBAL_DATABASE_ID_SUFFIX}`] = [this.globalClusterIdentifier, 'Aurora Global Database identifier'];
     }
     addLinkOutputs(this, this.moduleName, values, extra);
   }

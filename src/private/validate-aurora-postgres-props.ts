@@ -10,7 +10,7 @@ import { throwPropError } from './errors';
 import { instanceMemoryGiB, isBurstable, maxConnectionsOf, MaxConnections, validateInstanceClass } from './instance-class';
 import { linkOutputKeys, validateOutputKeysFree } from './link-outputs';
 import { validateMonitoring } from './monitoring';
-import { READER_HOST_SUFFIX } from './output-keys';
+import { ENGINE_VERSION_SUFFIX, GLOBAL_DATABASE_ID_SUFFIX, READER_HOST_SUFFIX } from './output-keys';
 import { PROXY_PORT, ProxySettings, validateProxyProps } from './proxy';
 import { auroraPostgresTypes, validatePropTypes } from './runtime-checks';
 import { SERVERLESS, validateServerlessScaling } from './serverless';
@@ -105,8 +105,8 @@ export function validateAuroraPostgresProps(scope: IConstruct, id: string, props
   const linkHasReaderHost = proxy === undefined || (instances.count > 1 && network.port === PROXY_PORT);
   validateOutputKeysFree(scope, moduleName, linkOutputKeys(moduleName, [
     ...linkHasReaderHost ? [`${moduleName}${READER_HOST_SUFFIX}`] : [],
-    `${moduleName}EngineVersion`,
-    ...variant.isGlobal ? [`${moduleName}GlobalDatabaseId`] : [],
+    `${moduleName}${ENGINE_VERSION_SUFFIX}`,
+    ...variant.isGlobal ? [`${moduleName}${GLOBAL_DATABASE_ID_SUFFIX}`] : [],
   ]));
   return {
     moduleName,
