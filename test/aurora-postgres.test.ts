@@ -536,7 +536,7 @@ describe('AuroraPostgres errors', () => {
     // WHEN
     const create = build({ databaseName: '1-orders' });
     // THEN
-    expect(create).toThrow(/\[DATABASE_NAME_INVALID\].*'1-orders'/);
+    expect(create).toThrow(/\[CLUSTER_DATABASE_NAME_INVALID\].*'1-orders'/);
   });
 
   test('reserved databaseName', () => {
@@ -544,7 +544,7 @@ describe('AuroraPostgres errors', () => {
     // WHEN
     const create = build({ databaseName: 'template1' });
     // THEN
-    expect(create).toThrow(/\[DATABASE_NAME_INVALID\].*'template1'/);
+    expect(create).toThrow(/\[CLUSTER_DATABASE_NAME_INVALID\].*'template1'/);
   });
 
   test('invalid masterUsername', () => {

@@ -58,7 +58,7 @@ export function validateDatabaseName(scope: IConstruct, databaseName: string): v
   if (Token.isUnresolved(databaseName)) return;
   if (!RDS_IDENTIFIER.test(databaseName) || RESERVED_DATABASE_NAMES.includes(databaseName.toLowerCase())) {
     throwPropError(scope, {
-      code: 'DATABASE_NAME_INVALID',
+      code: 'CLUSTER_DATABASE_NAME_INVALID',
       prop: 'databaseName',
       value: databaseName,
       allowed: `1 to 63 characters: a letter, then letters, digits or underscores; not ${RESERVED_DATABASE_NAMES.join(', ')}`,
