@@ -10,26 +10,20 @@ import { AuroraPostgresProps } from './aurora-postgres-props';
 import { DatabaseLink } from './database-link';
 import { DatabaseUser, DatabaseUserOptions } from './database-user';
 import { AuroraPostgresAttributes, IAuroraPostgres } from './i-aurora-postgres';
-import { createAlarms } from './private/alarms';
-import { NewCluster } from './private/cluster-variant';
+import { createAlarms, ValidatedAlarms } from './private/alarms';
+import { NewCluster, VariantResult } from './private/cluster-variant';
+import { DEFAULT_ROTATION_DAYS } from './private/defaults';
 import { throwPropError } from './private/errors';
-import { ImportedAuroraPostgres, validModuleName } from './private/imported-cluster';
-import { instanceMemoryGiB, isBurstable, maxConnectionsOf, validInstanceClass } from './private/instance-class';
+import { ImportedAuroraPostgres } from './private/imported-cluster';
 import { addLinkOutputs, OutputValue } from './private/link-outputs';
-import { acknowledgeMonitoringRole, monitoringProps } from './private/monitoring';
-import { LinkOutputField, READER_HOST_SUFFIX } from './private/output-keys';
-import { createProxy, PROXY_PORT, ProxyResult, validateProxySettings, validateProxyVariant } from './private/proxy';
-import { auroraPostgresTypes, checkPropTypes } from './private/runtime-checks';
+import { acknowledgeMonitoringRole } from './private/monitoring';
+import { ENGINE_VERSION_SUFFIX, GLOBAL_DATABASE_ID_SUFFIX, LinkOutputField, READER_HOST_SUFFIX } from './private/output-keys';
+import { createProxy, PROXY_PORT, ProxyResult, ProxySettings } from './private/proxy';
 import { ensureSecretsManagerEndpoint } from './private/secrets-endpoint';
-import { SERVERLESS, serverlessScaling } from './private/serverless';
+import { SERVERLESS } from './private/serverless';
 import { watchStackLimits } from './private/stack-limits';
-import { clusterParameters } from './private/tls';
 import { registerUserHost, UserHost } from './private/users/user-host';
-import {
-  instanceCount, privateSubnetsOf, validateBackupRetention, validateDatabaseName, validatePort, validateSubnetZones,
-  validateUsername,
-} from './private/validate';
-import { selectVariant } from './private/variant-selection';
+import { validateAuroraPostgresProps, ValidatedClusterOptions } from './private/validate-aurora-postgres-props';
 
 /** aws-cdk-lib feature flag: no unused generated secret on a cluster restored without snapshot credentials. */
 const RDS_PREVENT_RENDERING_DEPRECATED_CREDENTIALS = '@aws-cdk/aws-rds:preventRenderingDeprecatedCredentials';
@@ -113,187 +107,43 @@ export class AuroraPostgres extends Construct implements IAuroraPostgres {
   private readonly newCluster: NewCluster;
   private readonly proxySecurityGroup?: ec2.ISecurityGroup;
   private readonly generatedSecret?: secretsmanager.ISecret;
-  private readonly secretsManagerRoute: () => void;
-  private masterRotating = false;
+  private readonly options: ValidatedClusterOptions;
+  /** The writer and readers, as aws-cdk-lib's cluster bound them (writer first). */
+  private readonly clusterInstances: rds.IAuroraClusterInstance[] = [];
+  /** The master secret's rotation, once it is on (what `addRotationSingleUser` returned). */
+  private masterRotation?: secretsmanager.SecretRotation;
 
   constructor(scope: Construct, id: string, props: AuroraPostgresProps) {
     super(scope, id);
-    checkPropTypes(this, props, auroraPostgresTypes());
+    const options = this.options = validateAuroraPostgresProps(this, id, props);
     // A restore without snapshotUsername must not leave behind a generated secret that is never applied.
     this.node.setContext(RDS_PREVENT_RENDERING_DEPRECATED_CREDENTIALS, true);
-
-    this.moduleName = validModuleName(this, id, props.moduleName);
     watchStackLimits(this, 'cluster');
-    const variant = selectVariant(this, props, this.moduleName);
-
-    const { instanceClass, instanceType } = validInstanceClass(this, props.instanceClass ?? variant.defaultInstanceClass);
-    const engineVersion = props.engineVersion ?? rds.AuroraPostgresEngineVersion.VER_17_9;
-    const serverless = serverlessScaling(this, instanceClass === SERVERLESS, engineVersion, variant.isGlobal, props);
-    if (variant.isGlobal && isBurstable(instanceClass)) {
-      throwPropError(this, {
-        prop: 'instanceClass',
-        value: instanceClass,
-        allowed: `a memory-optimized class such as 'db.r6g.large' or 'db.r7g.xlarge': Aurora Global Database does not support burstable (db.t*) classes (this cluster is a ${variant.name})`,
-        fix: "use 'db.r6g.large' (the default of the global variants) or a larger r-class",
-      });
-    }
-    const count = instanceCount(this, props.instances, props.multiAz);
-    const monitoring = monitoringProps(this, engineVersion, props);
-    const databaseName = props.databaseName ?? 'app';
-    validateDatabaseName(this, databaseName);
-    const masterUsername = props.masterUsername ?? 'postgres';
-    validateUsername(this, 'masterUsername', masterUsername);
-    if (props.snapshotUsername !== undefined) validateUsername(this, 'snapshotUsername', props.snapshotUsername);
-    const port = props.port ?? 5432;
-    validatePort(this, port);
-    const backupRetention = validateBackupRetention(this, props.backupRetention ?? Duration.days(7));
-    const vpcSubnets = privateSubnetsOf(this, props.vpc, props.vpcSubnets);
-    this.vpc = props.vpc;
-    this.vpcSubnets = vpcSubnets;
-    validateSubnetZones(this, props.vpc, vpcSubnets, props.vpcSubnets !== undefined);
-    const deletionProtection = props.deletionProtection ?? true;
-    const removalPolicy = props.removalPolicy ?? RemovalPolicy.SNAPSHOT;
-    this.warnAboutSoftProblems(deletionProtection, removalPolicy);
-
-    this.encryptionKey = props.storageEncryptionKey ?? new kms.Key(this, 'Key', {
-      description: `Encrypts Aurora PostgreSQL storage, snapshots and Performance Insights of ${this.node.path}`,
-      enableKeyRotation: true,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-
-    this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
-      vpc: props.vpc,
-      description: `Aurora PostgreSQL ${this.node.path}`,
-      allowAllOutbound: false,
-    });
-
-    const result = variant.create(this, {
-      masterUsername,
-      databaseName,
-      databaseNameGiven: props.databaseName !== undefined,
-      baseProps: {
-        engine: rds.DatabaseClusterEngine.auroraPostgres({ version: engineVersion }),
-        ...serverless,
-        vpc: props.vpc,
-        vpcSubnets,
-        securityGroups: [this.securityGroup, ...(props.extraSecurityGroups ?? [])],
-        ...this.instances(props.vpc, vpcSubnets, instanceType, count, props.autoMinorVersionUpgrade,
-          monitoring.performanceInsightRetention),
-        port,
-        clusterIdentifier: props.clusterIdentifier,
-        backup: { retention: backupRetention, preferredWindow: props.preferredBackupWindow },
-        preferredMaintenanceWindow: props.preferredMaintenanceWindow,
-        deletionProtection,
-        removalPolicy,
-        storageEncrypted: true,
-        storageEncryptionKey: this.encryptionKey,
-        copyTagsToSnapshot: true,
-        cloudwatchLogsExports: ['postgresql'],
-        cloudwatchLogsRetention: props.cloudwatchLogsRetention,
-        iamAuthentication: props.iamAuthentication ?? true,
-        enablePerformanceInsights: true,
-        performanceInsightEncryptionKey: this.encryptionKey,
-        parameters: clusterParameters(this, props.requireTls ?? true, props.parameters),
-        ...monitoring,
-      },
-    });
-    this.newCluster = result.cluster;
-    this.acknowledgePinnedZones(result.cluster);
-    acknowledgeMonitoringRole(result.cluster);
-    this.cluster = result.cluster;
+    this.moduleName = options.moduleName;
+    this.vpc = options.vpc;
+    this.vpcSubnets = options.vpcSubnets;
+    this.warnAboutSoftProblems(options);
+    this.encryptionKey = options.given.storageEncryptionKey ?? this.createKey();
+    this.securityGroup = this.createSecurityGroup(options);
+    const result = this.createCluster(options);
+    this.newCluster = this.cluster = result.cluster;
     this.secret = result.secret;
     this.globalClusterIdentifier = result.globalClusterIdentifier;
     this.generatedSecret = result.generatedSecret;
-    // Rotation and user provisioning call Secrets Manager from the cluster's subnets: make sure they can.
-    this.secretsManagerRoute = () => ensureSecretsManagerEndpoint(this, props.vpc, vpcSubnets, props.secretsManagerEndpoint ?? true);
-
-    if (props.rotation) {
-      this.addRotation(props.rotationInterval ?? Duration.days(30));
-    } else if (props.rotationInterval) {
-      throwPropError(this, {
-        prop: 'rotationInterval',
-        value: props.rotationInterval.toHumanString(),
-        allowed: 'only together with rotation: true',
-        fix: 'set rotation: true, or drop rotationInterval',
-      });
-    } else if (result.generatedSecret) {
-      Validations.of(result.generatedSecret).acknowledge({
-        id: 'AwsSolutions-SMG4',
-        reason: 'Rotation is off by default on purpose: pods read the password from env vars once at start, so a rotated password reaches them only after a rollout. Turn it on with the rotation prop.',
-      });
-    }
-
-    let host = result.host;
-    let linkPort = port;
-    let readerHost: string | undefined = result.cluster.clusterReadEndpoint.hostname;
-    let proxyResult: ProxyResult | undefined;
-    if (props.proxyOptions !== undefined && !props.proxy) {
-      throwPropError(this, {
-        prop: 'proxyOptions',
-        value: Object.keys(props.proxyOptions).join(', ') || '{}',
-        allowed: 'only together with proxy: true',
-        fix: 'set proxy: true, or drop proxyOptions',
-      });
-    }
-    if (props.proxy) {
-      validateProxyVariant(this, {
-        variantName: variant.name,
-        isGlobalSecondary: props.existingGlobalDatabaseId !== undefined,
-        hasSecret: result.secret !== undefined,
-        autoPause: serverless.serverlessV2MinCapacity === 0,
-      });
-      validateProxySettings(this, props.proxyOptions ?? {});
-      const proxy = proxyResult = createProxy(this, {
-        cluster: result.cluster,
-        secrets: [result.secret!],
-        vpc: props.vpc,
-        vpcSubnets,
-        hasReaders: count > 1,
-        settings: props.proxyOptions,
-      });
-      this.proxy = proxy.proxy;
-      this.proxySecurityGroup = proxy.securityGroup;
-      // Applications connect to the proxy: `connections` admits them there.
-      this.connections = new ec2.Connections({ securityGroups: [proxy.securityGroup], defaultPort: ec2.Port.tcp(PROXY_PORT) });
-      host = proxy.proxy.endpoint;
-      linkPort = PROXY_PORT;
-      // Readers go to the cluster's reader endpoint, not the proxy's read-only endpoint: the certificate of a proxy
-      // endpoint you create does not name it (AWS: verify-full works on a proxy's default endpoint only), while the
-      // reader endpoint verifies against the RDS CA. The link has one port: only when the cluster's is the proxy's.
-      readerHost = proxy.readerHost !== undefined && port === PROXY_PORT ? readerHost : undefined;
-    } else {
-      this.connections = result.cluster.connections;
-    }
-    if (props.allowFromVpcCidr ?? true) {
-      this.allowFromVpcCidr(props.vpc, this.proxySecurityGroup ?? this.securityGroup, linkPort);
-      // Behind a proxy, the link's reader host is the cluster's reader endpoint: admit the VPC there too.
-      if (this.proxySecurityGroup && readerHost !== undefined) this.allowFromVpcCidr(props.vpc, this.securityGroup, port);
-    }
-
-    const memoryGiB = instanceClass === SERVERLESS ? (serverless.serverlessV2MaxCapacity ?? 2) * 2 : instanceMemoryGiB(instanceClass);
-    this.alarms = props.alarms === undefined ? [] : createAlarms(this, {
-      instanceIdentifiers: result.cluster.instanceIdentifiers,
-      serverless: instanceClass === SERVERLESS,
-      memoryGiB,
-      maxConnections: maxConnectionsOf(instanceClass, memoryGiB, props.parameters?.max_connections),
-      burstable: isBurstable(instanceClass) === true,
-      clusterIdentifier: result.cluster.clusterIdentifier,
-      proxyName: this.proxy?.dbProxyName,
-    }, props.alarms);
-
-    this.link = DatabaseLink.fromValues({
-      host,
-      readerHost,
-      rdsProxy: this.proxy !== undefined,
-      port: linkPort,
-      username: result.username,
-      databaseName: result.databaseName,
-      password: result.password,
-      secretArn: result.secretName ?? result.secret?.secretArn,
-    });
-    this.addLinkOutputs(linkPort, engineVersion);
-    registerUserHost(this, this.userHost(props, result.cluster, vpcSubnets, result.host, port, masterUsername, databaseName,
-      proxyResult));
+    this.configureRotation(options);
+    const proxy = options.proxy ? this.createProxy(options, options.proxy) : undefined;
+    this.proxy = proxy?.proxy;
+    this.proxySecurityGroup = proxy?.securityGroup;
+    // Applications connect to the proxy when there is one: `connections` admits them there.
+    this.connections = proxy
+      ? new ec2.Connections({ securityGroups: [proxy.securityGroup], defaultPort: ec2.Port.tcp(PROXY_PORT) })
+      : result.cluster.connections;
+    this.allowFromVpcCidr(options);
+    this.alarms = options.alarms ? this.createAlarms(options, options.alarms) : [];
+    this.link = this.createLink(options, result);
+    this.addLinkOutputs(options);
+    registerUserHost(this, this.userHost(props, result.cluster, options.vpcSubnets, result.host, options.port,
+      options.masterUsername, options.databaseName, proxy));
   }
 
   /**
@@ -313,7 +163,13 @@ export class AuroraPostgres extends Construct implements IAuroraPostgres {
    */
   public grantReadCredentials(grantee: iam.IGrantable): iam.Grant {
     if (!this.secret) {
-      throw new Error(`AuroraPostgres at '${this.node.path}': grantReadCredentials needs a credentials secret, and this database has none. Fix: give the credentials (e.g. snapshotUsername) so that one is generated.`);
+      throwPropError(this, {
+        code: 'CREDENTIALS_SECRET_MISSING',
+        prop: 'secret',
+        value: undefined,
+        allowed: 'a credentials secret, which grantReadCredentials grants read access to: this database has none (a restore without snapshotUsername, or a global secondary without primarySecretName)',
+        fix: 'give the credentials (e.g. snapshotUsername, or primarySecretName on a secondary) so that the database has a secret',
+      });
     }
     return this.secret.grantRead(grantee);
   }
@@ -329,11 +185,96 @@ export class AuroraPostgres extends Construct implements IAuroraPostgres {
     return this.newCluster.grantConnect(grantee, dbUser);
   }
 
+  /** The KMS key of the storage and Performance Insights, when `storageEncryptionKey` is not given. */
+  private createKey(): kms.IKey {
+    return new kms.Key(this, 'Key', {
+      description: `Encrypts Aurora PostgreSQL storage, snapshots and Performance Insights of ${this.node.path}`,
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+  }
+
+  private createSecurityGroup(options: ValidatedClusterOptions): ec2.SecurityGroup {
+    return new ec2.SecurityGroup(this, 'SecurityGroup', {
+      vpc: options.vpc,
+      description: `Aurora PostgreSQL ${this.node.path}`,
+      allowAllOutbound: false,
+    });
+  }
+
+  /** The cluster, as the variant builds it from the parts every variant shares. */
+  private createCluster(options: ValidatedClusterOptions): VariantResult {
+    const given = options.given;
+    const result = options.variant.create(this, {
+      masterUsername: options.masterUsername,
+      databaseName: options.databaseName,
+      databaseNameGiven: options.databaseNameGiven,
+      baseProps: {
+        engine: rds.DatabaseClusterEngine.auroraPostgres({ version: options.engineVersion }),
+        ...options.instances.serverless,
+        vpc: options.vpc,
+        vpcSubnets: options.vpcSubnets,
+        securityGroups: [this.securityGroup, ...(given.extraSecurityGroups ?? [])],
+        ...this.instances(options),
+        port: options.port,
+        clusterIdentifier: given.clusterIdentifier,
+        backup: { retention: options.backupRetention, preferredWindow: given.preferredBackupWindow },
+        preferredMaintenanceWindow: given.preferredMaintenanceWindow,
+        deletionProtection: options.deletionProtection,
+        removalPolicy: options.removalPolicy,
+        storageEncrypted: true,
+        storageEncryptionKey: this.encryptionKey,
+        copyTagsToSnapshot: true,
+        cloudwatchLogsExports: ['postgresql'],
+        cloudwatchLogsRetention: given.cloudwatchLogsRetention,
+        iamAuthentication: options.iamAuthentication,
+        enablePerformanceInsights: true,
+        performanceInsightEncryptionKey: this.encryptionKey,
+        parameters: options.parameters,
+        ...options.monitoring,
+      },
+    });
+    this.acknowledgePinnedZones();
+    acknowledgeMonitoringRole(result.cluster.monitoringRole);
+    return result;
+  }
+
+  /** The master's rotation with `rotation: true`; without it, cdk-nag is told why the secret does not rotate. */
+  private configureRotation(options: ValidatedClusterOptions): void {
+    if (options.rotation) {
+      this.addRotation(options.rotation);
+    } else if (this.generatedSecret) {
+      Validations.of(this.generatedSecret).acknowledge({
+        id: 'AwsSolutions-SMG4',
+        reason: 'Rotation is off by default on purpose: pods read the password from env vars once at start, so a rotated password reaches them only after a rollout. Turn it on with the rotation prop.',
+      });
+    }
+  }
+
+  private createProxy(options: ValidatedClusterOptions, settings: ProxySettings): ProxyResult {
+    return createProxy(this, {
+      cluster: this.newCluster,
+      secrets: [this.secret!], // the variant's capabilities allow a proxy only with a secret
+      vpc: options.vpc,
+      vpcSubnets: options.vpcSubnets,
+      hasReaders: options.instances.count > 1,
+      settings,
+    });
+  }
+
   /**
-   * Opta's rule: the PostgreSQL port from the VPC's CIDR block. The literal block is used when it is known
-   * at synth (a VPC defined in the app, or looked up), so the template does not depend on the VPC resource.
+   * Opta's rule: the PostgreSQL port from the VPC's CIDR block, at the proxy when there is one. The literal block
+   * is used when it is known at synth (a VPC defined in the app, or looked up), so the template does not depend on
+   * the VPC resource. Behind a proxy, the link's reader host is the cluster's reader endpoint: the VPC is admitted
+   * there too.
    */
-  private allowFromVpcCidr(vpc: ec2.IVpc, securityGroup: ec2.ISecurityGroup, port: number): void {
+  private allowFromVpcCidr(options: ValidatedClusterOptions): void {
+    if (!options.allowFromVpcCidr) return;
+    this.allowPortFromVpcCidr(options.vpc, this.proxySecurityGroup ?? this.securityGroup, options.linkPort);
+    if (this.proxySecurityGroup && options.linkHasReaderHost) this.allowPortFromVpcCidr(options.vpc, this.securityGroup, options.port);
+  }
+
+  private allowPortFromVpcCidr(vpc: ec2.IVpc, securityGroup: ec2.ISecurityGroup, port: number): void {
     const cidr = literalCidrOf(vpc);
     securityGroup.addIngressRule(ec2.Peer.ipv4(cidr ?? vpc.vpcCidrBlock), ec2.Port.tcp(port),
       'PostgreSQL from inside the VPC');
@@ -345,33 +286,79 @@ export class AuroraPostgres extends Construct implements IAuroraPostgres {
     }
   }
 
-  private warnAboutSoftProblems(deletionProtection: boolean, removalPolicy: RemovalPolicy): void {
-    if (deletionProtection && removalPolicy === RemovalPolicy.DESTROY) {
+  private createAlarms(options: ValidatedClusterOptions, thresholds: ValidatedAlarms): cloudwatch.IAlarm[] {
+    const instances = options.instances;
+    return createAlarms(this, {
+      instanceIdentifiers: this.newCluster.instanceIdentifiers,
+      serverless: instances.instanceClass === SERVERLESS,
+      memoryGiB: instances.memoryGiB,
+      maxConnections: instances.maxConnections,
+      burstable: instances.burstable,
+      clusterIdentifier: this.newCluster.clusterIdentifier,
+      proxyName: this.proxy?.dbProxyName,
+    }, thresholds);
+  }
+
+  /**
+   * The link: the variant's host and credentials, or the proxy's endpoint. Readers go to the cluster's reader
+   * endpoint, not the proxy's read-only endpoint: the certificate of a proxy endpoint you create does not name it
+   * (AWS: verify-full works on a proxy's default endpoint only), while the reader endpoint verifies against the
+   * RDS CA. The link has one port: behind a proxy, it has a reader host only when the cluster's port is the proxy's.
+   */
+  private createLink(options: ValidatedClusterOptions, result: VariantResult): DatabaseLink {
+    return DatabaseLink.fromValues({
+      host: this.proxy ? this.proxy.endpoint : result.host,
+      readerHost: options.linkHasReaderHost ? this.newCluster.clusterReadEndpoint.hostname : undefined,
+      rdsProxy: this.proxy !== undefined,
+      port: options.linkPort,
+      username: result.username,
+      databaseName: result.databaseName,
+      password: result.password,
+      secretArn: result.secretName ?? result.secret?.secretArn,
+    });
+  }
+
+  private warnAboutSoftProblems(options: ValidatedClusterOptions): void {
+    if (options.deletionProtection && options.removalPolicy === RemovalPolicy.DESTROY) {
       Annotations.of(this).addWarningV2('cdk-aurora-postgres:destroyProtected',
         'removalPolicy is DESTROY but deletionProtection is on: deleting the stack fails until a deployment turns deletionProtection off.');
     }
   }
 
-  /** The writer and readers, spread over the subnets' Availability Zones when there is more than one. */
-  private instances(vpc: ec2.IVpc, subnets: ec2.SubnetSelection, instanceType: ec2.InstanceType | undefined, count: number,
-    autoMinorVersionUpgrade: boolean | undefined,
-    performanceInsightRetention: rds.PerformanceInsightRetention | undefined): Pick<rds.DatabaseClusterProps, 'writer' | 'readers'> {
-    const zones = count > 1 ? vpc.selectSubnets(subnets).availabilityZones : [];
-    const options = (i: number): rds.ClusterInstanceOptions => ({
+  /**
+   * The writer and readers, spread over the subnets' Availability Zones when there is more than one. Each is
+   * recorded as aws-cdk-lib binds it, so that this construct holds its instances (no lookup by child id).
+   */
+  private instances(options: ValidatedClusterOptions): Pick<rds.DatabaseClusterProps, 'writer' | 'readers'> {
+    const { count, instanceType } = options.instances;
+    const zones = count > 1 ? options.vpc.selectSubnets(options.vpcSubnets).availabilityZones : [];
+    const settings = (i: number): rds.ClusterInstanceOptions => ({
       publiclyAccessible: false,
       enablePerformanceInsights: true,
       performanceInsightEncryptionKey: this.encryptionKey,
-      performanceInsightRetention, // must equal the cluster's (15 months with Database Insights advanced mode)
-      autoMinorVersionUpgrade,
+      // must equal the cluster's (15 months with Database Insights advanced mode)
+      performanceInsightRetention: options.monitoring.performanceInsightRetention,
+      autoMinorVersionUpgrade: options.given.autoMinorVersionUpgrade,
       availabilityZone: zones.length > 1 ? zones[i % zones.length] : undefined,
     });
     // Readers are failover targets (promotion tier 1); Serverless v2 readers in that tier scale with the
     // writer, so a failover lands on an instance of the same size.
-    const instance = (id: string, i: number) => instanceType
-      ? rds.ClusterInstance.provisioned(id, { ...options(i), instanceType, promotionTier: i === 0 ? undefined : 1 })
-      : rds.ClusterInstance.serverlessV2(id, { ...options(i), scaleWithWriter: i > 0 ? true : undefined });
+    const instance = (id: string, i: number) => this.recorded(instanceType
+      ? rds.ClusterInstance.provisioned(id, { ...settings(i), instanceType, promotionTier: i === 0 ? undefined : 1 })
+      : rds.ClusterInstance.serverlessV2(id, { ...settings(i), scaleWithWriter: i > 0 ? true : undefined }));
     const readers = Array.from({ length: count - 1 }, (_, i) => instance(`Reader${i + 1}`, i + 1));
     return { writer: instance('Writer', 0), readers };
+  }
+
+  /** An instance that records what aws-cdk-lib's `bind` returns (the instance construct) in `clusterInstances`. */
+  private recorded(instance: rds.IClusterInstance): rds.IClusterInstance {
+    return {
+      bind: (scope, cluster, bindOptions) => {
+        const bound = instance.bind(scope, cluster, bindOptions);
+        this.clusterInstances.push(bound);
+        return bound;
+      },
+    };
   }
 
   /**
@@ -379,12 +366,12 @@ export class AuroraPostgres extends Construct implements IAuroraPostgres {
    * a reader is really in another AZ. In a stack with a known region those AZs are literal names, which the
    * built-in CloudFormation validator flags as hard-coded (W3010); they come from the VPC, so they are right.
    */
-  private acknowledgePinnedZones(cluster: NewCluster): void {
-    for (const child of cluster.node.children) {
-      const instance = child.node.defaultChild;
-      if (instance instanceof rds.CfnDBInstance && typeof instance.availabilityZone === 'string'
-        && !Token.isUnresolved(instance.availabilityZone)) {
-        Validations.of(child).acknowledge({
+  private acknowledgePinnedZones(): void {
+    for (const instance of this.clusterInstances) {
+      const resource = instance.node.defaultChild;
+      if (resource instanceof rds.CfnDBInstance && typeof resource.availabilityZone === 'string'
+        && !Token.isUnresolved(resource.availabilityZone)) {
+        Validations.of(instance).acknowledge({
           id: 'CloudFormation-Validate::W3010',
           reason: 'The AZ is one of the cluster subnets\' own AZs, pinned so that readers sit in another AZ than the writer.',
         });
@@ -392,23 +379,50 @@ export class AuroraPostgres extends Construct implements IAuroraPostgres {
     }
   }
 
+  /** Turns the master's rotation on (once). The variant's capabilities guarantee a secret this stack manages. */
+  private addRotation(interval: Duration): void {
+    if (this.masterRotation) return;
+    this.secretsManagerRoute();
+    this.masterRotation = this.newCluster.addRotationSingleUser({ automaticallyAfter: interval });
+  }
+
+  /** Rotation and user provisioning call Secrets Manager from the cluster's subnets: make sure they can. */
+  private secretsManagerRoute(): void {
+    ensureSecretsManagerEndpoint(this, this.vpc, this.vpcSubnets, this.options.secretsManagerEndpoint);
+  }
+
+  /** The outputs that `DatabaseLink.fromCdkOutputs` reads; keys are stable and documented. */
+  private addLinkOutputs(options: ValidatedClusterOptions): void {
+    const values: Record<LinkOutputField, OutputValue> = {
+      host: [this.link.host, this.proxy
+        ? 'Host of the RDS Proxy endpoint that applications connect to (port 5432, TLS required)'
+        : 'Host of the database endpoint that applications connect to'],
+      port: [String(options.linkPort), 'PostgreSQL port'],
+      databaseName: [this.link.databaseName ?? DatabaseLink.FROM_SECRET, 'Database name (FROM_SECRET: the secret\'s dbname key)'],
+      username: [this.link.username ?? DatabaseLink.FROM_SECRET, 'Master user name (FROM_SECRET: the secret\'s username key)'],
+      password: [this.link.password ?? DatabaseLink.FROM_SECRET, 'Never a password: FROM_SECRET (the secret\'s password key) or a placeholder'],
+      secretArn: [this.link.secretArn ?? DatabaseLink.NO_SECRET, 'ARN of the Secrets Manager secret holding the credentials'],
+    };
+    const extra: Record<string, OutputValue> = {};
+    if (this.link.readerHost !== undefined) {
+      extra[`${this.moduleName}${READER_HOST_SUFFIX}`] = [this.link.readerHost, this.proxy
+        ? 'Host of the cluster reader endpoint, for read-only traffic (not through the RDS Proxy: verify-full fails on its read-only endpoint)'
+        : 'Host of the cluster reader endpoint, for read-only traffic'];
+    }
+    extra[`${this.moduleName}${ENGINE_VERSION_SUFFIX}`] = [options.engineVersion.auroraPostgresFullVersion,
+      'Aurora PostgreSQL engine version (a global secondary must run the primary\'s)'];
+    if (this.globalClusterIdentifier !== undefined) {
+      extra[`${this.moduleName}${GLOBAL_DATABASE_ID_SUFFIX}`] = [this.globalClusterIdentifier, 'Aurora Global Database identifier'];
+    }
+    addLinkOutputs(this, this.moduleName, values, extra);
+  }
+
   private userHost(props: AuroraPostgresProps, cluster: NewCluster, vpcSubnets: ec2.SubnetSelection, host: string,
     port: number, masterUsername: string, databaseName: string, proxy: ProxyResult | undefined): UserHost {
     const restored = props.restoreFromSnapshot !== undefined;
-    const refusal = props.existingGlobalDatabaseId !== undefined ? {
-      prop: 'existingGlobalDatabaseId',
-      value: props.existingGlobalDatabaseId,
-      allowed: 'users only on a cluster that can write: a secondary is read-only and gets its roles from the primary',
-      fix: 'add the user to the primary\'s AuroraPostgres, and link to it here with DatabaseUser.linkOnSecondary(secondary, username)',
-    } : restored && props.snapshotUsername === undefined ? {
-      prop: 'snapshotUsername',
-      value: 'undefined',
-      allowed: 'users only on a restored cluster whose master credentials this stack knows',
-      fix: 'set snapshotUsername to the master user of the snapshot\'s source cluster',
-    } : undefined;
     return {
       scope: this,
-      refusal,
+      refusal: this.options.variant.capabilities.usersRefusal,
       cluster,
       clusterTag: cluster.clusterIdentifier,
       masterSecret: this.secret,
@@ -435,53 +449,8 @@ export class AuroraPostgres extends Construct implements IAuroraPostgres {
       // With users, nothing in Kubernetes needs the master password: rotate it unless the rotation prop says no.
       onUserAdded: () => {
         this.secretsManagerRoute();
-        if (props.rotation === undefined && !this.masterRotating) this.addRotation(Duration.days(30));
+        if (props.rotation === undefined) this.addRotation(Duration.days(DEFAULT_ROTATION_DAYS));
       },
     };
-  }
-
-  private addRotation(interval: Duration): void {
-    if (!this.generatedSecret) {
-      throwPropError(this, {
-        prop: 'rotation',
-        value: true,
-        allowed: 'only on a database whose credentials secret this stack manages (not a restore without snapshotUsername, not a global secondary)',
-        fix: 'set snapshotUsername on a restore; rotate a global database\'s secret in the primary\'s stack; or drop rotation',
-      });
-    }
-    this.secretsManagerRoute();
-    this.newCluster.addRotationSingleUser({ automaticallyAfter: interval });
-    this.masterRotating = true;
-  }
-
-  /** The outputs that `DatabaseLink.fromCdkOutputs` reads; keys are stable and documented. */
-  private addLinkOutputs(port: number, engineVersion: rds.AuroraPostgresEngineVersion): void {
-    const values: Record<LinkOutputField, OutputValue> = {
-      host: [this.link.host, this.proxy
-        ? 'Host of the RDS Proxy endpoint that applications connect to (port 5432, TLS required)'
-        : 'Host of the database endpoint that applications connect to'],
-      port: [String(port), 'PostgreSQL port'],
-      databaseName: [this.link.databaseName ?? DatabaseLink.FROM_SECRET, 'Database name (FROM_SECRET: the secret\'s dbname key)'],
-      username: [this.link.username ?? DatabaseLink.FROM_SECRET, 'Master user name (FROM_SECRET: the secret\'s username key)'],
-      password: [this.link.password ?? DatabaseLink.FROM_SECRET, 'Never a password: FROM_SECRET (the secret\'s password key) or a placeholder'],
-      secretArn: [this.link.secretArn ?? DatabaseLink.NO_SECRET, 'ARN of the Secrets Manager secret holding the credentials'],
-    };
-    const extra: Record<string, OutputValue> = {};
-    if (this.link.readerHost !== undefined) {
-      extra[`${this.moduleName}${READER_HOST_SUFFIX}`] = [this.link.readerHost, this.proxy
-        ? 'Host of the cluster reader endpoint, for read-only traffic (not through the RDS Proxy: verify-full fails on its read-only endpoint)'
-        : 'Host of the cluster reader endpoint, for read-only traffic'];
-    }
-    extra[`${this.moduleName}EngineVersion`] = [engineVersion.auroraPostgresFullVersion,
-      'Aurora PostgreSQL engine version (a global secondary must run the primary\'s)'];
-    if (this.globalClusterIdentifier !== undefined) {
-      extra[`${this.moduleName}GlobalDatabaseId`] = [this.globalClusterIdentifier, 'Aurora Global Database identifier'];
-    }
-    addLinkOutputs(this, this.moduleName, values, () => throwPropError(this, {
-      prop: 'moduleName',
-      value: this.moduleName,
-      allowed: 'a module name not used by another AuroraPostgres in the same stack (it prefixes the output keys)',
-      fix: 'give each database in the stack its own moduleName',
-    }), extra);
   }
 }

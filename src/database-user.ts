@@ -12,7 +12,7 @@ import { IDatabaseUser } from './i-database-user';
 import { PropErrorDetails, throwPropError } from './private/errors';
 import { addUserLinkOutputs } from './private/link-outputs';
 import { MODULE_NAME_PATTERN } from './private/names';
-import { checkPropTypes, databaseUserTypes } from './private/runtime-checks';
+import { validatePropTypes, databaseUserTypes } from './private/runtime-checks';
 import { watchStackLimits } from './private/stack-limits';
 import { checkIamUser, checkProxyAuthentication, grantIamConnect } from './private/users/iam-user';
 import { UserProvisioner } from './private/users/provisioner';
@@ -226,7 +226,7 @@ export class DatabaseUser extends Construct implements IDatabaseUser {
 
   constructor(scope: Construct, id: string, props: DatabaseUserProps) {
     super(scope, id);
-    checkPropTypes(this, props, databaseUserTypes(DatabaseAccess as any));
+    validatePropTypes(this, props, databaseUserTypes(DatabaseAccess as any));
     const host = hostOf(this, props.database);
     if (host.refusal) this.refuse(host.refusal);
     this.authentication = props.authentication ?? DatabaseAuthentication.PASSWORD;

@@ -9,7 +9,7 @@ import { nagFindings, testStack } from './util';
 const GIB = 1024 ** 3;
 const env = { account: '123456789012', region: 'us-east-1' };
 
-/** Synthesizes once; with `nag`, cdk-nag runs in that one synthesis (a second synthesis would not run it). */
+/** WHEN: a cluster with `props` (and a topic); synthesizes once; with `nag`, cdk-nag runs in that one synthesis (a second synthesis would not run it). */
 function synth(props: Partial<AuroraPostgresProps> = {}, withTopic = false, nag = false) {
   const { app, stack, vpc } = testStack({ env });
   const topic = withTopic ? new sns.Topic(stack, 'Topic', { enforceSSL: true }) : undefined;
@@ -31,11 +31,14 @@ function alarmsOf(template: Template): Record<string, [string, number, string, n
 }
 
 describe('alarms with their defaults on a provisioned writer (db.t4g.medium, 4 GiB)', () => {
-  const { template, db } = synth();
-  const alarms = alarmsOf(template);
   const writer = expect.stringMatching(/^rdsClusterWriter/);
 
   test('CPU, connections, transaction IDs, cache hits, CPU credits, memory, local storage, deadlocks; no replica lag or ACU alarm', () => {
+    // GIVEN a stack with a VPC
+    // WHEN
+    const { template, db } = synth();
+    // THEN
+    const alarms = alarmsOf(template);
     expect(alarms).toEqual({
       rdsWriterCpuAlarm: ['CPUUtilization', 80, 'GreaterThanThreshold', 3, writer],
       // AWS's published max_connections for db.t4g.medium is 405 (the formula on 4 GiB would say 450); 80 % of it.
@@ -51,6 +54,10 @@ describe('alarms with their defaults on a provisioned writer (db.t4g.medium, 4 G
   });
 
   test('statistics and periods: thresholds are in the metric\'s own unit (count, percent, bytes, credits)', () => {
+    // GIVEN a stack with a VPC
+    // WHEN
+    const { template } = synth();
+    // THEN
     const props = (metric: string) => Object.values<any>(template.findResources('AWS::CloudWatch::Alarm'))
       .map(r => r.Properties).find(p => p.MetricName === metric);
     expect(props('MaximumUsedTransactionIDs')).toMatchObject({ Statistic: 'Maximum', Period: 300 });
@@ -60,6 +67,10 @@ describe('alarms with their defaults on a provisioned writer (db.t4g.medium, 4 G
   });
 
   test('no topic: no alarm actions and no event subscription', () => {
+    // GIVEN a stack with a VPC
+    // WHEN
+    const { template } = synth();
+    // THEN
     template.resourceCountIs('AWS::RDS::EventSubscription', 0);
 
     for (const r of Object.values<any>(template.findResources('AWS::CloudWatch::Alarm'))) {
@@ -71,7 +82,11 @@ describe('alarms with their defaults on a provisioned writer (db.t4g.medium, 4 G
 
 describe('alarms on other classes and variants', () => {
   test('readers: replica lag on every instance (roles change on failover); db.r6g.large: 16 GiB, no CPU credits', () => {
-    const alarms = alarmsOf(synth({ multiAz: true, instanceClass: 'db.r6g.large' }).template);
+    // GIVEN a stack with a VPC
+    // WHEN
+    const { template } = synth({ multiAz: true, instanceClass: 'db.r6g.large' });
+    // THEN
+    const alarms = alarmsOf(template);
     expect(alarms.rdsWriterReplicaLagAlarm.slice(0, 4)).toEqual(['AuroraReplicaLag', 5000, 'GreaterThanThreshold', 2]);
     expect(alarms.rdsReader1ReplicaLagAlarm[4]).toMatch(/^rdsClusterReader1/);
     // AWS's published max_connections for db.r6g.large is 1722 (the formula on 16 GiB would say 1802); 80 % = 1377.
@@ -90,7 +105,10 @@ describe('alarms on other classes and variants', () => {
     ['db.r7g.large', 1441, 'estimated'], // LEAST(16 GiB / 9531392, 5000) = 1802
     ['db.r8g.xlarge', 2883, 'estimated'], // 3604
   ])('%s: 80%% of max_connections is %d (%s)', (instanceClass, threshold, how) => {
+    // GIVEN a stack with a VPC
+    // WHEN
     const { template } = synth({ instanceClass });
+    // THEN
     const alarm = Object.values<any>(template.findResources('AWS::CloudWatch::Alarm'))
       .map(r => r.Properties).find(p => p.MetricName === 'DatabaseConnections');
     expect(alarm.Threshold).toBe(threshold);
@@ -98,7 +116,11 @@ describe('alarms on other classes and variants', () => {
   });
 
   test('Serverless v2: ACU utilization instead of freeable memory and local storage; connections from the maximum ACUs', () => {
-    const alarms = alarmsOf(synth({ instanceClass: 'serverless', serverlessV2MaxCapacity: 16 }).template);
+    // GIVEN a stack with a VPC
+    // WHEN
+    const { template } = synth({ instanceClass: 'serverless', serverlessV2MaxCapacity: 16 });
+    // THEN
+    const alarms = alarmsOf(template);
     expect(Object.keys(alarms).sort()).toEqual(['rdsWriterAcuUtilizationAlarm', 'rdsWriterBufferCacheHitRatioAlarm',
       'rdsWriterConnectionsAlarm', 'rdsWriterCpuAlarm', 'rdsWriterDeadlocksAlarm', 'rdsWriterTransactionIdsAlarm']);
     expect(alarms.rdsWriterAcuUtilizationAlarm.slice(0, 4)).toEqual(['ACUUtilization', 90, 'GreaterThanThreshold', 3]);
@@ -107,16 +129,25 @@ describe('alarms on other classes and variants', () => {
   });
 
   test('max_connections set in parameters is the one compared with', () => {
-    const alarms = alarmsOf(synth({ parameters: { max_connections: '1000' } }).template);
+    // GIVEN a stack with a VPC
+    // WHEN
+    const { template } = synth({ parameters: { max_connections: '1000' } });
+    // THEN
+    const alarms = alarmsOf(template);
     expect(alarms.rdsWriterConnectionsAlarm[1]).toBe(800);
   });
 
   test('max_connections given as a formula: the class\'s published default', () => {
-    const alarms = alarmsOf(synth({ parameters: { max_connections: 'LEAST({DBInstanceClassMemory/9531392},5000)' } }).template);
+    // GIVEN a stack with a VPC
+    // WHEN
+    const { template } = synth({ parameters: { max_connections: 'LEAST({DBInstanceClassMemory/9531392},5000)' } });
+    // THEN
+    const alarms = alarmsOf(template);
     expect(alarms.rdsWriterConnectionsAlarm[1]).toBe(324);
   });
 
   test('thresholds given as props', () => {
+    // GIVEN
     const options: AuroraPostgresAlarmOptions = {
       cpuUtilizationPercent: 95,
       freeableMemoryPercent: 5,
@@ -128,7 +159,10 @@ describe('alarms on other classes and variants', () => {
       bufferCacheHitRatioPercent: 95,
       cpuCreditBalance: 100,
     };
-    const alarms = alarmsOf(synth({ multiAz: true, alarms: options }).template);
+    // WHEN
+    const { template } = synth({ multiAz: true, alarms: options });
+    // THEN
+    const alarms = alarmsOf(template);
     expect(alarms.rdsWriterCpuAlarm[1]).toBe(95);
     expect(alarms.rdsWriterFreeableMemoryAlarm[1]).toBe(Math.floor(4 * GIB * 0.05));
     expect(alarms.rdsWriterConnectionsAlarm[1]).toBe(202); // 50 % of 405
@@ -145,7 +179,11 @@ describe('alarms on other classes and variants', () => {
     ['global secondary', { existingGlobalDatabaseId: 'orders-global', engineVersion: rds.AuroraPostgresEngineVersion.VER_17_9 }],
     ['restored', { restoreFromSnapshot: 'before-migration', engineVersion: rds.AuroraPostgresEngineVersion.VER_16_6 }],
   ])('%s: the same alarms on its instances', (_, props) => {
-    const alarms = alarmsOf(synth(props).template);
+    // GIVEN a stack with a VPC
+    // WHEN
+    const { template } = synth(props);
+    // THEN
+    const alarms = alarmsOf(template);
     const burstable = props.restoreFromSnapshot !== undefined; // the global variants default to db.r6g.large
     expect(Object.keys(alarms).sort()).toEqual(['rdsWriterBufferCacheHitRatioAlarm', 'rdsWriterConnectionsAlarm',
       'rdsWriterCpuAlarm', ...(burstable ? ['rdsWriterCpuCreditBalanceAlarm'] : []), 'rdsWriterDeadlocksAlarm',
@@ -154,8 +192,11 @@ describe('alarms on other classes and variants', () => {
 });
 
 describe('alarms with a topic', () => {
-  const { template, findings } = synth({}, true, true);
   test('every alarm notifies the topic when it fires and when it is OK again', () => {
+    // GIVEN a stack with a VPC and a topic
+    // WHEN
+    const { template } = synth({}, true);
+    // THEN
     const alarms = Object.values<any>(template.findResources('AWS::CloudWatch::Alarm'));
     expect(alarms).toHaveLength(8);
     for (const a of alarms) {
@@ -164,6 +205,10 @@ describe('alarms with a topic', () => {
     }
   });
   test('RDS events (failover, failure, maintenance) of the cluster and its instances go to the same topic', () => {
+    // GIVEN a stack with a VPC and a topic
+    // WHEN
+    const { template } = synth({}, true);
+    // THEN
     template.resourceCountIs('AWS::RDS::EventSubscription', 2);
     template.hasResourceProperties('AWS::RDS::EventSubscription', {
       SnsTopicArn: { Ref: Match.stringLikeRegexp('^Topic') },
@@ -179,6 +224,10 @@ describe('alarms with a topic', () => {
     });
   });
   test('the topic lets RDS events publish, from this account\'s event subscriptions only', () => {
+    // GIVEN a stack with a VPC and a topic
+    // WHEN
+    const { template } = synth({}, true);
+    // THEN
     template.hasResourceProperties('AWS::SNS::TopicPolicy', {
       PolicyDocument: {
         Statement: Match.arrayWith([Match.objectLike({
@@ -197,20 +246,30 @@ describe('alarms with a topic', () => {
     expect(policy).toContain(':rds:us-east-1:123456789012:es:*');
   });
   test('cdk-nag finds nothing', () => {
+    // GIVEN a stack with a VPC and a topic
+    // WHEN
+    const { findings } = synth({}, true, true);
+    // THEN
     expect(findings).toEqual([]);
   });
 });
 
 test('events: false keeps the alarms and drops the event subscriptions', () => {
+  // GIVEN a stack with a VPC and a topic
+  // WHEN
   const { template } = synth({ alarms: { events: false } }, true);
+  // THEN
   template.resourceCountIs('AWS::RDS::EventSubscription', 0);
   expect(Object.keys(template.findResources('AWS::CloudWatch::Alarm'))).toHaveLength(8);
 });
 
 test('an imported topic: event subscriptions, and a warning that its owner must let RDS publish', () => {
+  // GIVEN
   const { app, stack, vpc } = testStack({ env });
   const topic = sns.Topic.fromTopicArn(stack, 'Imported', 'arn:aws:sns:us-east-1:123456789012:db-alarms');
+  // WHEN
   new AuroraPostgres(stack, 'rds', { vpc, alarms: { topic } });
+  // THEN
   const template = Template.fromStack(stack);
   template.resourceCountIs('AWS::RDS::EventSubscription', 2);
   template.resourceCountIs('AWS::SNS::TopicPolicy', 0);
@@ -218,14 +277,23 @@ test('an imported topic: event subscriptions, and a warning that its owner must 
   expect(app).toBeDefined();
 });
 
-describe('proxy alarms', () => {
+/** WHEN: a cluster with a proxy and a topic; its proxy alarms' properties by logical id prefix. */
+function proxyAlarmsOf() {
   const { template, db } = synth({ proxy: true }, true);
   const proxyAlarms = Object.fromEntries(Object.entries<any>(template.findResources('AWS::CloudWatch::Alarm'))
     .filter(([id]) => id.startsWith('rdsProxy')).map(([id, r]) => [id.replace(/[0-9A-F]{8}$/, ''), r.Properties]));
+  return { db, proxyAlarms };
+}
+
+describe('proxy alarms', () => {
   const proxyName = { Ref: expect.stringMatching(/^rdsProxy[0-9A-F]{8}$/) };
   const metricOf = (p: any, id: string) => p.Metrics.find((m: any) => m.Id === id).MetricStat;
 
   test('three alarms on the proxy, with the instance alarms, all notifying the topic', () => {
+    // GIVEN a stack with a VPC and a topic
+    // WHEN
+    const { db, proxyAlarms } = proxyAlarmsOf();
+    // THEN
     expect(Object.keys(proxyAlarms).sort()).toEqual(['rdsProxyAvailabilityAlarm', 'rdsProxyConnectionsAlarm', 'rdsProxyPinnedAlarm']);
     expect(db.alarms).toHaveLength(11);
     for (const p of Object.values<any>(proxyAlarms)) {
@@ -235,6 +303,10 @@ describe('proxy alarms', () => {
   });
 
   test('connections: database connections as a percentage of what the proxy may open, above 80 % for 5 minutes', () => {
+    // GIVEN a stack with a VPC and a topic
+    // WHEN
+    const { proxyAlarms } = proxyAlarmsOf();
+    // THEN
     const p = proxyAlarms.rdsProxyConnectionsAlarm;
     expect(p).toMatchObject({ Threshold: 80, ComparisonOperator: 'GreaterThanThreshold', EvaluationPeriods: 5, DatapointsToAlarm: 5 });
     expect(p.Metrics.find((m: any) => m.ReturnData !== false).Expression).toBe('100 * used / allowed');
@@ -247,12 +319,20 @@ describe('proxy alarms', () => {
   });
 
   test('pinning: session-pinned connections above 50 % of what the proxy may open', () => {
+    // GIVEN a stack with a VPC and a topic
+    // WHEN
+    const { proxyAlarms } = proxyAlarmsOf();
+    // THEN
     const p = proxyAlarms.rdsProxyPinnedAlarm;
     expect(p.Threshold).toBe(50);
     expect(metricOf(p, 'used').Metric.MetricName).toBe('DatabaseConnectionsCurrentlySessionPinned');
   });
 
   test('availability: the read/write target below 99 % for 3 minutes', () => {
+    // GIVEN a stack with a VPC and a topic
+    // WHEN
+    const { proxyAlarms } = proxyAlarmsOf();
+    // THEN
     expect(proxyAlarms.rdsProxyAvailabilityAlarm).toMatchObject({
       Namespace: 'AWS/RDS',
       MetricName: 'AvailabilityPercentage',
@@ -266,7 +346,10 @@ describe('proxy alarms', () => {
   });
 
   test('thresholds given as props', () => {
+    // GIVEN a stack with a VPC
+    // WHEN
     const given = synth({ proxy: true, alarms: { proxyConnectionsPercent: 70, proxyPinnedPercent: 20, proxyAvailabilityPercent: 100 } });
+    // THEN
     const thresholds = Object.entries<any>(given.template.findResources('AWS::CloudWatch::Alarm'))
       .filter(([id]) => id.startsWith('rdsProxy')).map(([, r]) => r.Properties.Threshold).sort((a, b) => a - b);
     expect(thresholds).toEqual([20, 70, 100]);
@@ -274,8 +357,9 @@ describe('proxy alarms', () => {
 });
 
 test('alarm thresholds out of range are refused, naming the threshold', () => {
+  // GIVEN
   const cases: Array<[AuroraPostgresAlarmOptions, RegExp]> = [
-    [{ cpuUtilizationPercent: 0 }, /invalid alarms\.cpuUtilizationPercent 0\. Allowed: from 1 to 100 percent\. Fix: choose a threshold in that range/],
+    [{ cpuUtilizationPercent: 0 }, /\[ALARM_THRESHOLD_RANGE\].*invalid alarms\.cpuUtilizationPercent 0\. Allowed: from 1 to 100 percent/],
     [{ cpuUtilizationPercent: 101 }, /invalid alarms\.cpuUtilizationPercent 101\./],
     [{ freeableMemoryPercent: 100 }, /invalid alarms\.freeableMemoryPercent 100\. Allowed: from 1 to 99 percent of the class's memory/],
     [{ connectionsPercent: -5 }, /invalid alarms\.connectionsPercent -5\./],
@@ -290,16 +374,22 @@ test('alarm thresholds out of range are refused, naming the threshold', () => {
     [{ proxyPinnedPercent: 101 }, /invalid alarms\.proxyPinnedPercent 101\./],
     [{ proxyAvailabilityPercent: 0 }, /invalid alarms\.proxyAvailabilityPercent 0\./],
   ];
-  for (const [alarms, message] of cases) {
-    expect(() => synth({ alarms })).toThrow(message);
+  // WHEN
+  const creates = cases.map(([alarms, message]) => [() => synth({ alarms }), message] as const);
+  // THEN
+  for (const [create, message] of creates) {
+    expect(create).toThrow(message);
   }
 });
 
 test('an encrypted topic: RDS events may use its key to publish', () => {
+  // GIVEN
   const { stack, vpc } = testStack({ env });
   const masterKey = new kms.Key(stack, 'TopicKey', { enableKeyRotation: true });
   const topic = new sns.Topic(stack, 'Topic', { masterKey, enforceSSL: true });
+  // WHEN
   new AuroraPostgres(stack, 'rds', { vpc, alarms: { topic } });
+  // THEN
   Template.fromStack(stack).hasResourceProperties('AWS::KMS::Key', {
     KeyPolicy: {
       Statement: Match.arrayWith([Match.objectLike({

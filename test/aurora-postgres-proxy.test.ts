@@ -1,3 +1,4 @@
+import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as rds from 'aws-cdk-lib/aws-rds';
@@ -26,12 +27,21 @@ function idOf(template: Template, type: string, prefix: string): string {
   return ids[0];
 }
 
+/** WHEN: a standard cluster with a proxy; its template and the logical ids of the proxy's and cluster's groups. */
+function proxiedCluster(props: Partial<AuroraPostgresProps> = {}) {
+  const result = synth({ proxy: true, ...props });
+  const proxySg = idOf(result.template, 'AWS::EC2::SecurityGroup', 'rdsProxySecurityGroup');
+  const clusterSg = idOf(result.template, 'AWS::EC2::SecurityGroup', 'rdsSecurityGroup');
+  return { ...result, proxySg, clusterSg };
+}
+
 describe('proxy: true on a standard cluster', () => {
-  const { template, db } = synth({ proxy: true });
-  const proxySg = idOf(template, 'AWS::EC2::SecurityGroup', 'rdsProxySecurityGroup');
-  const clusterSg = idOf(template, 'AWS::EC2::SecurityGroup', 'rdsSecurityGroup');
 
   test('an RDS Proxy for PostgreSQL, TLS required, in the private subnets, logging in with the master secret', () => {
+    // GIVEN a stack with a VPC
+    // WHEN
+    const { template, db, proxySg } = proxiedCluster();
+    // THEN
     template.resourceCountIs('AWS::RDS::DBProxy', 1);
     template.hasResourceProperties('AWS::RDS::DBProxy', {
       EngineFamily: 'POSTGRESQL',
@@ -47,6 +57,10 @@ describe('proxy: true on a standard cluster', () => {
   });
 
   test('the VPC-CIDR rule moves to the proxy; the cluster admits the proxy only', () => {
+    // GIVEN a stack with a VPC
+    // WHEN
+    const { template, proxySg, clusterSg } = proxiedCluster();
+    // THEN
     const groups = template.findResources('AWS::EC2::SecurityGroup');
     expect(groups[proxySg].Properties.SecurityGroupIngress).toEqual([
       expect.objectContaining({ CidrIp: '10.0.0.0/16', FromPort: 5432, ToPort: 5432, IpProtocol: 'tcp' }),
@@ -67,6 +81,10 @@ describe('proxy: true on a standard cluster', () => {
   });
 
   test('the link and the outputs point at the proxy endpoint, port 5432; one instance: no reader host', () => {
+    // GIVEN a stack with a VPC
+    // WHEN
+    const { template, db } = proxiedCluster();
+    // THEN
     const out = outputs(template);
     expect(out.rdsDbHost.Value['Fn::GetAtt'][0]).toMatch(/^rdsProxy[0-9A-F]{8}$/);
     expect(out.rdsDbHost.Value['Fn::GetAtt'][1]).toBe('Endpoint');
@@ -78,9 +96,12 @@ describe('proxy: true on a standard cluster', () => {
   });
 
   test('connections admit applications to the proxy', () => {
+    // GIVEN
     const { stack, vpc } = testStack({ env });
     const d = new AuroraPostgres(stack, 'rds', { vpc, proxy: true });
+    // WHEN
     d.connections.allowDefaultPortFrom(new ec2.SecurityGroup(stack, 'App', { vpc }));
+    // THEN
     const t = Template.fromStack(stack);
     t.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
       GroupId: { 'Fn::GetAtt': [idOf(t, 'AWS::EC2::SecurityGroup', 'rdsProxySecurityGroup'), 'GroupId'] },
@@ -91,9 +112,11 @@ describe('proxy: true on a standard cluster', () => {
 });
 
 describe('proxy with readers', () => {
-  const { template } = synth({ proxy: true, multiAz: true });
-
   test('the reader host is the cluster\'s reader endpoint, not the proxy\'s read-only endpoint (verify-full fails there); the VPC may reach it', () => {
+    // GIVEN a stack with a VPC
+    // WHEN
+    const { template } = synth({ proxy: true, multiAz: true });
+    // THEN (the read-only endpoint stays, unused by links: removing it would delete a resource on upgrade)
     const proxySg = idOf(template, 'AWS::EC2::SecurityGroup', 'rdsProxySecurityGroup');
     template.hasResourceProperties('AWS::RDS::DBProxyEndpoint', {
       TargetRole: 'READ_ONLY',
@@ -115,7 +138,10 @@ describe('proxy with readers', () => {
   });
 
   test('a cluster port other than the proxy\'s 5432: no reader host (the link has one port)', () => {
+    // GIVEN a stack with a VPC
+    // WHEN
     const { db: other } = synth({ proxy: true, multiAz: true, port: 6543 });
+    // THEN
     expect(other.link.readerHost).toBeUndefined();
   });
 });
@@ -127,7 +153,10 @@ describe('proxy on every variant it applies to', () => {
     ['restored with snapshotUsername', { restoreFromSnapshot: SNAPSHOT, snapshotUsername: 'postgres', engineVersion: rds.AuroraPostgresEngineVersion.VER_16_6 }],
     ['global primary', { createGlobalDatabase: true, globalDatabaseId: 'orders-global', engineVersion: rds.AuroraPostgresEngineVersion.VER_17_9, multiAz: true }],
   ])('%s: the proxy logs in with the generated secret, and cdk-nag finds nothing', (_, props) => {
+    // GIVEN a stack with a VPC
+    // WHEN
     const { findings, template } = synth({ ...props, proxy: true }, true);
+    // THEN
     template.hasResourceProperties('AWS::RDS::DBProxy', {
       Auth: [Match.objectLike({ SecretArn: Match.anyValue() })],
       RequireTLS: true,
@@ -138,7 +167,10 @@ describe('proxy on every variant it applies to', () => {
   });
 
   test('a cluster port other than 5432: the cluster admits the proxy on its port, the link says 5432', () => {
+    // GIVEN a stack with a VPC
+    // WHEN
     const { template, db } = synth({ proxy: true, port: 6000 });
+    // THEN
     template.hasResourceProperties('AWS::RDS::DBCluster', { Port: 6000 });
     template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
       SourceSecurityGroupId: { 'Fn::GetAtt': [idOf(template, 'AWS::EC2::SecurityGroup', 'rdsProxySecurityGroup'), 'GroupId'] },
@@ -150,7 +182,10 @@ describe('proxy on every variant it applies to', () => {
 
 describe('reader host without a proxy', () => {
   test('the cluster reader endpoint, in the link and in <moduleName>DbReaderHost', () => {
+    // GIVEN a stack with a VPC
+    // WHEN
     const { template, db } = synth();
+    // THEN
     expect(outputs(template).rdsDbReaderHost.Description).toBe('rds: Host of the cluster reader endpoint, for read-only traffic');
     expect(outputs(template).rdsDbReaderHost.Value['Fn::GetAtt']).toEqual([expect.stringMatching(/^rdsCluster[0-9A-F]{8}$/), 'ReadEndpoint.Address']);
     expect(db.link.readerHost).toBeDefined();
@@ -160,12 +195,18 @@ describe('reader host without a proxy', () => {
 
 describe('proxy errors', () => {
   test('on a global secondary', () => {
-    expect(() => synth({ proxy: true, existingGlobalDatabaseId: 'orders-global', engineVersion: rds.AuroraPostgresEngineVersion.VER_17_9 }))
-      .toThrow(/invalid proxy true\. Allowed: only on a cluster with a writer .*global secondary.*Fix: put the proxy in the primary's stack/);
+    // GIVEN a stack with a VPC
+    // WHEN
+    const create = () => synth({ proxy: true, existingGlobalDatabaseId: 'orders-global', engineVersion: rds.AuroraPostgresEngineVersion.VER_17_9 });
+    // THEN
+    expect(create).toThrow(/\[PROXY_ON_GLOBAL_SECONDARY\].*invalid proxy true.*global secondary/);
   });
   test('on a restore without snapshotUsername (no secret)', () => {
-    expect(() => synth({ proxy: true, restoreFromSnapshot: SNAPSHOT, engineVersion: rds.AuroraPostgresEngineVersion.VER_16_6 }))
-      .toThrow(/invalid proxy true\. Allowed: only on a database with a credentials secret .*restored from a snapshot without one\. Fix: set snapshotUsername/);
+    // GIVEN a stack with a VPC
+    // WHEN
+    const create = () => synth({ proxy: true, restoreFromSnapshot: SNAPSHOT, engineVersion: rds.AuroraPostgresEngineVersion.VER_16_6 });
+    // THEN
+    expect(create).toThrow(/\[PROXY_WITHOUT_SECRET\].*restored from a snapshot without one/);
   });
 });
 
@@ -178,10 +219,13 @@ describe('database users behind the proxy', () => {
     return { stack, db, user, findings, template: Template.fromStack(stack) };
   }
 
-  const { stack, db, user, findings, template } = withUser({ multiAz: true }, false, true);
-  const ref = (secret: { node: { defaultChild?: unknown } }) => stack.resolve((secret.node.defaultChild as any).logicalId);
+  const ref = (stack: Stack, secret: { node: { defaultChild?: unknown } }) => stack.resolve((secret.node.defaultChild as any).logicalId);
 
   test('the proxy logs in with the master secret and the user\'s secret, and may read both', () => {
+    // GIVEN a database with a proxy and readers
+    // WHEN a user without rotation is added
+    const { stack, user, template } = withUser({ multiAz: true }, false);
+    // THEN
     const auth = Object.values<any>(template.findResources('AWS::RDS::DBProxy'))[0].Properties.Auth;
     expect(auth).toEqual([
       { AuthScheme: 'SECRETS', IAMAuth: 'DISABLED', SecretArn: { Ref: expect.stringMatching(/^rdsSecretAttachment/) } },
@@ -193,10 +237,14 @@ describe('database users behind the proxy', () => {
       .flatMap(p => p.Properties.PolicyDocument.Statement);
     const readable = statements.filter(s => [s.Action].flat().includes('secretsmanager:GetSecretValue')).map(s => s.Resource);
     expect(readable).toEqual(expect.arrayContaining([{ Ref: expect.stringMatching(/^rdsSecretAttachment/) }, { Ref: expect.stringMatching(/^rdsordersSecretAttachment/) }]));
-    expect(ref(user.secret!)).toBeDefined();
+    expect(ref(stack, user.secret!)).toBeDefined();
   });
 
   test('the user\'s link and outputs go through the proxy (port 5432), reader host: the cluster\'s reader endpoint', () => {
+    // GIVEN a database with a proxy and readers
+    // WHEN a user without rotation is added
+    const { stack, db, user, template } = withUser({ multiAz: true }, false);
+    // THEN
     expect(stack.resolve(user.link.host)).toEqual(stack.resolve(db.link.host));
     expect(user.link.port).toBe('5432');
     expect(stack.resolve(user.link.readerHost)).toEqual(stack.resolve(db.link.readerHost));
@@ -208,6 +256,10 @@ describe('database users behind the proxy', () => {
   });
 
   test('the user\'s directLink (migrations) goes straight to the writer endpoint and port, with the user\'s secret', () => {
+    // GIVEN a database with a proxy and readers
+    // WHEN a user without rotation is added
+    const { stack, user } = withUser({ multiAz: true }, false);
+    // THEN
     expect(stack.resolve(user.directLink.host)).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^rdsCluster/), 'Endpoint.Address'] });
     expect(user.directLink.port).toBe('5432'); // the cluster's port as given
     expect(stack.resolve(user.directLink.secretArn)).toEqual(stack.resolve(user.link.secretArn));
@@ -216,27 +268,42 @@ describe('database users behind the proxy', () => {
   });
 
   test('the provisioning function still connects to the writer endpoint, not the proxy', () => {
+    // GIVEN a database with a proxy and readers
+    // WHEN a user without rotation is added
+    const { template } = withUser({ multiAz: true }, false);
+    // THEN
     const resource = Object.values<any>(template.findResources('Custom::PostgresUser'))[0];
     expect(resource.Properties.Host).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^rdsCluster/), 'Endpoint.Address'] });
   });
 
   test('cdk-nag finds nothing', () => {
+    // GIVEN a database with a proxy and readers
+    // WHEN a user without rotation is added
+    const { findings } = withUser({ multiAz: true }, false, true);
+    // THEN
     expect(findings).toEqual([]);
   });
 
   test('a user rotated with alternating users is refused on a database with a proxy', () => {
-    expect(() => withUser({}, true)).toThrow(
+    // GIVEN a database with a proxy
+    // WHEN a user with rotation is added
+    const create = () => withUser({}, true);
+    // THEN
+    expect(create).toThrow(
       /DatabaseUser at 'TestStack\/rds\/orders': invalid rotation true\. Allowed: false on a database with an RDS Proxy .*current version of each secret only.*Fix: set rotation: false on this user/);
   });
 });
 
 describe('which links go through the proxy (rdsProxy: the chart trusts the proxy roots only for those)', () => {
   test('the database\'s and its users\' links do, a user\'s directLink and a cluster without a proxy do not', () => {
+    // GIVEN
     const { stack, vpc } = testStack();
     const proxied = new AuroraPostgres(stack, 'rds', { vpc, proxy: true });
-    const user = proxied.addDatabaseUser('orders', { username: 'orders', rotation: false });
     const direct = new AuroraPostgres(stack, 'other', { vpc });
+    // WHEN
+    const user = proxied.addDatabaseUser('orders', { username: 'orders', rotation: false });
     const other = direct.addDatabaseUser('billing', { username: 'billing' });
+    // THEN
     expect([proxied.link.rdsProxy, user.link.rdsProxy, user.directLink.rdsProxy]).toEqual([true, true, false]);
     expect([direct.link.rdsProxy, other.link.rdsProxy]).toEqual([false, false]);
   });

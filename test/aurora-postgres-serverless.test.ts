@@ -5,6 +5,7 @@ import { AuroraPostgres, AuroraPostgresProps } from '../src';
 import { nagFindings, testStack } from './util';
 import { supportsAutoPause } from '../src/private/serverless';
 
+/** WHEN: an AuroraPostgres with `props` in a test stack with a VPC. */
 function synth(props: Partial<AuroraPostgresProps>) {
   const { app, stack, vpc } = testStack();
   const db = new AuroraPostgres(stack, 'rds', { vpc, ...props });
@@ -13,7 +14,10 @@ function synth(props: Partial<AuroraPostgresProps>) {
 
 describe("instanceClass: 'serverless' (Aurora Serverless v2)", () => {
   test('db.serverless instances with the default capacity range 0.5 to 2 ACUs', () => {
+    // GIVEN a stack with a VPC
+    // WHEN
     const { template } = synth({ instanceClass: 'serverless' });
+    // THEN
     template.hasResourceProperties('AWS::RDS::DBCluster', {
       ServerlessV2ScalingConfiguration: { MinCapacity: 0.5, MaxCapacity: 2 },
     });
@@ -21,74 +25,123 @@ describe("instanceClass: 'serverless' (Aurora Serverless v2)", () => {
   });
 
   test('0 ACU minimum pauses idle instances, after the given duration', () => {
+    // GIVEN a stack with a VPC
+    // WHEN
     const { template } = synth({
       instanceClass: 'serverless',
       serverlessV2MinCapacity: 0,
       serverlessV2MaxCapacity: 4,
       serverlessV2AutoPauseDuration: Duration.minutes(30),
     });
+    // THEN
     template.hasResourceProperties('AWS::RDS::DBCluster', {
       ServerlessV2ScalingConfiguration: { MinCapacity: 0, MaxCapacity: 4, SecondsUntilAutoPause: 1800 },
     });
   });
 
   test('multiAz: the reader scales with the writer', () => {
+    // GIVEN a stack with a VPC
+    // WHEN
     const { template } = synth({ instanceClass: 'serverless', multiAz: true });
+    // THEN
     template.resourceCountIs('AWS::RDS::DBInstance', 2);
     template.hasResourceProperties('AWS::RDS::DBInstance', { DBInstanceClass: 'db.serverless', PromotionTier: 1 });
   });
 
   test('works on either side of a global database', () => {
-    synth({ instanceClass: 'serverless', createGlobalDatabase: true, engineVersion: rds.AuroraPostgresEngineVersion.VER_17_9 }).template
-      .hasResourceProperties('AWS::RDS::DBInstance', { DBInstanceClass: 'db.serverless' });
-    synth({ instanceClass: 'serverless', existingGlobalDatabaseId: 'orders-global', engineVersion: rds.AuroraPostgresEngineVersion.VER_17_9 }).template
-      .hasResourceProperties('AWS::RDS::DBInstance', { DBInstanceClass: 'db.serverless' });
+    // GIVEN two stacks with a VPC
+    // WHEN
+    const primary = synth({ instanceClass: 'serverless', createGlobalDatabase: true, engineVersion: rds.AuroraPostgresEngineVersion.VER_17_9 });
+    const secondary = synth({ instanceClass: 'serverless', existingGlobalDatabaseId: 'orders-global', engineVersion: rds.AuroraPostgresEngineVersion.VER_17_9 });
+    // THEN
+    primary.template.hasResourceProperties('AWS::RDS::DBInstance', { DBInstanceClass: 'db.serverless' });
+    secondary.template.hasResourceProperties('AWS::RDS::DBInstance', { DBInstanceClass: 'db.serverless' });
   });
 
   test('auto-pause on a global member is a warning', () => {
+    // GIVEN a stack with a VPC
+    // WHEN
     const { stack } = synth({ instanceClass: 'serverless', serverlessV2MinCapacity: 0, createGlobalDatabase: true, engineVersion: rds.AuroraPostgresEngineVersion.VER_17_9 });
+    // THEN
     Annotations.fromStack(stack).hasWarning('/TestStack/rds', Match.stringLikeRegexp('may never pause'));
   });
 
   test('cdk-nag finds nothing', () => {
-    expect(nagFindings(synth({ instanceClass: 'serverless', serverlessV2MinCapacity: 0 }).app)).toEqual([]);
+    // GIVEN a stack with a VPC
+    // WHEN
+    const { app } = synth({ instanceClass: 'serverless', serverlessV2MinCapacity: 0 });
+    // THEN
+    expect(nagFindings(app)).toEqual([]);
   });
 
   test.each([
     ['13.14', false], ['13.15', true], ['14.12', true], ['15.6', false], ['15.7', true], ['16.2', false], ['16.3', true], ['17.1', true], ['12.22', false],
   ])('auto-pause support of Aurora PostgreSQL %s: %s', (version, supported) => {
-    expect(supportsAutoPause(version)).toBe(supported);
+    // GIVEN an Aurora PostgreSQL version
+    // WHEN
+    const supports = supportsAutoPause(version);
+    // THEN
+    expect(supports).toBe(supported);
   });
 });
 
 describe('serverless errors', () => {
+  /** WHEN: building an AuroraPostgres with `props` (for `toThrow`). */
   const bad = (props: Partial<AuroraPostgresProps>) => () => synth(props);
   test('capacity props on provisioned instances', () => {
-    expect(bad({ serverlessV2MaxCapacity: 8 })).toThrow(/invalid serverlessV2MaxCapacity '8'\. Allowed: only with instanceClass: 'serverless'/);
+    // GIVEN a stack with a VPC
+    // WHEN
+    const create = bad({ serverlessV2MaxCapacity: 8 });
+    // THEN
+    expect(create).toThrow(/\[SERVERLESS_PROPS_WITHOUT_SERVERLESS\].*invalid serverlessV2MaxCapacity '8'/);
   });
   test('minimum above maximum', () => {
-    expect(bad({ instanceClass: 'serverless', serverlessV2MinCapacity: 8, serverlessV2MaxCapacity: 4 }))
-      .toThrow(/invalid serverlessV2MinCapacity 8\. Allowed: at most serverlessV2MaxCapacity \(4\)/);
+    // GIVEN a stack with a VPC
+    // WHEN
+    const create = bad({ instanceClass: 'serverless', serverlessV2MinCapacity: 8, serverlessV2MaxCapacity: 4 });
+    // THEN
+    expect(create).toThrow(/\[SERVERLESS_MIN_ABOVE_MAX\].*serverlessV2MaxCapacity \(4\)/);
   });
   test('capacity not in 0.5 steps', () => {
-    expect(bad({ instanceClass: 'serverless', serverlessV2MaxCapacity: 2.25 })).toThrow(/invalid serverlessV2MaxCapacity 2\.25\. Allowed: 1 to 256 .* steps of 0\.5/);
+    // GIVEN a stack with a VPC
+    // WHEN
+    const create = bad({ instanceClass: 'serverless', serverlessV2MaxCapacity: 2.25 });
+    // THEN
+    expect(create).toThrow(/\[SERVERLESS_CAPACITY_RANGE\].*invalid serverlessV2MaxCapacity 2\.25/);
   });
   test('capacity over 256', () => {
-    expect(bad({ instanceClass: 'serverless', serverlessV2MaxCapacity: 300 })).toThrow(/invalid serverlessV2MaxCapacity 300/);
+    // GIVEN a stack with a VPC
+    // WHEN
+    const create = bad({ instanceClass: 'serverless', serverlessV2MaxCapacity: 300 });
+    // THEN
+    expect(create).toThrow(/\[SERVERLESS_CAPACITY_RANGE\].*invalid serverlessV2MaxCapacity 300/);
   });
   test('negative minimum', () => {
-    expect(bad({ instanceClass: 'serverless', serverlessV2MinCapacity: -1 })).toThrow(/invalid serverlessV2MinCapacity -1\. Allowed: 0 to 256/);
+    // GIVEN a stack with a VPC
+    // WHEN
+    const create = bad({ instanceClass: 'serverless', serverlessV2MinCapacity: -1 });
+    // THEN
+    expect(create).toThrow(/\[SERVERLESS_CAPACITY_RANGE\].*invalid serverlessV2MinCapacity -1/);
   });
   test('auto-pause on an engine version without it', () => {
-    expect(bad({ instanceClass: 'serverless', serverlessV2MinCapacity: 0, engineVersion: rds.AuroraPostgresEngineVersion.VER_15_5 }))
-      .toThrow(/invalid serverlessV2MinCapacity 0\. Allowed: 0 \(auto-pause\) only on Aurora PostgreSQL 13\.15, 14\.12, 15\.7, 16\.3 or newer; this cluster runs 15\.5/);
+    // GIVEN a stack with a VPC
+    // WHEN
+    const create = bad({ instanceClass: 'serverless', serverlessV2MinCapacity: 0, engineVersion: rds.AuroraPostgresEngineVersion.VER_15_5 });
+    // THEN
+    expect(create).toThrow(/\[SERVERLESS_AUTO_PAUSE_VERSION\].*this cluster runs 15\.5/);
   });
   test('an auto-pause duration without a 0 minimum', () => {
-    expect(bad({ instanceClass: 'serverless', serverlessV2AutoPauseDuration: Duration.hours(1) }))
-      .toThrow(/invalid serverlessV2AutoPauseDuration '1 hour'\. Allowed: only with serverlessV2MinCapacity: 0/);
+    // GIVEN a stack with a VPC
+    // WHEN
+    const create = bad({ instanceClass: 'serverless', serverlessV2AutoPauseDuration: Duration.hours(1) });
+    // THEN
+    expect(create).toThrow(/\[SERVERLESS_AUTO_PAUSE_WITHOUT_ZERO_MIN\].*'1 hour'/);
   });
   test('an auto-pause duration out of range', () => {
-    expect(bad({ instanceClass: 'serverless', serverlessV2MinCapacity: 0, serverlessV2AutoPauseDuration: Duration.minutes(1) }))
-      .toThrow(/invalid serverlessV2AutoPauseDuration '1 minute'\. Allowed: 5 minutes to 24 hours/);
+    // GIVEN a stack with a VPC
+    // WHEN
+    const create = bad({ instanceClass: 'serverless', serverlessV2MinCapacity: 0, serverlessV2AutoPauseDuration: Duration.minutes(1) });
+    // THEN
+    expect(create).toThrow(/\[SERVERLESS_AUTO_PAUSE_DURATION_RANGE\].*'1 minute'/);
   });
 });

@@ -8,29 +8,45 @@ import { nagFindings, testStack, vpcWithReferencedCidr } from './util';
 // when the VPC CIDR is a CloudFormation reference that cdk-nag cannot resolve.
 describe('cdk-nag AwsSolutions', () => {
   test('defaults', () => {
+    // GIVEN
     const { app, stack, vpc } = testStack();
     new AuroraPostgres(stack, 'rds', { vpc });
-    expect(nagFindings(app)).toEqual([]);
+    // WHEN
+    const findings = nagFindings(app);
+    // THEN
+    expect(findings).toEqual([]);
   });
 
   test('multiAz with rotation', () => {
+    // GIVEN
     const { app, stack, vpc } = testStack();
     new AuroraPostgres(stack, 'rds', { vpc, multiAz: true, rotation: true });
-    expect(nagFindings(app)).toEqual([]);
+    // WHEN
+    const findings = nagFindings(app);
+    // THEN
+    expect(findings).toEqual([]);
   });
 
   test('a VPC whose CIDR is a reference', () => {
+    // GIVEN
     const { app, stack } = testStack();
     const vpc = vpcWithReferencedCidr(stack);
     new AuroraPostgres(stack, 'rds', { vpc });
-    expect(nagFindings(app)).toEqual([]);
+    // WHEN
+    const findings = nagFindings(app);
+    // THEN
+    expect(findings).toEqual([]);
   });
 
   test('the check is live: an open security group next to the construct is reported', () => {
+    // GIVEN
     const { app, stack, vpc } = testStack();
     new AuroraPostgres(stack, 'rds', { vpc });
     const open = new ec2.SecurityGroup(stack, 'Open', { vpc });
     open.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(5432));
-    expect(nagFindings(app)).toEqual([expect.objectContaining({ rule: 'AwsSolutions-EC23', path: 'TestStack/Open/Resource' })]);
+    // WHEN
+    const findings = nagFindings(app);
+    // THEN
+    expect(findings).toEqual([expect.objectContaining({ rule: 'AwsSolutions-EC23', path: 'TestStack/Open/Resource' })]);
   });
 });

@@ -2,6 +2,7 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { SecretOptions } from './credentials';
+import { PropErrorDetails } from './errors';
 
 /** A cluster this library creates: a new one, or one restored from a snapshot. */
 export type NewCluster = rds.DatabaseCluster | rds.DatabaseClusterFromSnapshot;
@@ -46,6 +47,25 @@ export interface SharedClusterParts {
 }
 
 /**
+ * What a variant can do, declared by the variant itself (not inferred later from props or from errors): whether
+ * it has a writer, whether database users, an RDS Proxy and rotation are possible, and if not, why (the details
+ * of the error the library throws when they are asked for).
+ */
+export interface VariantCapabilities {
+  /** Whether the cluster has a writer of its own (a global secondary is read-only). */
+  readonly canWrite: boolean;
+  /** Why `DatabaseUser`s cannot be added to this cluster; undefined: they can. */
+  readonly usersRefusal?: PropErrorDetails;
+  /** Why `proxy: true` is refused on this cluster; undefined: a proxy is possible. */
+  readonly proxyRefusal?: PropErrorDetails;
+  /**
+   * Whether this stack creates (manages) the master credentials secret: only then can it rotate it (`rotation`,
+   * or the automatic rotation once a database user is added).
+   */
+  readonly managedSecret: boolean;
+}
+
+/**
  * The base of the cluster variants (standard, restored from a snapshot, global primary, global secondary),
  * in the spirit of aws-cdk-lib's `DatabaseClusterNew`: `AuroraPostgres` builds the shared parts once, the
  * variant builds the cluster and says what the link knows about its credentials.
@@ -59,6 +79,9 @@ export abstract class ClusterVariant {
 
   /** Whether this variant is a member of an Aurora Global Database (burstable classes are refused). */
   public readonly isGlobal: boolean = false;
+
+  /** What this variant can do (writer, users, proxy, rotation), and why not where it cannot. */
+  public abstract readonly capabilities: VariantCapabilities;
 
   /** Builds the cluster under `scope` with the construct id `Cluster`. */
   public abstract create(scope: Construct, shared: SharedClusterParts): VariantResult;

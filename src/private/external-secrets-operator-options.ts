@@ -10,7 +10,7 @@ import { DEFAULT_SECRET_STORE_NAME } from './defaults';
 import { throwPropError } from './errors';
 import { FIRST_V1_CHART_VERSION, OPERATOR_IMAGE_PATH, isAtLeast, isQuantity, parseChartVersion } from './external-secrets-parts';
 import { DNS_LABEL_RULE, DNS_SUBDOMAIN_RULE, isDnsLabel, isDnsSubdomain } from './names';
-import { checkPropTypes, externalSecretsOperatorTypes } from './runtime-checks';
+import { validatePropTypes, externalSecretsOperatorTypes } from './runtime-checks';
 
 /** The Helm chart version installed by default (`ExternalSecretsOperator.DEFAULT_CHART_VERSION`). */
 export const DEFAULT_OPERATOR_CHART_VERSION = '2.9.0';
@@ -45,7 +45,7 @@ export interface OperatorOptions {
  * returns the options; the operator then claims its cluster.
  */
 export function validateOperatorProps(operator: IConstruct, props: ExternalSecretsOperatorProps): OperatorOptions {
-  checkPropTypes(operator, props, externalSecretsOperatorTypes());
+  validatePropTypes(operator, props, externalSecretsOperatorTypes());
   validateOneOperatorPerCluster(operator, props.cluster);
   const chartVersion = validateChartVersion(operator, props.chartVersion ?? DEFAULT_OPERATOR_CHART_VERSION);
   const namespace = validateOperatorNamespace(operator, props.namespace ?? DEFAULT_OPERATOR_NAMESPACE);

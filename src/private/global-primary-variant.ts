@@ -1,6 +1,6 @@
 import * as rds from 'aws-cdk-lib/aws-rds';
 import { Construct } from 'constructs';
-import { ClusterVariant, SharedClusterParts, VariantResult } from './cluster-variant';
+import { ClusterVariant, SharedClusterParts, VariantCapabilities, VariantResult } from './cluster-variant';
 
 /** The default instance class of both global variants: Aurora Global Database takes no burstable class. */
 export const GLOBAL_INSTANCE_CLASS = 'db.r6g.large';
@@ -19,6 +19,8 @@ export class GlobalPrimaryVariant extends ClusterVariant {
   public readonly name = 'global primary';
   public readonly defaultInstanceClass = GLOBAL_INSTANCE_CLASS;
   public readonly isGlobal = true;
+  /** The primary can do what the cluster it makes global can (a new one, or one restored with its credentials). */
+  public readonly capabilities: VariantCapabilities;
 
   constructor(
     private readonly cluster: ClusterVariant,
@@ -26,6 +28,7 @@ export class GlobalPrimaryVariant extends ClusterVariant {
     private readonly replicaRegions: string[],
   ) {
     super();
+    this.capabilities = cluster.capabilities;
   }
 
   public create(scope: Construct, shared: SharedClusterParts): VariantResult {

@@ -1,31 +1,15 @@
-import { Stack, Token } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { DatabaseLink } from '../database-link';
 import type { AuroraPostgresAttributes, IAuroraPostgres } from '../i-aurora-postgres';
-import { throwPropError } from './errors';
-import { addLinkOutputs } from './link-outputs';
-import { MODULE_NAME_PATTERN } from './names';
+import { addLinkOutputs, linkOutputKeys, validateOutputKeysFree } from './link-outputs';
 import { READER_HOST_SUFFIX } from './output-keys';
 import { watchStackLimits } from './stack-limits';
 import { registerUserHost } from './users/user-host';
-import { privateSubnetsOf, validatePort } from './validate';
-
-/** A module name: given, or the construct id's letters and digits. */
-export function validModuleName(scope: Construct, id: string, moduleName: string | undefined): string {
-  const name = moduleName ?? id.replace(/[^A-Za-z0-9]/g, '');
-  if (!Token.isUnresolved(name) && !MODULE_NAME_PATTERN.test(name)) {
-    throwPropError(scope, {
-      prop: 'moduleName',
-      value: moduleName ?? `${name} (from the construct id '${id}')`,
-      allowed: 'a letter, then letters and digits, 63 characters at most (it prefixes CloudFormation output keys and env var names)',
-      fix: "pass moduleName explicitly, e.g. moduleName: 'ordersdb'",
-    });
-  }
-  return name;
-}
+import { validateModuleName, validatePort, validateSubnets } from './validate';
 
 /** `AuroraPostgres.fromClusterAttributes`: a cluster this library did not create, for users and links. */
 export class ImportedAuroraPostgres extends Construct implements IAuroraPostgres {
@@ -39,12 +23,14 @@ export class ImportedAuroraPostgres extends Construct implements IAuroraPostgres
 
   constructor(scope: Construct, id: string, attrs: AuroraPostgresAttributes) {
     super(scope, id);
-    this.moduleName = validModuleName(this, id, attrs.moduleName);
-    watchStackLimits(this, 'cluster');
+    this.moduleName = validateModuleName(this, id, attrs.moduleName);
     const port = attrs.port ?? 5432;
     validatePort(this, port);
+    this.vpcSubnets = validateSubnets(this, attrs.vpc, attrs.vpcSubnets);
+    const readerOutput = attrs.readerEndpointAddress === undefined ? [] : [`${this.moduleName}${READER_HOST_SUFFIX}`];
+    validateOutputKeysFree(this, this.moduleName, linkOutputKeys(this.moduleName, readerOutput));
+    watchStackLimits(this, 'cluster');
     this.vpc = attrs.vpc;
-    this.vpcSubnets = privateSubnetsOf(this, attrs.vpc, attrs.vpcSubnets);
     this.secret = attrs.secret;
     this.cluster = rds.DatabaseCluster.fromDatabaseClusterAttributes(this, 'Cluster', {
       clusterIdentifier: attrs.clusterIdentifier,
@@ -70,12 +56,7 @@ export class ImportedAuroraPostgres extends Construct implements IAuroraPostgres
       username: [DatabaseLink.FROM_SECRET, 'Master user name: FROM_SECRET (the secret\'s username key)'],
       password: [DatabaseLink.FROM_SECRET, 'Never a password: FROM_SECRET (the secret\'s password key)'],
       secretArn: [attrs.secret.secretArn, 'ARN of the Secrets Manager secret holding the master credentials'],
-    }, () => throwPropError(this, {
-      prop: 'moduleName',
-      value: this.moduleName,
-      allowed: 'a module name not used by another database or user in the same stack (it prefixes the output keys)',
-      fix: 'give each database in the stack its own moduleName',
-    }), attrs.readerEndpointAddress === undefined ? {} : {
+    }, attrs.readerEndpointAddress === undefined ? {} : {
       [`${this.moduleName}${READER_HOST_SUFFIX}`]: [attrs.readerEndpointAddress, 'Host of the cluster reader endpoint, for read-only traffic'],
     });
     registerUserHost(this, {

@@ -70,7 +70,7 @@ function closest(word: string, candidates: string[]): string | undefined {
  * or `db.<family>.<size>`. A family known to be unsupported, or an unknown size of a known family, is an
  * error; a family this library does not know yet is a warning (so new families are not blocked).
  */
-export function validInstanceClass(scope: IConstruct, given: string): InstanceClassInfo {
+export function validateInstanceClass(scope: IConstruct, given: string): InstanceClassInfo {
   if (Token.isUnresolved(given)) {
     // Not checked; a token stands for a provisioned class 'db.<family>.<size>', and RDS's class is 'db.' + type.
     const part = (i: number) => Fn.select(i, Fn.split('.', given));
@@ -81,6 +81,7 @@ export function validInstanceClass(scope: IConstruct, given: string): InstanceCl
   const shape = /^db\.([a-z][a-z0-9-]*)\.([a-z0-9-]+)$/.exec(given);
   if (!shape) {
     throwPropError(scope, {
+      code: 'INSTANCE_CLASS_FORMAT',
       prop: 'instanceClass',
       value: given,
       allowed: `an Aurora PostgreSQL DB instance class, db.<family>.<size> in lower case, e.g. ${examples}`,
@@ -94,6 +95,7 @@ export function validInstanceClass(scope: IConstruct, given: string): InstanceCl
   if (sizes === undefined) {
     if (UNSUPPORTED_FAMILY.test(family)) {
       throwPropError(scope, {
+        code: 'INSTANCE_CLASS_UNSUPPORTED_FAMILY',
         prop: 'instanceClass',
         value: given,
         allowed: `an instance class family that Aurora PostgreSQL offers (${Object.keys(AURORA_POSTGRES_FAMILIES).map(f => `db.${f}`).join(', ')}, or serverless); db.${family} is not one of them`,
@@ -114,6 +116,7 @@ export function validInstanceClass(scope: IConstruct, given: string): InstanceCl
     const known = ALL_SIZES.includes(size) || /^\d+xlarge$/.test(size);
     const suggestion = known ? undefined : closest(size, sizes);
     throwPropError(scope, {
+      code: 'INSTANCE_CLASS_UNKNOWN_SIZE',
       prop: 'instanceClass',
       value: given,
       allowed: known

@@ -1,9 +1,46 @@
-import { CfnOutput, Stack } from 'aws-cdk-lib';
-import { Construct } from 'constructs';
+import { CfnOutput } from 'aws-cdk-lib';
+import { Construct, IConstruct } from 'constructs';
+import { throwPropError } from './errors';
 import { LinkOutputField, outputKey, USER_LINK_SUFFIX } from './output-keys';
+import { stackSingleton } from './stack-singleton';
 
-/** Stack -> output keys already used in it, so that two links cannot claim the same keys. */
-const usedOutputKeys = new WeakMap<Stack, Set<string>>();
+/** The id of the per-stack construct that holds the output keys the library's links use in the stack. */
+const KEYS_ID = 'cdk-aurora-postgres.LinkOutputKeys';
+
+/** Per stack: the output keys already used in it, so that two links cannot claim the same keys. */
+class LinkOutputKeys extends Construct {
+  public readonly used = new Set<string>();
+}
+
+function usedKeys(scope: IConstruct): Set<string> {
+  return stackSingleton(scope, KEYS_ID, (stack, id) => new LinkOutputKeys(stack, id)).used;
+}
+
+/** The keys a database's link outputs take: `<moduleName>DbHost`, ... and the `extra` ones. */
+export function linkOutputKeys(moduleName: string, extra: string[] = []): string[] {
+  return [...(Object.keys(LINK_FIELDS) as LinkOutputField[]).map(f => outputKey(moduleName, f)), ...extra];
+}
+
+/** The link fields, for their keys. */
+const LINK_FIELDS: Record<LinkOutputField, true> = {
+  host: true, port: true, databaseName: true, username: true, password: true, secretArn: true,
+};
+
+/**
+ * Refuses a database's module name whose output keys (`keys`, from `linkOutputKeys`) another database or user in
+ * the same stack already took. Run before the database creates anything.
+ */
+export function validateOutputKeysFree(scope: IConstruct, moduleName: string, keys: string[]): void {
+  const used = usedKeys(scope);
+  if (!keys.some(key => used.has(key))) return;
+  throwPropError(scope, {
+    code: 'MODULE_NAME_TAKEN',
+    prop: 'moduleName',
+    value: moduleName,
+    allowed: 'a module name not used by another database or user in the same stack (it prefixes the output keys)',
+    fix: 'give each database in the stack its own moduleName',
+  });
+}
 
 /** One output: its value and what it is. */
 export type OutputValue = [value: string, description: string];
@@ -12,14 +49,15 @@ export type OutputValue = [value: string, description: string];
  * Writes the outputs that `DatabaseLink.fromCdkOutputs` reads (`<moduleName>DbHost`, ...), plus any extra ones,
  * as children of `scope` whose construct id and logical id are both `<key>`: tools that look an output up by its
  * construct id (the cdk8s AWS CDK resolver, `@cdk8s/awscdk-resolver`) then ask CloudFormation for the right key.
- * Calls `onTaken` when the module's keys are already used in the stack.
+ * Refuses keys already used in the stack (`validateOutputKeysFree`: a database runs it before it creates anything).
  */
 export function addLinkOutputs(scope: Construct, moduleName: string, values: Record<LinkOutputField, OutputValue>,
-  onTaken: () => never, extra: Record<string, OutputValue> = {}): void {
-  write(scope, moduleName, [
+  extra: Record<string, OutputValue> = {}): void {
+  const all: [string, OutputValue][] = [
     ...(Object.entries(values) as [LinkOutputField, OutputValue][]).map(([f, v]): [string, OutputValue] => [outputKey(moduleName, f), v]),
     ...Object.entries(extra),
-  ], onTaken);
+  ];
+  write(scope, moduleName, all, () => validateOutputKeysFree(scope, moduleName, all.map(([key]) => key)));
 }
 
 /** What a database user's link has of its own; the rest is its cluster's (see `addUserLinkOutputs`). */
@@ -52,10 +90,8 @@ export function addUserLinkOutputs(scope: Construct, moduleName: string,
   ], onTaken);
 }
 
-function write(scope: Construct, moduleName: string, all: [string, OutputValue][], onTaken: () => never): void {
-  const stack = Stack.of(scope);
-  const used = usedOutputKeys.get(stack) ?? new Set<string>();
-  usedOutputKeys.set(stack, used);
+function write(scope: Construct, moduleName: string, all: [string, OutputValue][], onTaken: () => void): void {
+  const used = usedKeys(scope);
   if (all.some(([key]) => used.has(key))) onTaken();
   for (const [key, [value, description]] of all) {
     used.add(key);

@@ -33,11 +33,12 @@ export function supportsIoOptimized(fullVersion: string): boolean | undefined {
  * prop that is left out, so the default template stays what it was (Aurora Standard storage and Database
  * Insights standard mode are RDS's own defaults).
  */
-export function monitoringProps(scope: IConstruct, version: rds.AuroraPostgresEngineVersion,
+export function validateMonitoring(scope: IConstruct, version: rds.AuroraPostgresEngineVersion,
   props: MonitoringProps): Partial<rds.DatabaseClusterProps> {
   if (props.storageType === rds.DBClusterStorageType.AURORA_IOPT1
     && supportsIoOptimized(version.auroraPostgresFullVersion) === false) {
     throwPropError(scope, {
+      code: 'STORAGE_TYPE_VERSION',
       prop: 'storageType',
       value: props.storageType,
       allowed: `Aurora I/O-Optimized (aurora-iopt1) only on Aurora PostgreSQL 13.10, 14.7, 15.2, 16.1, 17.4 or newer; this cluster runs ${version.auroraPostgresFullVersion}`,
@@ -49,6 +50,7 @@ export function monitoringProps(scope: IConstruct, version: rds.AuroraPostgresEn
     const seconds = interval.toMilliseconds() / 1000;
     if (!MONITORING_INTERVALS.includes(seconds)) {
       throwPropError(scope, {
+        code: 'MONITORING_INTERVAL_INVALID',
         prop: 'monitoringInterval',
         value: interval.toHumanString(),
         allowed: `one of ${MONITORING_INTERVALS.join(', ')} seconds (the intervals Enhanced Monitoring offers)`,
@@ -67,11 +69,10 @@ export function monitoringProps(scope: IConstruct, version: rds.AuroraPostgresEn
 }
 
 /**
- * Enhanced Monitoring's role, created by aws-cdk-lib, carries the AWS managed policy that RDS documents for
- * it; cdk-nag flags every AWS managed policy (AwsSolutions-IAM4).
+ * Enhanced Monitoring's role, created by aws-cdk-lib (`monitoringRole` of the cluster it returns), carries the
+ * AWS managed policy that RDS documents for it; cdk-nag flags every AWS managed policy (AwsSolutions-IAM4).
  */
-export function acknowledgeMonitoringRole(cluster: IConstruct): void {
-  const role = cluster.node.tryFindChild('MonitoringRole');
+export function acknowledgeMonitoringRole(role: IConstruct | undefined): void {
   if (role) {
     Validations.of(role).acknowledge({
       id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole]',

@@ -22,6 +22,12 @@ export const LINK_OUTPUT_FIELDS = Object.keys(OUTPUT_SUFFIXES) as LinkOutputFiel
  */
 export const READER_HOST_SUFFIX = 'DbReaderHost';
 
+/** The suffix of a cluster's engine version output (`<moduleName>EngineVersion`), for a secondary's stack to match. */
+export const ENGINE_VERSION_SUFFIX = 'EngineVersion';
+
+/** The suffix of a global member's global database id output (`<moduleName>GlobalDatabaseId`). */
+export const GLOBAL_DATABASE_ID_SUFFIX = 'GlobalDatabaseId';
+
 /**
  * The optional output of how often the linked secret's password rotates (ISO 8601, e.g. `P30D`), so that a chart
  * built from an outputs file checks its refresh interval against it too.

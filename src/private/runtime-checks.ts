@@ -106,14 +106,15 @@ function allowed(type: RuntimeType): string {
 }
 
 /**
- * Checks the run-time type of each given prop (an absent prop is not checked: its default applies; a CDK token is
- * not checked). One line at the top of a constructor; throws the library's bad-input error, naming the prop, the
+ * Validates the run-time type of each given prop (an absent prop is not checked: its default applies; a CDK token
+ * is not checked). One line at the top of a constructor; throws the library's bad-input error, naming the prop, the
  * value and its type, what is allowed and the fix.
  */
-export function checkPropTypes(scope: IConstruct, props: unknown, types: { [prop: string]: RuntimeType }, propsName = 'props'): void {
+export function validatePropTypes(scope: IConstruct, props: unknown, types: { [prop: string]: RuntimeType }, propsName = 'props'): void {
   const prefix = propsName === 'props' ? '' : `${propsName}.`;
   if (typeof props !== 'object' || props === null || Array.isArray(props)) {
     throwPropError(scope, {
+      code: 'PROPS_NOT_AN_OBJECT',
       prop: propsName,
       value: typeof props === 'object' || typeof props === 'function' ? render(props) : props,
       allowed: `an object of props, not ${typeOf(props)}`,
@@ -124,6 +125,7 @@ export function checkPropTypes(scope: IConstruct, props: unknown, types: { [prop
     const value = (props as { [prop: string]: unknown })[prop];
     if (value === undefined || Token.isUnresolved(value) || matches(value, type)) continue;
     throwPropError(scope, {
+      code: 'PROP_TYPE_INVALID',
       prop: prefix + prop,
       value: typeof value === 'object' || typeof value === 'function' ? render(value) : value,
       allowed: `${allowed(type)}, not ${typeOf(value)}`,
@@ -213,7 +215,7 @@ export function externalSecretsOperatorTypes(): { [prop: string]: RuntimeType } 
  * Refuses a cdk8s chart whose scope is not inside a cdk8s `App` (e.g. an aws-cdk-lib `App` or `Stack`), which
  * cdk8s-plus would otherwise report later as "cannot find a parent chart".
  */
-export function checkInCdk8sApp(chart: IConstruct, isCdk8sApp: (root: IConstruct) => boolean): void {
+export function validateInCdk8sApp(chart: IConstruct, isCdk8sApp: (root: IConstruct) => boolean): void {
   const root = chart.node.root;
   if (isCdk8sApp(root)) return;
   throwPropError(chart, {

@@ -29,47 +29,64 @@ export function supportsAutoPause(fullVersion: string): boolean | undefined {
  * Validates the Serverless v2 capacity props and returns the cluster props for them (nothing for provisioned
  * instances, where giving them is an error).
  */
-export function serverlessScaling(scope: IConstruct, serverless: boolean, version: rds.AuroraPostgresEngineVersion,
+export function validateServerlessScaling(scope: IConstruct, serverless: boolean, version: rds.AuroraPostgresEngineVersion,
   global: boolean, props: ServerlessProps): Partial<rds.DatabaseClusterProps> {
-  const given = (['serverlessV2MinCapacity', 'serverlessV2MaxCapacity', 'serverlessV2AutoPauseDuration'] as const)
-    .filter(p => props[p] !== undefined);
   if (!serverless) {
-    if (given.length > 0) {
-      throwPropError(scope, {
-        prop: given[0],
-        value: String(props[given[0]]),
-        allowed: "only with instanceClass: 'serverless' (Aurora Serverless v2)",
-        fix: `set instanceClass: 'serverless', or drop ${given.join(', ')}`,
-      });
-    }
+    refuseServerlessPropsOnProvisioned(scope, props);
     return {};
   }
   const min = props.serverlessV2MinCapacity ?? 0.5;
   const max = props.serverlessV2MaxCapacity ?? 2;
-  const capacity = (prop: string, value: number, lowest: number) => {
-    if (!Token.isUnresolved(value) && (value < lowest || value > 256 || !Number.isInteger(value * 2))) {
-      throwPropError(scope, {
-        prop,
-        value,
-        allowed: `${lowest} to 256 Aurora capacity units in steps of 0.5`,
-        fix: `choose e.g. ${prop === 'serverlessV2MinCapacity' ? '0.5 (or 0 to pause when idle)' : '2, 4 or 16'}`,
-      });
-    }
-  };
-  capacity('serverlessV2MinCapacity', min, 0);
-  capacity('serverlessV2MaxCapacity', max, 1);
+  validateCapacity(scope, 'serverlessV2MinCapacity', min, 0);
+  validateCapacity(scope, 'serverlessV2MaxCapacity', max, 1);
   if (!Token.isUnresolved(min) && !Token.isUnresolved(max) && min > max) {
     throwPropError(scope, {
+      code: 'SERVERLESS_MIN_ABOVE_MAX',
       prop: 'serverlessV2MinCapacity',
       value: min,
       allowed: `at most serverlessV2MaxCapacity (${max})`,
       fix: 'lower serverlessV2MinCapacity or raise serverlessV2MaxCapacity',
     });
   }
+  const pause = validateAutoPause(scope, min, version, global, props.serverlessV2AutoPauseDuration);
+  return { serverlessV2MinCapacity: min, serverlessV2MaxCapacity: max, serverlessV2AutoPauseDuration: pause };
+}
+
+/** Refuses the capacity props on provisioned instances. */
+function refuseServerlessPropsOnProvisioned(scope: IConstruct, props: ServerlessProps): void {
+  const given = (['serverlessV2MinCapacity', 'serverlessV2MaxCapacity', 'serverlessV2AutoPauseDuration'] as const)
+    .filter(p => props[p] !== undefined);
+  if (given.length === 0) return;
+  throwPropError(scope, {
+    code: 'SERVERLESS_PROPS_WITHOUT_SERVERLESS',
+    prop: given[0],
+    value: String(props[given[0]]),
+    allowed: "only with instanceClass: 'serverless' (Aurora Serverless v2)",
+    fix: `set instanceClass: 'serverless', or drop ${given.join(', ')}`,
+  });
+}
+
+/** A capacity: `lowest` to 256 ACUs in steps of 0.5. */
+function validateCapacity(scope: IConstruct, prop: string, value: number, lowest: number): void {
+  if (!Token.isUnresolved(value) && (value < lowest || value > 256 || !Number.isInteger(value * 2))) {
+    throwPropError(scope, {
+      code: 'SERVERLESS_CAPACITY_RANGE',
+      prop,
+      value,
+      allowed: `${lowest} to 256 Aurora capacity units in steps of 0.5`,
+      fix: `choose e.g. ${prop === 'serverlessV2MinCapacity' ? '0.5 (or 0 to pause when idle)' : '2, 4 or 16'}`,
+    });
+  }
+}
+
+/** Auto-pause (a minimum of 0): the engine version, the pause duration's range and its need of a 0 minimum. */
+function validateAutoPause(scope: IConstruct, min: number, version: rds.AuroraPostgresEngineVersion, global: boolean,
+  pause: Duration | undefined): Duration | undefined {
   if (min === 0) {
     const fullVersion = version.auroraPostgresFullVersion;
     if (supportsAutoPause(fullVersion) === false) {
       throwPropError(scope, {
+        code: 'SERVERLESS_AUTO_PAUSE_VERSION',
         prop: 'serverlessV2MinCapacity',
         value: 0,
         allowed: `0 (auto-pause) only on Aurora PostgreSQL 13.15, 14.12, 15.7, 16.3 or newer; this cluster runs ${fullVersion}`,
@@ -80,22 +97,23 @@ export function serverlessScaling(scope: IConstruct, serverless: boolean, versio
       Annotations.of(scope).addWarningV2('cdk-aurora-postgres:autoPauseGlobal',
         'serverlessV2MinCapacity 0 on an Aurora Global Database member: replication keeps instances busy, so they may never pause; check the Aurora auto-pause documentation for global databases.');
     }
-  } else if (props.serverlessV2AutoPauseDuration !== undefined) {
+  } else if (pause !== undefined) {
     throwPropError(scope, {
+      code: 'SERVERLESS_AUTO_PAUSE_WITHOUT_ZERO_MIN',
       prop: 'serverlessV2AutoPauseDuration',
-      value: props.serverlessV2AutoPauseDuration.toHumanString(),
+      value: pause.toHumanString(),
       allowed: 'only with serverlessV2MinCapacity: 0 (instances pause only when they can scale to zero)',
       fix: 'set serverlessV2MinCapacity: 0, or drop serverlessV2AutoPauseDuration',
     });
   }
-  const pause = props.serverlessV2AutoPauseDuration;
   if (pause && !pause.isUnresolved() && (pause.toSeconds() < 300 || pause.toSeconds() > 86_400)) {
     throwPropError(scope, {
+      code: 'SERVERLESS_AUTO_PAUSE_DURATION_RANGE',
       prop: 'serverlessV2AutoPauseDuration',
       value: pause.toHumanString(),
       allowed: '5 minutes to 24 hours',
       fix: 'use e.g. Duration.minutes(5) or Duration.hours(1)',
     });
   }
-  return { serverlessV2MinCapacity: min, serverlessV2MaxCapacity: max, serverlessV2AutoPauseDuration: pause };
+  return pause;
 }

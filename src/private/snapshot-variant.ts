@@ -2,7 +2,7 @@ import { Annotations, Validations } from 'aws-cdk-lib';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import { Construct } from 'constructs';
 import { DatabaseLink } from '../database-link';
-import { ClusterVariant, SharedClusterParts, VariantResult } from './cluster-variant';
+import { ClusterVariant, SharedClusterParts, VariantCapabilities, VariantResult } from './cluster-variant';
 import { generatedSecret } from './credentials';
 import { STANDARD_INSTANCE_CLASS } from './standard-variant';
 
@@ -14,9 +14,29 @@ import { STANDARD_INSTANCE_CLASS } from './standard-variant';
 export class SnapshotVariant extends ClusterVariant {
   public readonly name = 'restored from a snapshot';
   public readonly defaultInstanceClass = STANDARD_INSTANCE_CLASS;
+  public readonly capabilities: VariantCapabilities;
 
   constructor(private readonly snapshotIdentifier: string, private readonly snapshotUsername: string | undefined) {
     super();
+    // With snapshotUsername a new password is generated into a secret of this stack; without it, none exists.
+    this.capabilities = snapshotUsername !== undefined ? { canWrite: true, managedSecret: true } : {
+      canWrite: true,
+      managedSecret: false,
+      usersRefusal: {
+        code: 'USERS_WITHOUT_MASTER_CREDENTIALS',
+        prop: 'snapshotUsername',
+        value: undefined,
+        allowed: 'users only on a restored cluster whose master credentials this stack knows',
+        fix: 'set snapshotUsername to the master user of the snapshot\'s source cluster',
+      },
+      proxyRefusal: {
+        code: 'PROXY_WITHOUT_SECRET',
+        prop: 'proxy',
+        value: true,
+        allowed: `only on a database with a credentials secret (RDS Proxy logs in with Secrets Manager secrets); this cluster is ${this.name} without one`,
+        fix: 'set snapshotUsername so that a secret is generated and applied on restore, or drop proxy',
+      },
+    };
   }
 
   public create(scope: Construct, shared: SharedClusterParts): VariantResult {

@@ -1,5 +1,6 @@
 import { Annotations, CfnOutput, CfnResource, Stack } from 'aws-cdk-lib';
-import { IConstruct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
+import { stackSingleton } from './stack-singleton';
 
 /** CloudFormation's limits per stack (template as uploaded through S3). */
 export const STACK_LIMITS = { resources: 500, outputs: 200, bytes: 1_000_000 } as const;
@@ -15,8 +16,18 @@ interface Owner {
   readonly kind: 'cluster' | 'user' | 'chart';
 }
 
-/** Stack -> the library's constructs in it (clusters and users) whose resources count as the library's. */
-const watched = new WeakMap<Stack, Owner[]>();
+/** The id of the per-stack construct that holds the library's constructs in the stack. */
+const WATCH_ID = 'cdk-aurora-postgres.StackLimits';
+
+/** Per stack: the library's constructs in it (clusters, users, charts), checked once at synth. */
+class StackLimitsWatch extends Construct {
+  public readonly owners: Owner[] = [];
+
+  constructor(stack: Stack, id: string) {
+    super(stack, id);
+    stack.node.addValidation({ validate: () => { warnNearLimits(stack, this.owners); return []; } });
+  }
+}
 
 /**
  * Watches the stack of `owner` (an `AuroraPostgres`, a `DatabaseUser`, or a chart applied by
@@ -25,19 +36,11 @@ const watched = new WeakMap<Stack, Owner[]>();
  * the fix.
  */
 export function watchStackLimits(construct: IConstruct, kind: 'cluster' | 'user' | 'chart'): void {
-  const stack = Stack.of(construct);
-  const owner: Owner = { construct, kind };
-  const owners = watched.get(stack);
-  if (owners) {
-    owners.push(owner);
-    return;
-  }
-  const list = [owner];
-  watched.set(stack, list);
-  stack.node.addValidation({ validate: () => { check(stack, list); return []; } });
+  stackSingleton(construct, WATCH_ID, (stack, id) => new StackLimitsWatch(stack, id)).owners.push({ construct, kind });
 }
 
-function check(stack: Stack, owners: Owner[]): void {
+/** One warning per CloudFormation limit the stack is past 80% of, while it holds the library's resources. */
+function warnNearLimits(stack: Stack, owners: Owner[]): void {
   const inStack = stack.node.findAll().filter(c => Stack.of(c) === stack);
   const resources = inStack.filter(c => CfnResource.isCfnResource(c));
   const outputs = inStack.filter(c => c instanceof CfnOutput);

@@ -1,6 +1,6 @@
 import * as rds from 'aws-cdk-lib/aws-rds';
 import { Construct } from 'constructs';
-import { ClusterVariant, SharedClusterParts, VariantResult } from './cluster-variant';
+import { ClusterVariant, SharedClusterParts, VariantCapabilities, VariantResult } from './cluster-variant';
 import { generatedSecret } from './credentials';
 
 /** The default instance class of a standard cluster: the cheapest Graviton class Aurora PostgreSQL offers. */
@@ -10,6 +10,7 @@ export const STANDARD_INSTANCE_CLASS = 'db.t4g.medium';
 export class StandardVariant extends ClusterVariant {
   public readonly name = 'standard';
   public readonly defaultInstanceClass = STANDARD_INSTANCE_CLASS;
+  public readonly capabilities: VariantCapabilities = { canWrite: true, managedSecret: true };
 
   public create(scope: Construct, shared: SharedClusterParts): VariantResult {
     const secret = generatedSecret(scope, shared.masterUsername, shared.databaseName, shared.secretOptions);

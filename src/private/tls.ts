@@ -6,16 +6,17 @@ import { throwPropError } from './errors';
 export const FORCE_SSL = 'rds.force_ssl';
 
 /**
- * The cluster parameters: the user's `parameters` with `rds.force_ssl` set from `requireTls` ('1' when TLS is
+ * Validates and returns the cluster parameters: the user's `parameters` with `rds.force_ssl` set from `requireTls` ('1' when TLS is
  * required; '0', the engine default, written out when it is not, so that turning it off takes effect). A
  * `parameters['rds.force_ssl']` that says otherwise is refused.
  */
-export function clusterParameters(scope: IConstruct, requireTls: boolean,
+export function validateClusterParameters(scope: IConstruct, requireTls: boolean,
   parameters: { [name: string]: string } | undefined): { [name: string]: string } {
   const wanted = requireTls ? '1' : '0';
   const given = parameters?.[FORCE_SSL];
   if (given !== undefined && !Token.isUnresolved(given) && given !== wanted) {
     throwPropError(scope, {
+      code: 'FORCE_SSL_CONTRADICTS_REQUIRE_TLS',
       prop: `parameters['${FORCE_SSL}']`,
       value: given,
       allowed: requireTls

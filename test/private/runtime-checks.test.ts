@@ -22,18 +22,28 @@ describe('AuroraPostgres refuses a wrong run-time type', () => {
     ['vpc', 'vpc-123', /invalid vpc 'vpc-123'\. Allowed: an instance of ec2\.IVpc/],
   ];
   test.each(cases)('%s: %j', (prop, value, message) => {
+    // GIVEN
     const { stack, vpc } = testStack();
-    expect(() => new AuroraPostgres(stack, 'rds', { vpc, [prop]: value } as any)).toThrow(message);
+    // WHEN
+    const create = () => new AuroraPostgres(stack, 'rds', { vpc, [prop]: value } as any);
+    // THEN
+    expect(create).toThrow(new RegExp(`^\\[PROP_TYPE_INVALID\\] .*${message.source}`));
   });
 
   test('the props themselves must be an object', () => {
+    // GIVEN
     const { stack } = testStack();
-    expect(() => new AuroraPostgres(stack, 'rds', 'orders' as any)).toThrow(/invalid props 'orders'\. Allowed: an object of props, not a string/);
+    // WHEN
+    const create = () => new AuroraPostgres(stack, 'rds', 'orders' as any);
+    // THEN
+    expect(create).toThrow(/\[PROPS_NOT_AN_OBJECT\].*invalid props 'orders'\. Allowed: an object of props, not a string/);
   });
 
   test('the right types, and CDK tokens, pass', () => {
+    // GIVEN
     const { stack, vpc } = testStack();
-    expect(() => new AuroraPostgres(stack, 'rds', {
+    // WHEN
+    const create = () => new AuroraPostgres(stack, 'rds', {
       vpc,
       multiAz: true,
       engineVersion: rds.AuroraPostgresEngineVersion.VER_16_4,
@@ -42,7 +52,9 @@ describe('AuroraPostgres refuses a wrong run-time type', () => {
       storageType: rds.DBClusterStorageType.AURORA_IOPT1,
       port: Lazy.number({ produce: () => 5432 }),
       instanceClass: Lazy.string({ produce: () => 'db.r6g.large' }),
-    })).not.toThrow();
+    });
+    // THEN
+    expect(create).not.toThrow();
   });
 });
 
@@ -55,21 +67,32 @@ describe('DatabaseUser refuses a wrong run-time type', () => {
     ['removalPolicy', 'destroyed', /invalid removalPolicy 'destroyed'\. Allowed: a member of RemovalPolicy/],
   ];
   test.each(cases)('%s: %j', (prop, value, message) => {
+    // GIVEN
     const { stack, vpc } = testStack();
     const db = new AuroraPostgres(stack, 'rds', { vpc });
-    expect(() => db.addDatabaseUser('orders', { username: 'orders', [prop]: value } as any)).toThrow(message);
+    // WHEN
+    const add = () => db.addDatabaseUser('orders', { username: 'orders', [prop]: value } as any);
+    // THEN
+    expect(add).toThrow(message);
   });
 
   test('database must be an IAuroraPostgres', () => {
+    // GIVEN
     const { stack } = testStack();
-    expect(() => new DatabaseUser(stack, 'User', { database: 'rds', username: 'orders' } as any))
-      .toThrow(/invalid database 'rds'\. Allowed: an instance of IAuroraPostgres/);
+    // WHEN
+    const create = () => new DatabaseUser(stack, 'User', { database: 'rds', username: 'orders' } as any);
+    // THEN
+    expect(create).toThrow(/invalid database 'rds'\. Allowed: an instance of IAuroraPostgres/);
   });
 
   test('the right types pass', () => {
+    // GIVEN
     const { stack, vpc } = testStack();
     const db = new AuroraPostgres(stack, 'rds', { vpc });
-    expect(() => db.addDatabaseUser('orders', { username: 'orders', access: DatabaseAccess.READ_ONLY, schemas: ['public'] })).not.toThrow();
+    // WHEN
+    const add = () => db.addDatabaseUser('orders', { username: 'orders', access: DatabaseAccess.READ_ONLY, schemas: ['public'] });
+    // THEN
+    expect(add).not.toThrow();
   });
 });
 
@@ -85,18 +108,27 @@ describe('ExternalSecretsOperator refuses a wrong run-time type', () => {
     return { stack, cluster: c };
   }
   test('identityType', () => {
+    // GIVEN
     const { stack, cluster: c } = cluster();
-    expect(() => new ExternalSecretsOperator(stack, 'Eso', { cluster: c, identityType: 'irsa' as any }))
-      .toThrow(/invalid identityType 'irsa'\. Allowed: a member of eks\.IdentityType: eks\.IdentityType\.IRSA, eks\.IdentityType\.POD_IDENTITY, not a string/);
+    // WHEN
+    const create = () => new ExternalSecretsOperator(stack, 'Eso', { cluster: c, identityType: 'irsa' as any });
+    // THEN
+    expect(create).toThrow(/invalid identityType 'irsa'\. Allowed: a member of eks\.IdentityType: eks\.IdentityType\.IRSA, eks\.IdentityType\.POD_IDENTITY, not a string/);
   });
   test('cluster', () => {
+    // GIVEN
     const { stack } = cluster();
-    expect(() => new ExternalSecretsOperator(stack, 'Eso', { cluster: 'orders-eks' as any }))
-      .toThrow(/invalid cluster 'orders-eks'\. Allowed: an instance of eks\.ICluster/);
+    // WHEN
+    const create = () => new ExternalSecretsOperator(stack, 'Eso', { cluster: 'orders-eks' as any });
+    // THEN
+    expect(create).toThrow(/invalid cluster 'orders-eks'\. Allowed: an instance of eks\.ICluster/);
   });
   test('chartVersion', () => {
+    // GIVEN
     const { stack, cluster: c } = cluster();
-    expect(() => new ExternalSecretsOperator(stack, 'Eso', { cluster: c, chartVersion: 2.9 as any }))
-      .toThrow(/invalid chartVersion 2\.9\. Allowed: a string, not a number/);
+    // WHEN
+    const create = () => new ExternalSecretsOperator(stack, 'Eso', { cluster: c, chartVersion: 2.9 as any });
+    // THEN
+    expect(create).toThrow(/invalid chartVersion 2\.9\. Allowed: a string, not a number/);
   });
 });

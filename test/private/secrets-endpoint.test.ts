@@ -26,8 +26,11 @@ function endpoints(stack: Stack) {
 
 describe('isolated subnets of a VPC the app defines', () => {
   test('master rotation: an interface endpoint for Secrets Manager, private DNS on, in the cluster\'s subnets', () => {
+    // GIVEN
     const { stack, vpc } = isolatedStack();
+    // WHEN
     new AuroraPostgres(stack, 'rds', { vpc, rotation: true });
+    // THEN
     const template = Template.fromStack(stack);
     template.resourceCountIs('AWS::EC2::VPCEndpoint', 1);
     template.hasResourceProperties('AWS::EC2::VPCEndpoint', {
@@ -41,56 +44,78 @@ describe('isolated subnets of a VPC the app defines', () => {
   });
 
   test('a database user (the provisioning function calls Secrets Manager): the endpoint too', () => {
+    // GIVEN
     const { stack, vpc } = isolatedStack();
+    // WHEN
     new AuroraPostgres(stack, 'rds', { vpc }).addDatabaseUser('orders', { username: 'orders' });
+    // THEN
     expect(endpoints(stack)).toHaveLength(1);
   });
 
   test('nothing that calls Secrets Manager (no rotation, no user): no endpoint, nothing billed', () => {
+    // GIVEN
     const { stack, vpc } = isolatedStack();
+    // WHEN
     new AuroraPostgres(stack, 'rds', { vpc });
+    // THEN
     expect(endpoints(stack)).toHaveLength(0);
   });
 
   test('two databases in the VPC share one endpoint', () => {
+    // GIVEN
     const { stack, vpc } = isolatedStack();
+    // WHEN
     new AuroraPostgres(stack, 'orders', { vpc, rotation: true });
     new AuroraPostgres(stack, 'billing', { vpc, rotation: true });
+    // THEN
     expect(endpoints(stack)).toHaveLength(1);
   });
 
   test('the VPC already has a Secrets Manager endpoint: none added (a second one with private DNS would fail)', () => {
+    // GIVEN
     const { stack, vpc } = isolatedStack();
     vpc.addInterfaceEndpoint('Mine', { service: ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER });
+    // WHEN
     new AuroraPostgres(stack, 'rds', { vpc, rotation: true });
+    // THEN
     expect(endpoints(stack)).toHaveLength(1);
     expect(Object.keys(Template.fromStack(stack).findResources('AWS::EC2::VPCEndpoint'))[0]).toMatch(/^VpcMine/);
   });
 
   test('secretsManagerEndpoint: false: no endpoint, and a warning that names the missing route', () => {
+    // GIVEN
     const { stack, vpc } = isolatedStack();
+    // WHEN
     new AuroraPostgres(stack, 'rds', { vpc, rotation: true, secretsManagerEndpoint: false });
+    // THEN
     expect(endpoints(stack)).toHaveLength(0);
     Annotations.fromStack(stack).hasWarning('/TestStack/rds',
       Match.stringLikeRegexp('isolated subnets of TestStack/Vpc, which has no Secrets Manager interface endpoint'));
   });
 
   test('cdk-nag finds nothing', () => {
+    // GIVEN
     const { app, stack, vpc } = isolatedStack();
+    // WHEN
     new AuroraPostgres(stack, 'rds', { vpc, rotation: true });
+    // THEN
     expect(nagFindings(app)).toEqual([]);
   });
 });
 
 test('private subnets with egress (NAT): no endpoint', () => {
+  // GIVEN
   const app = new App({ builtinCloudFormationValidation: false });
   const stack = new Stack(app, 'TestStack', { env });
   const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 1 });
+  // WHEN
   new AuroraPostgres(stack, 'rds', { vpc, rotation: true });
+  // THEN
   expect(endpoints(stack)).toHaveLength(0);
 });
 
 test('an imported VPC cannot be inspected: no endpoint, no warning', () => {
+  // GIVEN
   const app = new App({ builtinCloudFormationValidation: false });
   const stack = new Stack(app, 'TestStack', { env });
   const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Imported', {
@@ -99,7 +124,9 @@ test('an imported VPC cannot be inspected: no endpoint, no warning', () => {
     vpcCidrBlock: '10.0.0.0/16',
     isolatedSubnetIds: ['subnet-1', 'subnet-2'],
   });
+  // WHEN
   new AuroraPostgres(stack, 'rds', { vpc, rotation: true });
+  // THEN
   expect(endpoints(stack)).toHaveLength(0);
   Annotations.fromStack(stack).hasNoWarning('*', Match.stringLikeRegexp('Secrets Manager'));
 });

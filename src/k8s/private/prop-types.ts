@@ -1,6 +1,6 @@
 import { App } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { CDK_DURATION, RuntimeType, checkInCdk8sApp, checkPropTypes } from '../../private/runtime-checks';
+import { CDK_DURATION, RuntimeType, validateInCdk8sApp, validatePropTypes } from '../../private/runtime-checks';
 import { SslMode } from '../ssl-mode';
 
 const CDK8S_DURATION: RuntimeType = { className: 'Duration (from cdk8s)', members: ['toSeconds'], example: 'Duration.hours(1) from cdk8s' };
@@ -11,8 +11,8 @@ const CDK8S_DURATION: RuntimeType = { className: 'Duration (from cdk8s)', member
  * `validateLinkChartProps`.
  */
 export function validateLinkChartPropTypes(chart: IConstruct, props: unknown): void {
-  checkInCdk8sApp(chart, root => root instanceof App || typeof (root as { synthYaml?: unknown }).synthYaml === 'function');
-  checkPropTypes(chart, props, {
+  validateInCdk8sApp(chart, root => root instanceof App || typeof (root as { synthYaml?: unknown }).synthYaml === 'function');
+  validatePropTypes(chart, props, {
     namespace: 'string',
     links: 'array',
     secretName: 'string',
@@ -32,12 +32,12 @@ export function validateLinkChartPropTypes(chart: IConstruct, props: unknown): v
   // secretMode, secretStoreKind, a link that is not an object, its database, envNames and rename: the chart validates them.
   links.forEach((link, i) => {
     if (typeof link === 'object' && link !== null) {
-      checkPropTypes(chart, link, { moduleName: 'string', libpqVariables: 'boolean', includeReaderHost: 'boolean', readerHost: 'boolean' }, `links[${i}]`);
+      validatePropTypes(chart, link, { moduleName: 'string', libpqVariables: 'boolean', includeReaderHost: 'boolean', readerHost: 'boolean' }, `links[${i}]`);
     }
   });
 }
 
 /** The run-time types of `LinkWorkloadOptions` (`chart.linkWorkload(workload, options)`). */
 export function validateLinkWorkloadOptions(chart: IConstruct, options: unknown): void {
-  checkPropTypes(chart, options, { containers: 'array', podSpecPath: 'string', restartOnSecretChange: 'boolean' }, 'options');
+  validatePropTypes(chart, options, { containers: 'array', podSpecPath: 'string', restartOnSecretChange: 'boolean' }, 'options');
 }
