@@ -12,6 +12,7 @@ import { DatabaseUser, DatabaseUserOptions } from './database-user';
 import { AuroraPostgresAttributes, IAuroraPostgres } from './i-aurora-postgres';
 import { createAlarms } from './private/alarms';
 import { NewCluster } from './private/cluster-variant';
+import { DEFAULT_ROTATION_DAYS } from './private/defaults';
 import { throwPropError } from './private/errors';
 import { ImportedAuroraPostgres, validModuleName } from './private/imported-cluster';
 import { instanceMemoryGiB, isBurstable, maxConnectionsOf, validInstanceClass } from './private/instance-class';
@@ -24,7 +25,7 @@ import { ensureSecretsManagerEndpoint } from './private/secrets-endpoint';
 import { SERVERLESS, serverlessScaling } from './private/serverless';
 import { watchStackLimits } from './private/stack-limits';
 import { clusterParameters } from './private/tls';
-import { registerUserHost, UserHost } from './private/users/user-host';
+import { ClusterUsers } from './private/users/cluster-users';
 import {
   instanceCount, privateSubnetsOf, validateBackupRetention, validateDatabaseName, validatePort, validateSubnetZones,
   validateUsername,
@@ -109,6 +110,14 @@ export class AuroraPostgres extends Construct implements IAuroraPostgres {
 
   /** The cluster's subnets (the user provisioning and rotation functions run there too). */
   public readonly vpcSubnets: ec2.SubnetSelection;
+
+  /**
+   * The users' side of this cluster (names taken, shared functions, proxy and master rotation), found by
+   * `DatabaseUser` through this member.
+   *
+   * @internal
+   */
+  public readonly _users: ClusterUsers;
 
   private readonly newCluster: NewCluster;
   private readonly proxySecurityGroup?: ec2.ISecurityGroup;
@@ -292,8 +301,7 @@ export class AuroraPostgres extends Construct implements IAuroraPostgres {
       secretArn: result.secretName ?? result.secret?.secretArn,
     });
     this.addLinkOutputs(linkPort, engineVersion);
-    registerUserHost(this, this.userHost(props, result.cluster, vpcSubnets, result.host, port, masterUsername, databaseName,
-      proxyResult));
+    this._users = this.userHost(props, result.cluster, vpcSubnets, result.host, port, masterUsername, databaseName, proxyResult);
   }
 
   /**
@@ -392,24 +400,23 @@ export class AuroraPostgres extends Construct implements IAuroraPostgres {
     }
   }
 
+  /**
+   * The users' side of this cluster (`_users`): what users need to know, and the cluster's collaborators (its proxy,
+   * its master rotation), which `addDatabaseUser` and `new DatabaseUser(scope, id, { database: this })` both use.
+   */
   private userHost(props: AuroraPostgresProps, cluster: NewCluster, vpcSubnets: ec2.SubnetSelection, host: string,
-    port: number, masterUsername: string, databaseName: string, proxy: ProxyResult | undefined): UserHost {
+    port: number, masterUsername: string, databaseName: string, proxy: ProxyResult | undefined): ClusterUsers {
     const restored = props.restoreFromSnapshot !== undefined;
-    const refusal = props.existingGlobalDatabaseId !== undefined ? {
-      prop: 'existingGlobalDatabaseId',
-      value: props.existingGlobalDatabaseId,
-      allowed: 'users only on a cluster that can write: a secondary is read-only and gets its roles from the primary',
-      fix: 'add the user to the primary\'s AuroraPostgres, and link to it here with DatabaseUser.linkOnSecondary(secondary, username)',
-    } : restored && props.snapshotUsername === undefined ? {
-      prop: 'snapshotUsername',
-      value: 'undefined',
-      allowed: 'users only on a restored cluster whose master credentials this stack knows',
-      fix: 'set snapshotUsername to the master user of the snapshot\'s source cluster',
-    } : undefined;
-    return {
-      scope: this,
-      refusal,
+    const secondary = props.existingGlobalDatabaseId !== undefined;
+    return new ClusterUsers(this, {
+      // TODO(lead): the variant's declared capabilities (writer, users) once the cluster helper's branch is merged.
+      capabilities: { writer: !secondary, users: !restored || props.snapshotUsername !== undefined },
       cluster,
+      // The cluster and its instances (aws-cdk-lib's DatabaseCluster does not return its instances).
+      clusterResources: [
+        ...cluster.node.defaultChild ? [cluster.node.defaultChild] : [],
+        ...cluster.node.children.filter(c => c.node.defaultChild instanceof rds.CfnDBInstance),
+      ],
       clusterTag: cluster.clusterIdentifier,
       masterSecret: this.secret,
       masterUsername: restored ? props.snapshotUsername : masterUsername,
@@ -422,22 +429,32 @@ export class AuroraPostgres extends Construct implements IAuroraPostgres {
       linkHost: this.link.host,
       linkPort: proxy ? PROXY_PORT : port,
       linkReaderHost: this.link.readerHost,
-      registerWithProxy: proxy ? secret => proxy.registerSecret(secret) : undefined,
-      proxyAuthentication: proxy ? (proxy.iamAuth ? 'IAM' : 'PASSWORD') : undefined,
-      allowProxyIamUser: proxy?.iamAuth ? username => proxy.allowIamUser(username) : undefined,
+      moduleName: this.moduleName,
+      global: this.globalClusterIdentifier === undefined ? undefined : {
+        id: this.globalClusterIdentifier,
+        role: secondary ? 'secondary' : 'primary',
+        secretReplicaRegions: props.secretReplicaRegions,
+      },
       iamAuthentication: props.iamAuthentication ?? true,
       clusterResourceId: cluster.clusterResourceIdentifier,
       region: Stack.of(this).region,
-      proxyArn: proxy?.proxy.dbProxyArn,
-      moduleName: this.moduleName,
-      globalClusterIdentifier: props.createGlobalDatabase ? this.globalClusterIdentifier : undefined,
-      secretReplicaRegions: props.secretReplicaRegions,
-      // With users, nothing in Kubernetes needs the master password: rotate it unless the rotation prop says no.
-      onUserAdded: () => {
-        this.secretsManagerRoute();
-        if (props.rotation === undefined && !this.masterRotating) this.addRotation(Duration.days(30));
+      proxy: proxy && {
+        arn: proxy.proxy.dbProxyArn,
+        authentication: proxy.iamAuth ? 'IAM' : 'PASSWORD',
+        registerSecret: secret => proxy.registerSecret(secret),
+        allowIamUser: username => proxy.allowIamUser(username),
       },
-    };
+      masterRotation: {
+        // With users, nothing in Kubernetes needs the master password: rotate it unless the rotation prop says no.
+        ensureOn: () => {
+          this.secretsManagerRoute();
+          if (props.rotation === undefined && !this.masterRotating) this.addRotation(Duration.days(DEFAULT_ROTATION_DAYS));
+        },
+        // TODO(lead): the schedule that addRotation configures, once it returns one: aws-cdk-lib's SecretRotation
+        // (what addRotationSingleUser returns) does not expose its RotationSchedule.
+        schedule: () => this.secret?.node.children.find(c => c instanceof secretsmanager.RotationSchedule),
+      },
+    });
   }
 
   private addRotation(interval: Duration): void {

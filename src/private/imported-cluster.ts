@@ -10,7 +10,7 @@ import { addLinkOutputs } from './link-outputs';
 import { MODULE_NAME_PATTERN } from './names';
 import { READER_HOST_SUFFIX } from './output-keys';
 import { watchStackLimits } from './stack-limits';
-import { registerUserHost } from './users/user-host';
+import { ClusterUsers } from './users/cluster-users';
 import { privateSubnetsOf, validatePort } from './validate';
 
 /** A module name: given, or the construct id's letters and digits. */
@@ -36,6 +36,13 @@ export class ImportedAuroraPostgres extends Construct implements IAuroraPostgres
   public readonly link: DatabaseLink;
   public readonly vpc: ec2.IVpc;
   public readonly vpcSubnets: ec2.SubnetSelection;
+
+  /**
+   * The users' side of this cluster, found by `DatabaseUser` through this member.
+   *
+   * @internal
+   */
+  public readonly _users: ClusterUsers;
 
   constructor(scope: Construct, id: string, attrs: AuroraPostgresAttributes) {
     super(scope, id);
@@ -78,9 +85,12 @@ export class ImportedAuroraPostgres extends Construct implements IAuroraPostgres
     }), attrs.readerEndpointAddress === undefined ? {} : {
       [`${this.moduleName}${READER_HOST_SUFFIX}`]: [attrs.readerEndpointAddress, 'Host of the cluster reader endpoint, for read-only traffic'],
     });
-    registerUserHost(this, {
-      scope: this,
+    // No proxy and no master rotation here: the master's rotation is the owner's business.
+    this._users = new ClusterUsers(this, {
+      // TODO(lead): the imported variant's declared capabilities once the cluster helper's branch is merged.
+      capabilities: { writer: true, users: true },
       cluster: this.cluster,
+      clusterResources: [],
       clusterTag: attrs.clusterIdentifier,
       masterSecret: attrs.secret,
       masterUsername: attrs.masterUsername,
@@ -94,7 +104,6 @@ export class ImportedAuroraPostgres extends Construct implements IAuroraPostgres
       linkReaderHost: attrs.readerEndpointAddress,
       region: Stack.of(this).region,
       moduleName: this.moduleName,
-      onUserAdded: () => undefined, // the master's rotation is the owner's business
     });
   }
 }
