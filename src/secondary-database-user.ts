@@ -27,7 +27,7 @@ interface SecondaryInput {
 interface ValidatedSecondaryUser {
   readonly globalId: string;
   readonly username: string;
-  readonly iam: boolean;
+  readonly iamUser: boolean;
 }
 
 /**
@@ -43,17 +43,17 @@ export class SecondaryDatabaseUser implements IDatabaseUser {
 
   constructor(input: SecondaryInput) {
     const { secondary } = input;
-    const { globalId, username, iam } = validateSecondaryUser(input);
+    const { globalId, username, iamUser } = validateSecondaryUser(input);
     this.username = username;
     this.secondary = secondary;
-    this.authentication = iam ? DatabaseAuthentication.IAM : DatabaseAuthentication.PASSWORD;
+    this.authentication = iamUser ? DatabaseAuthentication.IAM : DatabaseAuthentication.PASSWORD;
     const name = globalUserSecretName(globalId, username);
     const stack = Stack.of(secondary);
     // Secrets Manager appends 6 random characters to a secret's name in its ARN; a replica keeps the name.
     this.replicaArn = stack.formatArn({
       service: 'secretsmanager', resource: 'secret', resourceName: `${name}-??????`, arnFormat: ArnFormat.COLON_RESOURCE_NAME,
     });
-    const credentials = iam
+    const credentials = iamUser
       ? { username, authentication: DatabaseAuthentication.IAM, region: stack.region }
       : { secretArn: name, rotationInterval: input.rotationInterval ?? Duration.days(DEFAULT_ROTATION_DAYS) };
     this.link = DatabaseLink.fromValues({
@@ -104,8 +104,8 @@ function validateSecondaryUser(input: SecondaryInput): ValidatedSecondaryUser {
       fix: 'pass the username given to addDatabaseUser on the primary',
     });
   }
-  const iam = input.authentication === DatabaseAuthentication.IAM;
-  if (iam && input.databaseName === undefined) {
+  const iamUser = input.authentication === DatabaseAuthentication.IAM;
+  if (iamUser && input.databaseName === undefined) {
     throwPropError(secondary, {
       code: 'SECONDARY_USER_IAM_DATABASE_NAME_MISSING',
       prop: 'databaseName',
@@ -114,7 +114,7 @@ function validateSecondaryUser(input: SecondaryInput): ValidatedSecondaryUser {
       fix: 'pass the databaseName given to addDatabaseUser on the primary',
     });
   }
-  return { globalId, username, iam };
+  return { globalId, username, iamUser };
 }
 
 /** The primary of a global database in the same app, if it is there. */
