@@ -312,6 +312,9 @@ export class AuroraPostgres extends Construct implements IAuroraPostgres {
    * @param options the user's name, access, database and rotation
    */
   public addDatabaseUser(id: string, options: DatabaseUserOptions): DatabaseUser {
+    // The user joins through this._users.add, as a `new DatabaseUser(scope, id, { database: this })` in another
+    // stack does: there this cluster does what it owns (its master rotation, its proxy), with the collaborators
+    // userHost() gave it.
     return new DatabaseUser(this, id, { ...options, database: this });
   }
 
