@@ -85,8 +85,12 @@ export class ImportedAuroraPostgres extends Construct implements IAuroraPostgres
     }), attrs.readerEndpointAddress === undefined ? {} : {
       [`${this.moduleName}${READER_HOST_SUFFIX}`]: [attrs.readerEndpointAddress, 'Host of the cluster reader endpoint, for read-only traffic'],
     });
-    // No proxy and no master rotation here: the master's rotation is the owner's business.
-    this._users = new ClusterUsers(this, {
+    this._users = this.userHost(attrs, port);
+  }
+
+  /** The users' side of this cluster: no proxy and no master rotation here (the master's rotation is the owner's business). */
+  private userHost(attrs: AuroraPostgresAttributes, port: number): ClusterUsers {
+    return new ClusterUsers(this, {
       // TODO(lead): the imported variant's declared capabilities once the cluster helper's branch is merged.
       capabilities: { writer: true, users: true },
       cluster: this.cluster,
