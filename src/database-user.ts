@@ -11,9 +11,8 @@ import { IAuroraPostgres } from './i-aurora-postgres';
 import { IDatabaseUser } from './i-database-user';
 import { throwPropError } from './private/errors';
 import { addUserLinkOutputs, UserLinkRef } from './private/link-outputs';
-import { checkPropTypes, databaseUserTypes } from './private/runtime-checks';
 import { watchStackLimits } from './private/stack-limits';
-import { ClusterUsers, clusterUsersOf, globalUserSecretName } from './private/users/cluster-users';
+import { ClusterUsers, globalUserSecretName } from './private/users/cluster-users';
 import { grantIamConnect, validateGrantConnect, validateGrantReadCredentials } from './private/users/iam-user';
 import { CLUSTER_TAG_KEY } from './private/users/provisioner';
 import { validateDatabaseUser, ValidatedUser } from './private/users/validate-user';
@@ -225,10 +224,8 @@ export class DatabaseUser extends Construct implements IDatabaseUser {
 
   constructor(scope: Construct, id: string, props: DatabaseUserProps) {
     super(scope, id);
-    checkPropTypes(this, props, databaseUserTypes(DatabaseAccess as any, DatabaseAuthentication as any));
-    const users = usersOf(this, props.database);
-    const options = validateDatabaseUser(this, props, users);
-    this.users = users;
+    const options = validateDatabaseUser(this, props);
+    const users = this.users = options.users;
     this.username = options.username;
     this.access = options.access;
     this.authentication = options.authentication;
@@ -355,19 +352,4 @@ export class DatabaseUser extends Construct implements IDatabaseUser {
       fix: 'give the user its own moduleName',
     }));
   }
-}
-
-/** The users' side of `database`; refused for an IAuroraPostgres that is not this library's. */
-function usersOf(user: Construct, database: IAuroraPostgres): ClusterUsers {
-  const users = clusterUsersOf(database);
-  if (!users) {
-    throwPropError(user, {
-      code: 'USER_DATABASE_UNSUPPORTED',
-      prop: 'database',
-      value: database.node.path,
-      allowed: 'an AuroraPostgres, or a cluster imported with AuroraPostgres.fromClusterAttributes',
-      fix: 'import the cluster with AuroraPostgres.fromClusterAttributes(scope, id, { clusterIdentifier, ... })',
-    });
-  }
-  return users;
 }

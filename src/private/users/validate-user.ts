@@ -5,12 +5,15 @@ import { DatabaseAuthentication } from '../../database-authentication';
 import { DEFAULT_ROTATION_DAYS } from '../defaults';
 import { throwPropError } from '../errors';
 import { validateModuleName } from '../names';
-import { ClusterUsers } from './cluster-users';
+import { checkPropTypes, databaseUserTypes } from '../runtime-checks';
+import { ClusterUsers, clusterUsersOf } from './cluster-users';
 import { validateIamUser, validateProxyAuthentication } from './iam-user';
 import { CLONE_SUFFIX, MAX_USERNAME_LENGTH, OWNER_SUFFIX } from './provision';
 
-/** The user props validated here (a view of `DatabaseUserOptions`, which imports this module). */
+/** The user props validated here (a view of `DatabaseUserProps`, which imports this module). */
 export interface UserInput {
+  /** The cluster (an `IAuroraPostgres`). */
+  readonly database: IConstruct;
   readonly username: string;
   readonly access?: DatabaseAccess;
   readonly authentication?: DatabaseAuthentication;
@@ -25,6 +28,8 @@ export interface UserInput {
 
 /** A user's options after validation and defaults: what `DatabaseUser` builds from. */
 export interface ValidatedUser {
+  /** The users' side of the cluster (`database`). */
+  readonly users: ClusterUsers;
   readonly username: string;
   readonly access: DatabaseAccess;
   readonly authentication: DatabaseAuthentication;
@@ -49,10 +54,13 @@ const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
 
 /**
- * Every rule of a user, against its cluster, before any resource exists: the cluster's capabilities, the IAM and
- * proxy rules, the names, the rotation. Returns the options with their defaults.
+ * Every rule of a user, against its cluster, before any resource exists: the props' run-time types, the cluster
+ * (this library's) and its capabilities, the IAM and proxy rules, the names, the rotation. Returns the options with
+ * their defaults.
  */
-export function validateDatabaseUser(scope: IConstruct, props: UserInput, users: ClusterUsers): ValidatedUser {
+export function validateDatabaseUser(scope: IConstruct, props: UserInput): ValidatedUser {
+  checkPropTypes(scope, props, databaseUserTypes(DatabaseAccess as any, DatabaseAuthentication as any));
+  const users = validateDatabase(scope, props.database);
   validateUsersAllowed(scope, users);
   const authentication = props.authentication ?? DatabaseAuthentication.PASSWORD;
   const iam = authentication === DatabaseAuthentication.IAM;
@@ -65,6 +73,7 @@ export function validateDatabaseUser(scope: IConstruct, props: UserInput, users:
   validateProxyUser(scope, users, rotationInterval, iam);
   const moduleName = validateModuleName(scope, 'moduleName', props.moduleName ?? defaultModuleName(users.props.moduleName, username));
   return {
+    users,
     username,
     access: props.access ?? DatabaseAccess.READ_WRITE,
     authentication,
@@ -88,6 +97,21 @@ export function isUsableUsername(username: string): boolean {
 /** What `isUsableUsername` accepts, in words. */
 export const USABLE_USERNAME_RULE = `a lowercase letter, then lowercase letters, digits and underscores, ${MAX_USERNAME_LENGTH} characters at most (rotation adds ${CLONE_SUFFIX}); `
   + `not reserved (${RESERVED_USERS.join(', ')}, rds*, pg_*) and not ending in ${CLONE_SUFFIX} or ${OWNER_SUFFIX} (the rotation twin and the owner roles)`;
+
+/** The users' side of `database`; refused for an IAuroraPostgres that is not this library's. */
+function validateDatabase(scope: IConstruct, database: IConstruct): ClusterUsers {
+  const users = clusterUsersOf(database);
+  if (!users) {
+    throwPropError(scope, {
+      code: 'USER_DATABASE_UNSUPPORTED',
+      prop: 'database',
+      value: database.node.path,
+      allowed: 'an AuroraPostgres, or a cluster imported with AuroraPostgres.fromClusterAttributes',
+      fix: 'import the cluster with AuroraPostgres.fromClusterAttributes(scope, id, { clusterIdentifier, ... })',
+    });
+  }
+  return users;
+}
 
 /** The cluster's declared capabilities: users only on a cluster that can write and whose master credentials the app knows. */
 function validateUsersAllowed(scope: IConstruct, users: ClusterUsers): void {
