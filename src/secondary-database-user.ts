@@ -25,9 +25,13 @@ interface SecondaryInput {
 
 /** The secondary view's options after validation. */
 interface ValidatedSecondaryUser {
+  readonly secondary: IAuroraPostgres;
   readonly globalId: string;
   readonly username: string;
   readonly iamUser: boolean;
+  readonly databaseName?: string;
+  /** How often the primary rotates the user's password (default 30 days). */
+  readonly rotationInterval: Duration;
 }
 
 /**
@@ -42,8 +46,7 @@ export class SecondaryDatabaseUser implements IDatabaseUser {
   private readonly authentication: DatabaseAuthentication;
 
   constructor(input: SecondaryInput) {
-    const { secondary } = input;
-    const { globalId, username, iamUser } = validateSecondaryUser(input);
+    const { secondary, globalId, username, iamUser, databaseName, rotationInterval } = validateSecondaryUser(input);
     this.username = username;
     this.secondary = secondary;
     this.authentication = iamUser ? DatabaseAuthentication.IAM : DatabaseAuthentication.PASSWORD;
@@ -55,17 +58,15 @@ export class SecondaryDatabaseUser implements IDatabaseUser {
     });
     const credentials = iamUser
       ? { username, authentication: DatabaseAuthentication.IAM, region: stack.region }
-      : { secretArn: name, rotationInterval: input.rotationInterval ?? Duration.days(DEFAULT_ROTATION_DAYS) };
+      : { secretArn: name, rotationInterval };
     this.link = DatabaseLink.fromValues({
       host: secondary.link.host,
       readerHost: secondary.link.readerHost,
       rdsProxy: false, // no proxy on a secondary
       port: Token.isUnresolved(secondary.link.port) ? undefined : Number(secondary.link.port),
-      databaseName: input.databaseName,
+      databaseName,
       ...credentials,
     });
-    validateAgainstPrimary(secondary, globalId, username);
-    warnAboutVpcRegion(secondary);
   }
 
   public grantReadCredentials(grantee: iam.IGrantable): iam.Grant {
@@ -82,7 +83,10 @@ export class SecondaryDatabaseUser implements IDatabaseUser {
   }
 }
 
-/** Every rule of the secondary view, before anything is built: a global secondary, a usable name, IAM's database. */
+/**
+ * Every rule of the secondary view, before anything is built: a global secondary, a usable name, IAM's database,
+ * and, with the primary in the same app, its replica regions and users (warnings, and a check at synth).
+ */
 function validateSecondaryUser(input: SecondaryInput): ValidatedSecondaryUser {
   const { secondary, username } = input;
   const globalId = secondary.globalClusterIdentifier;
@@ -114,7 +118,16 @@ function validateSecondaryUser(input: SecondaryInput): ValidatedSecondaryUser {
       fix: 'pass the databaseName given to addDatabaseUser on the primary',
     });
   }
-  return { globalId, username, iamUser };
+  validateAgainstPrimary(secondary, globalId, username);
+  warnAboutVpcRegion(secondary);
+  return {
+    secondary,
+    globalId,
+    username,
+    iamUser,
+    databaseName: input.databaseName,
+    rotationInterval: input.rotationInterval ?? Duration.days(DEFAULT_ROTATION_DAYS),
+  };
 }
 
 /** The primary of a global database in the same app, if it is there. */
