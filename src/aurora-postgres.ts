@@ -22,7 +22,7 @@ import { createProxy, PROXY_PORT, ProxyResult, ProxySettings } from './private/p
 import { ensureSecretsManagerEndpoint } from './private/secrets-endpoint';
 import { SERVERLESS } from './private/serverless';
 import { watchStackLimits } from './private/stack-limits';
-import { registerUserHost, UserHost } from './private/users/user-host';
+import { ClusterUsers } from './private/users/cluster-users';
 import { validateAuroraPostgresProps, ValidatedClusterOptions } from './private/validate-aurora-postgres-props';
 
 /** aws-cdk-lib feature flag: no unused generated secret on a cluster restored without snapshot credentials. */
@@ -104,6 +104,14 @@ export class AuroraPostgres extends Construct implements IAuroraPostgres {
   /** The cluster's subnets (the user provisioning and rotation functions run there too). */
   public readonly vpcSubnets: ec2.SubnetSelection;
 
+  /**
+   * The users' side of this cluster (names taken, shared functions, proxy and master rotation), found by
+   * `DatabaseUser` through this member.
+   *
+   * @internal
+   */
+  public readonly _users: ClusterUsers;
+
   private readonly newCluster: NewCluster;
   private readonly proxySecurityGroup?: ec2.ISecurityGroup;
   private readonly generatedSecret?: secretsmanager.ISecret;
@@ -142,8 +150,7 @@ export class AuroraPostgres extends Construct implements IAuroraPostgres {
     this.alarms = options.alarms ? this.createAlarms(options, options.alarms) : [];
     this.link = this.createLink(options, result);
     this.addLinkOutputs(options);
-    registerUserHost(this, this.userHost(props, result.cluster, options.vpcSubnets, result.host, options.port,
-      options.masterUsername, options.databaseName, proxy));
+    this._users = this.userHost(props, options, result, proxy);
   }
 
   /**
@@ -154,6 +161,9 @@ export class AuroraPostgres extends Construct implements IAuroraPostgres {
    * @param options the user's name, access, database and rotation
    */
   public addDatabaseUser(id: string, options: DatabaseUserOptions): DatabaseUser {
+    // The user joins through this._users.add, as a `new DatabaseUser(scope, id, { database: this })` in another
+    // stack does: there this cluster does what it owns (its master rotation, its proxy), with the collaborators
+    // userHost() gave it.
     return new DatabaseUser(this, id, { ...options, database: this });
   }
 
@@ -417,40 +427,60 @@ export class AuroraPostgres extends Construct implements IAuroraPostgres {
     addLinkOutputs(this, this.moduleName, values, extra);
   }
 
-  private userHost(props: AuroraPostgresProps, cluster: NewCluster, vpcSubnets: ec2.SubnetSelection, host: string,
-    port: number, masterUsername: string, databaseName: string, proxy: ProxyResult | undefined): UserHost {
+  /**
+   * The users' side of this cluster (`_users`): what users need to know, and the cluster's collaborators (its proxy,
+   * its master rotation), which `addDatabaseUser` and `new DatabaseUser(scope, id, { database: this })` both use.
+   */
+  private userHost(props: AuroraPostgresProps, options: ValidatedClusterOptions, result: VariantResult,
+    proxy: ProxyResult | undefined): ClusterUsers {
     const restored = props.restoreFromSnapshot !== undefined;
-    return {
-      scope: this,
-      refusal: this.options.variant.capabilities.usersRefusal,
-      cluster,
-      clusterTag: cluster.clusterIdentifier,
+    const capabilities = options.variant.capabilities;
+    return new ClusterUsers(this, {
+      capabilities,
+      cluster: result.cluster,
+      // The cluster and the instances aws-cdk-lib's bind() returned: the users' SQL waits for them.
+      clusterResources: [
+        ...result.cluster.node.defaultChild ? [result.cluster.node.defaultChild] : [],
+        ...this.clusterInstances,
+      ],
+      clusterTag: result.cluster.clusterIdentifier,
       masterSecret: this.secret,
-      masterUsername: restored ? props.snapshotUsername : masterUsername,
-      databaseName: restored && props.databaseName === undefined ? undefined : databaseName,
-      vpc: props.vpc,
-      vpcSubnets,
-      host,
-      port,
+      masterUsername: restored ? props.snapshotUsername : options.masterUsername,
+      databaseName: restored && !options.databaseNameGiven ? undefined : options.databaseName,
+      vpc: options.vpc,
+      vpcSubnets: options.vpcSubnets,
+      host: result.host,
+      port: options.port,
       // Users' links go where the master's goes: through the proxy when there is one.
       linkHost: this.link.host,
-      linkPort: proxy ? PROXY_PORT : port,
+      linkPort: options.linkPort,
       linkReaderHost: this.link.readerHost,
-      registerWithProxy: proxy ? secret => proxy.registerSecret(secret) : undefined,
-      proxyAuthentication: proxy ? (proxy.iamAuth ? 'IAM' : 'PASSWORD') : undefined,
-      allowProxyIamUser: proxy?.iamAuth ? username => proxy.allowIamUser(username) : undefined,
-      iamAuthentication: props.iamAuthentication ?? true,
-      clusterResourceId: cluster.clusterResourceIdentifier,
-      region: Stack.of(this).region,
-      proxyArn: proxy?.proxy.dbProxyArn,
       moduleName: this.moduleName,
-      globalClusterIdentifier: props.createGlobalDatabase ? this.globalClusterIdentifier : undefined,
-      secretReplicaRegions: props.secretReplicaRegions,
-      // With users, nothing in Kubernetes needs the master password: rotate it unless the rotation prop says no.
-      onUserAdded: () => {
-        this.secretsManagerRoute();
-        if (props.rotation === undefined) this.addRotation(Duration.days(DEFAULT_ROTATION_DAYS));
+      global: this.globalClusterIdentifier === undefined ? undefined : {
+        id: this.globalClusterIdentifier,
+        role: capabilities.canWrite ? 'primary' : 'secondary',
+        secretReplicaRegions: props.secretReplicaRegions,
       },
-    };
+      iamAuthentication: options.iamAuthentication,
+      clusterResourceId: result.cluster.clusterResourceIdentifier,
+      region: Stack.of(this).region,
+      proxy: proxy && {
+        arn: proxy.proxy.dbProxyArn,
+        authentication: proxy.iamAuth ? 'IAM' : 'PASSWORD',
+        registerSecret: secret => proxy.registerSecret(secret),
+        allowIamUser: username => proxy.allowIamUser(username),
+      },
+      masterRotation: {
+        // With users, nothing in Kubernetes needs the master password: rotate it unless the rotation prop says no.
+        ensureOn: () => {
+          this.secretsManagerRoute();
+          if (!options.rotationChosen) this.addRotation(Duration.days(DEFAULT_ROTATION_DAYS));
+        },
+        // aws-cdk-lib's SecretRotation (what addRotationSingleUser returns) does not expose the RotationSchedule it
+        // adds to the secret: the one lookup by type that has no handle.
+        schedule: () => this.masterRotation && this.secret?.node.children.find(c => c instanceof secretsmanager.RotationSchedule),
+      },
+    });
   }
+
 }

@@ -3,6 +3,7 @@ import * as eks from 'aws-cdk-lib/aws-eks';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { throwPropError } from './private/errors';
+import { DNS_LABEL_RULE, DNS_SUBDOMAIN_RULE, isDnsLabel, isDnsSubdomain } from './private/names';
 
 /**
  * Properties of a `DatabasePodIdentity`.
@@ -57,11 +58,8 @@ export class DatabasePodIdentity extends Construct implements iam.IGrantable {
 
   constructor(scope: Construct, id: string, props: DatabasePodIdentityProps) {
     super(scope, id);
-    this.checkName('namespace', props.namespace, DNS_LABEL, 63, 'a DNS label: lowercase letters, digits and \'-\', 63 characters at most');
-    this.checkName('serviceAccount', props.serviceAccount, DNS_SUBDOMAIN, 253,
-      'a DNS subdomain: lowercase letters, digits, \'-\' and \'.\', 253 characters at most');
-    this.namespace = props.namespace;
-    this.serviceAccount = props.serviceAccount;
+    this.namespace = validateNamespace(this, props.namespace);
+    this.serviceAccount = validateServiceAccount(this, props.serviceAccount);
     this.role = new iam.Role(this, 'Role', {
       roleName: props.roleName,
       // EKS Pod Identity assumes the role and tags the session (cluster, namespace, ServiceAccount, pod).
@@ -77,19 +75,32 @@ export class DatabasePodIdentity extends Construct implements iam.IGrantable {
     });
     this.associationArn = association.attrAssociationArn;
   }
-
-  private checkName(prop: string, value: string, pattern: RegExp, max: number, allowed: string): void {
-    if (Token.isUnresolved(value)) return;
-    if (!pattern.test(value) || value.length > max) {
-      throwPropError(this, {
-        prop,
-        value,
-        allowed,
-        fix: `use the ${prop === 'namespace' ? 'namespace' : 'ServiceAccount name'} the PostgresLinkChart renders, e.g. 'orders'`,
-      });
-    }
-  }
 }
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+/** The pods' namespace: a DNS label (skipped when a token). */
+function validateNamespace(scope: Construct, namespace: string): string {
+  if (!Token.isUnresolved(namespace) && !isDnsLabel(namespace)) {
+    throwPropError(scope, {
+      code: 'POD_IDENTITY_NAMESPACE_INVALID',
+      prop: 'namespace',
+      value: namespace,
+      allowed: DNS_LABEL_RULE,
+      fix: "use the namespace the PostgresLinkChart renders, e.g. 'orders'",
+    });
+  }
+  return namespace;
+}
+
+/** The pods' ServiceAccount: a DNS subdomain (skipped when a token). */
+function validateServiceAccount(scope: Construct, serviceAccount: string): string {
+  if (!Token.isUnresolved(serviceAccount) && !isDnsSubdomain(serviceAccount)) {
+    throwPropError(scope, {
+      code: 'POD_IDENTITY_SERVICE_ACCOUNT_INVALID',
+      prop: 'serviceAccount',
+      value: serviceAccount,
+      allowed: DNS_SUBDOMAIN_RULE,
+      fix: "use the ServiceAccount name the PostgresLinkChart renders, e.g. 'orders-db'",
+    });
+  }
+  return serviceAccount;
+}

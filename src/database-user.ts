@@ -9,17 +9,14 @@ import { DatabaseAuthentication } from './database-authentication';
 import { DatabaseLink } from './database-link';
 import { IAuroraPostgres } from './i-aurora-postgres';
 import { IDatabaseUser } from './i-database-user';
-import { PropErrorDetails, throwPropError } from './private/errors';
-import { addUserLinkOutputs } from './private/link-outputs';
-import { MODULE_NAME_PATTERN } from './private/names';
-import { validatePropTypes, databaseUserTypes } from './private/runtime-checks';
+import { throwPropError } from './private/errors';
+import { addUserLinkOutputs, UserLinkRef } from './private/link-outputs';
 import { watchStackLimits } from './private/stack-limits';
-import { checkIamUser, checkProxyAuthentication, grantIamConnect } from './private/users/iam-user';
-import { UserProvisioner } from './private/users/provisioner';
-import { UserRotation } from './private/users/rotation';
-import { CLUSTER_TAG_KEY, UserHost, userHostOf } from './private/users/user-host';
-import { validateUser } from './private/users/validate-user';
-import { SecondaryDatabaseUser, globalUserSecretName as userSecretName } from './secondary-database-user';
+import { ClusterUsers, globalUserSecretName } from './private/users/cluster-users';
+import { grantIamConnect, validateGrantConnect, validateGrantReadCredentials } from './private/users/iam-user';
+import { CLUSTER_TAG_KEY } from './private/users/provisioner';
+import { validateDatabaseUser, ValidatedUser } from './private/users/validate-user';
+import { SecondaryDatabaseUser } from './secondary-database-user';
 
 /**
  * A database user of an `AuroraPostgres` cluster: what `AuroraPostgres.addDatabaseUser` takes.
@@ -222,139 +219,33 @@ export class DatabaseUser extends Construct implements IDatabaseUser {
   /** The prefix of the user's CloudFormation output keys. */
   public readonly moduleName: string;
 
-  private readonly host: UserHost;
+  /** The users' side of the cluster the user lives in. */
+  private readonly users: ClusterUsers;
 
   constructor(scope: Construct, id: string, props: DatabaseUserProps) {
     super(scope, id);
-    validatePropTypes(this, props, databaseUserTypes(DatabaseAccess as any));
-    const host = hostOf(this, props.database);
-    if (host.refusal) this.refuse(host.refusal);
-    this.authentication = props.authentication ?? DatabaseAuthentication.PASSWORD;
-    const iamUser = this.authentication === DatabaseAuthentication.IAM;
-    if (iamUser) checkIamUser(this, props, host);
-    checkProxyAuthentication(this, this.authentication === DatabaseAuthentication.IAM ? 'IAM' : 'PASSWORD', host);
-    const valid = validateUser(this, iamUser ? { ...props, rotation: false, rotationInterval: undefined } : props, host);
-    this.host = host;
-    const inClusterStack = Stack.of(this) === Stack.of(host.scope);
-    if (host.registerWithProxy && valid.rotationInterval) {
-      // RDS Proxy reads only the current version of a secret: after an alternating-users rotation it no longer
-      // knows the previous login, which the scheme promises stays valid (aws/aws-cdk#25568).
-      throwPropError(this, {
-        prop: 'rotation',
-        value: true,
-        allowed: 'false on a database with an RDS Proxy (proxy: true): the proxy logs in with the current version of each secret only, so after an alternating-users rotation it refuses the previous credentials (<user> or <user>_clone) that the scheme promises stay valid until the next rotation',
-        fix: 'set rotation: false on this user (its secret is then registered with the proxy as it is), or drop proxy on the database',
-      });
-    }
-    if (host.registerWithProxy && !inClusterStack && !iamUser) {
-      throwPropError(this, {
-        prop: 'scope',
-        value: Stack.of(this).stackName,
-        allowed: `the stack of the database (${Stack.of(host.scope).stackName}) for a user of a database with an RDS Proxy: the proxy lists every user's secret, so a user in another stack would make the two stacks depend on each other`,
-        fix: 'create this user in the database\'s stack (db.addDatabaseUser(...)), or drop proxy on the database',
-      });
-    }
-    this.username = props.username;
-    this.access = props.access ?? DatabaseAccess.READ_WRITE;
-    this.databaseName = valid.databaseName;
-    this.moduleName = this.validModuleName(props.moduleName ?? defaultModuleName(host.moduleName, props.username));
-    host.onUserAdded();
+    const options = validateDatabaseUser(this, props);
+    const users = this.users = options.users;
+    this.username = options.username;
+    this.access = options.access;
+    this.authentication = options.authentication;
+    this.databaseName = options.databaseName;
+    this.moduleName = options.moduleName;
     watchStackLimits(this, 'user');
 
-    const masterSecret = host.masterSecret!;
-    if (iamUser) {
-      this.link = this.iamUser(props, valid.databaseName, valid.schemas, host);
-      this.directLink = DatabaseLink.fromValues({
-        host: host.host,
-        rdsProxy: false,
-        port: host.port,
-        databaseName: valid.databaseName,
-        username: this.username,
-        authentication: DatabaseAuthentication.IAM,
-        region: host.region,
-      });
-      return;
-    }
-    const secret = new rds.DatabaseSecret(this, 'Secret', {
-      username: this.username,
-      dbname: this.databaseName,
-      masterSecret,
-      secretName: host.globalClusterIdentifier ? userSecretName(host.globalClusterIdentifier, this.username) : undefined,
-      replicaRegions: host.globalClusterIdentifier ? host.secretReplicaRegions?.map(region => ({ region })) : undefined,
-    });
-    // The cluster's provisioning function may read the secrets with this tag: no statement names this secret.
-    Tags.of(secret).add(CLUSTER_TAG_KEY, host.clusterTag);
-    this.secret = secret.attach(host.cluster);
-
-    host.registerWithProxy?.(this.secret);
-    const resource = this.addResource(host, {
-      MasterSecretArn: masterSecret.secretArn,
-      UserSecretArn: this.secret.secretArn,
-      Host: host.host,
-      Port: String(host.port),
-      Username: this.username,
-      DatabaseName: this.databaseName,
-      Schemas: valid.schemas,
-      Access: this.access,
-      RemovalPolicy: props.removalPolicy === RemovalPolicy.DESTROY ? 'destroy' : 'retain',
-      AdoptExistingRoles: props.adoptExistingRoles ? 'true' : undefined,
-    }, this.secret);
-
-    if (valid.rotationInterval) {
-      // The cluster's one rotation function; the schedule (the only per-user part) is the user's.
-      const rotation = UserRotation.of(host.scope, {
-        vpc: host.vpc, vpcSubnets: host.vpcSubnets, cluster: host.cluster, masterSecret,
-      });
-      // The schedule as CloudFormation has it (aws-cdk-lib's RotationSchedule adds a deny-delete resource policy to
-      // each secret: one more resource per service, against CloudFormation's 500, for a secret whose lifecycle
-      // is its stack's). Same construct path, so the same logical id as before.
-      const schedule = new Construct(this.secret, 'RotationSchedule');
-      new secretsmanager.CfnRotationSchedule(schedule, 'Resource', {
-        secretId: this.secret.secretArn,
-        rotationLambdaArn: rotation.function.functionArn,
-        rotationRules: { scheduleExpression: Schedule.rate(valid.rotationInterval).expressionString },
-      });
-      // Secrets Manager rotates at once when the schedule is created: the role must exist by then.
-      schedule.node.addDependency(resource);
-    } else {
-      Validations.of(secret).acknowledge({
-        id: 'AwsSolutions-SMG4',
-        reason: 'Rotation of this database user was turned off explicitly (rotation: false).',
-      });
-    }
-
+    this.secret = options.iam ? undefined : this.addSecret(options.rotationInterval);
+    users.add({ username: this.username, secret: this.secret });
+    const resource = this.addResource(options);
+    if (this.secret && options.rotationInterval) this.addRotation(this.secret, resource, options.rotationInterval);
+    const credentials = this.secret
+      ? { secretArn: this.secret.secretArn, rotationInterval: options.rotationInterval }
+      : { username: this.username, authentication: DatabaseAuthentication.IAM, region: users.props.region };
+    const { linkHost, linkReaderHost, linkPort, host, port, proxy } = users.props;
     this.link = DatabaseLink.fromValues({
-      host: host.linkHost,
-      readerHost: host.linkReaderHost,
-      rdsProxy: host.registerWithProxy !== undefined,
-      port: host.linkPort,
-      databaseName: this.databaseName,
-      secretArn: this.secret.secretArn,
-      rotationInterval: valid.rotationInterval,
+      host: linkHost, readerHost: linkReaderHost, rdsProxy: proxy !== undefined, port: linkPort, databaseName: this.databaseName, ...credentials,
     });
-    this.directLink = DatabaseLink.fromValues({
-      host: host.host,
-      rdsProxy: false,
-      port: host.port,
-      databaseName: this.databaseName,
-      secretArn: this.secret.secretArn,
-      rotationInterval: valid.rotationInterval,
-    });
-    addUserLinkOutputs(this, this.moduleName, {
-      secretArn: this.secret.secretArn,
-      username: this.username,
-      link: {
-        cluster: host.moduleName,
-        stack: Stack.of(host.scope).stackName,
-        databaseName: this.databaseName,
-        rotationInterval: valid.rotationInterval?.toIsoString(),
-      },
-    }, () => throwPropError(this, {
-      prop: 'moduleName',
-      value: this.moduleName,
-      allowed: 'a module name not used by another database or user in the same stack (it prefixes the output keys)',
-      fix: 'give the user its own moduleName',
-    }));
+    this.directLink = DatabaseLink.fromValues({ host, rdsProxy: false, port, databaseName: this.databaseName, ...credentials });
+    this.addOutputs(options.rotationInterval);
   }
 
   /**
@@ -362,15 +253,8 @@ export class DatabaseUser extends Construct implements IDatabaseUser {
    * user: `user.grantReadCredentials(eso.forNamespace('orders'))` (the operator itself refuses grants).
    */
   public grantReadCredentials(grantee: iam.IGrantable): iam.Grant {
-    if (!this.secret) {
-      throwPropError(this, {
-        prop: 'authentication',
-        value: this.authentication,
-        allowed: 'grantReadCredentials only for a PASSWORD user: an IAM user has no secret',
-        fix: 'grant the pods grantConnect instead (e.g. user.grantConnect(podIdentity))',
-      });
-    }
-    return this.secret.grantRead(grantee);
+    validateGrantReadCredentials(this, this.authentication);
+    return this.secret!.grantRead(grantee);
   }
 
   /**
@@ -378,130 +262,94 @@ export class DatabaseUser extends Construct implements IDatabaseUser {
    * Proxy: e.g. a `DatabasePodIdentity` (the pods' role).
    */
   public grantConnect(grantee: iam.IGrantable): iam.Grant {
-    if (this.authentication !== DatabaseAuthentication.IAM) {
-      throwPropError(this, {
-        prop: 'authentication',
-        value: this.authentication,
-        allowed: 'grantConnect only for an IAM user (authentication: DatabaseAuthentication.IAM): a password user cannot log in with tokens',
-        fix: 'add the user with authentication: DatabaseAuthentication.IAM, or grant grantReadCredentials to read its secret',
+    validateGrantConnect(this, this.authentication);
+    return grantIamConnect(this, grantee, this.users, this.username);
+  }
+
+  /** A password user's secret (with the master's ARN, for multi-user rotation), attached to the cluster. */
+  private addSecret(rotationInterval: Duration | undefined): secretsmanager.ISecret {
+    const { masterSecret, global, cluster, clusterTag } = this.users.props;
+    const secret = new rds.DatabaseSecret(this, 'Secret', {
+      username: this.username,
+      dbname: this.databaseName,
+      masterSecret,
+      secretName: global ? globalUserSecretName(global.id, this.username) : undefined,
+      replicaRegions: global?.secretReplicaRegions?.map(region => ({ region })),
+    });
+    // The cluster's provisioning function may read the secrets with this tag: no statement names this secret.
+    Tags.of(secret).add(CLUSTER_TAG_KEY, clusterTag);
+    if (!rotationInterval) {
+      Validations.of(secret).acknowledge({
+        id: 'AwsSolutions-SMG4',
+        reason: 'Rotation of this database user was turned off explicitly (rotation: false).',
       });
     }
-    return grantIamConnect(this, grantee, this.host, this.username);
+    return secret.attach(cluster);
   }
 
   /**
    * The custom resource that creates and grants the role (names and ARNs only: the function reads the passwords
    * from Secrets Manager), after the cluster, its instances, the master's rotation, the user's secret and the
-   * previous user of the cluster.
+   * previous user of the cluster in this stack.
    */
-  private addResource(host: UserHost, properties: Record<string, unknown>, secret?: secretsmanager.ISecret): CustomResource {
+  private addResource(options: ValidatedUser): CustomResource {
     // Everything shared lives with the cluster and names no user: a user in a stack of its own depends on the
     // cluster's stack, never the other way round.
-    const provisioner = UserProvisioner.of(host.scope, {
-      vpc: host.vpc, vpcSubnets: host.vpcSubnets, cluster: host.cluster, masterSecret: host.masterSecret!, clusterTag: host.clusterTag,
-    });
+    const provisioner = this.users.provisioner();
+    const { masterSecret, host, port } = this.users.props;
     const resource = new CustomResource(this, 'Resource', {
       serviceToken: provisioner.serviceToken,
       resourceType: 'Custom::PostgresUser',
-      properties,
+      properties: {
+        MasterSecretArn: masterSecret!.secretArn,
+        ...this.secret ? { UserSecretArn: this.secret.secretArn } : {},
+        Host: host,
+        Port: String(port),
+        Username: this.username,
+        DatabaseName: this.databaseName,
+        Schemas: options.schemas,
+        Access: this.access,
+        ...options.iam ? { Authentication: DatabaseAuthentication.IAM } : {},
+        RemovalPolicy: options.removalPolicy,
+        AdoptExistingRoles: options.adoptExistingRoles ? 'true' : undefined,
+      },
     });
-    // The cluster and its instances must be up (and the master's rotation configured) before the SQL runs.
-    const instances = host.cluster.node.children.filter(c => c.node.defaultChild instanceof rds.CfnDBInstance);
-    const clusterResource = host.cluster.node.defaultChild;
-    resource.node.addDependency(...clusterResource ? [clusterResource] : [], ...instances);
-    const masterRotation = host.masterSecret?.node.tryFindChild('RotationSchedule');
-    if (masterRotation) resource.node.addDependency(masterRotation);
-    if (secret) resource.node.addDependency(secret.node.defaultChild!); // the host in the secret
+    this.users.sequence(resource);
+    if (this.secret) resource.node.addDependency(this.secret.node.defaultChild!); // the host in the secret
     resource.node.addDependency(provisioner.function); // which waits for the cluster to admit it
-    // One user at a time per stack: concurrent CREATE ROLE / ALTER DEFAULT PRIVILEGES on one cluster can fail each
-    // other. Only within a stack: a chain across stacks would make each service stack depend on the previous one.
-    const previous = lastUserResource.get(host)?.get(Stack.of(this));
-    if (previous) resource.node.addDependency(previous);
-    if (!lastUserResource.has(host)) lastUserResource.set(host, new WeakMap());
-    lastUserResource.get(host)!.set(Stack.of(this), resource);
     return resource;
   }
 
-  /** An IAM user: the role (no password, rds_iam), its link (no secret) and outputs. */
-  private iamUser(props: DatabaseUserProps, databaseName: string, schemas: string[], host: UserHost): DatabaseLink {
-    this.addResource(host, {
-      MasterSecretArn: host.masterSecret!.secretArn,
-      Host: host.host,
-      Port: String(host.port),
-      Username: this.username,
-      DatabaseName: databaseName,
-      Schemas: schemas,
-      Access: this.access,
-      Authentication: DatabaseAuthentication.IAM,
-      RemovalPolicy: props.removalPolicy === RemovalPolicy.DESTROY ? 'destroy' : 'retain',
-      AdoptExistingRoles: props.adoptExistingRoles ? 'true' : undefined,
+  /** The user's schedule on the cluster's one multi-user rotation function. */
+  private addRotation(secret: secretsmanager.ISecret, resource: CustomResource, interval: Duration): void {
+    // The schedule as CloudFormation has it (aws-cdk-lib's RotationSchedule adds a deny-delete resource policy to
+    // each secret: one more resource per service, against CloudFormation's 500, for a secret whose lifecycle
+    // is its stack's). Same construct path, so the same logical id as before.
+    const schedule = new Construct(secret, 'RotationSchedule');
+    new secretsmanager.CfnRotationSchedule(schedule, 'Resource', {
+      secretId: secret.secretArn,
+      rotationLambdaArn: this.users.rotation().function.functionArn,
+      rotationRules: { scheduleExpression: Schedule.rate(interval).expressionString },
     });
-    host.allowProxyIamUser?.(this.username); // the proxy logs in to the cluster as this user
-    const link = DatabaseLink.fromValues({
-      host: host.linkHost,
-      readerHost: host.linkReaderHost,
-      rdsProxy: host.registerWithProxy !== undefined,
-      port: host.linkPort,
-      databaseName,
-      username: this.username,
-      authentication: DatabaseAuthentication.IAM,
-      region: host.region,
-    });
+    // Secrets Manager rotates at once when the schedule is created: the role must exist by then.
+    schedule.node.addDependency(resource);
+  }
+
+  /** The user's outputs, for `DatabaseLink.fromCdkOutputs(outputs, stackName, moduleName)`. */
+  private addOutputs(rotationInterval: Duration | undefined): void {
+    const { moduleName, region } = this.users.props;
+    const common = { cluster: moduleName, stack: Stack.of(this.users.owner).stackName, databaseName: this.databaseName };
+    const link: UserLinkRef = this.secret
+      ? { ...common, rotationInterval: rotationInterval?.toIsoString() }
+      : { ...common, authentication: DatabaseAuthentication.IAM, username: this.username, region };
     addUserLinkOutputs(this, this.moduleName, {
-      secretArn: DatabaseLink.NO_SECRET,
-      username: this.username,
-      link: {
-        cluster: host.moduleName,
-        stack: Stack.of(host.scope).stackName,
-        databaseName,
-        authentication: DatabaseAuthentication.IAM,
-        username: this.username,
-        region: host.region,
-      },
+      secretArn: this.secret?.secretArn ?? DatabaseLink.NO_SECRET, username: this.username, link,
     }, () => throwPropError(this, {
+      code: 'USER_MODULE_NAME_TAKEN',
       prop: 'moduleName',
       value: this.moduleName,
       allowed: 'a module name not used by another database or user in the same stack (it prefixes the output keys)',
       fix: 'give the user its own moduleName',
     }));
-    return link;
   }
-
-  private refuse(details: PropErrorDetails): never {
-    throwPropError(this, details);
-  }
-
-  private validModuleName(name: string): string {
-    if (!MODULE_NAME_PATTERN.test(name)) {
-      throwPropError(this, {
-        prop: 'moduleName',
-        value: name,
-        allowed: 'a letter, then letters and digits, 63 characters at most (it prefixes CloudFormation output keys)',
-        fix: "pass a shorter moduleName, e.g. moduleName: 'orders'",
-      });
-    }
-    return name;
-  }
-}
-
-/** The last user resource of each cluster in each stack: the next one in that stack waits for it. */
-const lastUserResource = new WeakMap<object, WeakMap<Stack, CustomResource>>();
-
-/** What a user of `database` needs; refused for an IAuroraPostgres that is not this library's. */
-function hostOf(user: Construct, database: IAuroraPostgres): UserHost {
-  const host = userHostOf(database);
-  if (!host) {
-    throwPropError(user, {
-      prop: 'database',
-      value: database.node.path,
-      allowed: 'an AuroraPostgres, or a cluster imported with AuroraPostgres.fromClusterAttributes',
-      fix: 'import the cluster with AuroraPostgres.fromClusterAttributes(scope, id, { clusterIdentifier, ... })',
-    });
-  }
-  return host;
-}
-
-/** `rds` + `order_items` -> `rdsOrderItems`. */
-function defaultModuleName(clusterModuleName: string, username: string): string {
-  return clusterModuleName + username.split('_').filter(Boolean).map(w => w[0].toUpperCase() + w.slice(1)).join('');
 }

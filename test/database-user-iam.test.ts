@@ -15,28 +15,43 @@ function iamUser(dbProps: Partial<AuroraPostgresProps> = {}, options: Partial<Da
   return { app, stack, db, user, pods };
 }
 
+/** Adding the IAM user `orders` (with these options) to a new database with these props. */
+function addIamUser(dbProps: Partial<AuroraPostgresProps> = {}, options: Partial<DatabaseUserOptions> = {}) {
+  const { stack, vpc } = testStack({ env });
+  const db = new AuroraPostgres(stack, 'rds', { vpc, ...dbProps });
+  return () => db.addDatabaseUser('orders', { username: 'orders', databaseName: 'orders', authentication: DatabaseAuthentication.IAM, ...options });
+}
+
 const clusterId = (stack: Stack, db: AuroraPostgres) =>
   stack.resolve(((db.cluster as rds.DatabaseCluster).node.defaultChild as rds.CfnDBCluster).logicalId);
 
 describe('an IAM user on a standard cluster', () => {
-  const { stack, db, user, pods } = iamUser();
-  user.grantConnect(pods);
-  const template = Template.fromStack(stack);
-
   test('no secret and no rotation of its own: the only secret is the master\'s', () => {
+    // GIVEN / WHEN
+    const { stack, user } = iamUser();
+    // THEN
+    const template = Template.fromStack(stack);
     expect(user.secret).toBeUndefined();
     expect(Object.keys(template.findResources('AWS::SecretsManager::Secret'))).toHaveLength(1);
     template.resourcePropertiesCountIs('AWS::SecretsManager::RotationSchedule', { SecretId: { Ref: Match.stringLikeRegexp('^rdsordersSecret') } }, 0);
   });
 
   test('the custom resource: Authentication IAM, no user secret', () => {
-    template.hasResourceProperties('Custom::PostgresUser', {
+    // GIVEN / WHEN
+    const { stack } = iamUser();
+    // THEN
+    Template.fromStack(stack).hasResourceProperties('Custom::PostgresUser', {
       Username: 'orders', DatabaseName: 'orders', Access: 'READ_WRITE', Authentication: 'IAM', UserSecretArn: Match.absent(),
     });
   });
 
   test('grantConnect: rds-db:connect as orders on the cluster resource id, to the pods\' role', () => {
-    template.hasResourceProperties('AWS::IAM::Policy', {
+    // GIVEN
+    const { stack, db, user, pods } = iamUser();
+    // WHEN
+    user.grantConnect(pods);
+    // THEN
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
         Statement: [{
           Action: 'rds-db:connect',
@@ -52,6 +67,9 @@ describe('an IAM user on a standard cluster', () => {
   });
 
   test('the link: user, database, region and IAM; no secret, no password', () => {
+    // GIVEN / WHEN
+    const { user } = iamUser();
+    // THEN
     expect(user.link).toMatchObject({ username: 'orders', databaseName: 'orders', region: 'eu-west-1', authentication: DatabaseAuthentication.IAM });
     expect(user.link.secretArn).toBeUndefined();
     expect(user.link.password).toBeUndefined();
@@ -59,12 +77,9 @@ describe('an IAM user on a standard cluster', () => {
   });
 
   test('outputs: NONE for the secret, the user link with IAM, the user name and region; fromCdkOutputs reads them', () => {
-    const outputs = template.toJSON().Outputs;
-    expect(outputs.rdsOrdersDbSecretArn.Value).toBe('NONE');
-    const userLink = JSON.parse(outputs.rdsOrdersDbUserLink.Value);
-    expect(userLink).toEqual({
-      cluster: 'rds', stack: 'TestStack', databaseName: 'orders', authentication: 'IAM', username: 'orders', region: 'eu-west-1',
-    });
+    // GIVEN
+    const { stack } = iamUser();
+    const outputs = Template.fromStack(stack).toJSON().Outputs;
     const file = {
       TestStack: {
         rdsOrdersDbSecretArn: 'NONE',
@@ -77,7 +92,13 @@ describe('an IAM user on a standard cluster', () => {
         rdsDbSecretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:master-AbCdEf',
       },
     };
+    // WHEN
     const link = DatabaseLink.fromCdkOutputs(file, 'TestStack', 'rdsOrders');
+    // THEN
+    expect(outputs.rdsOrdersDbSecretArn.Value).toBe('NONE');
+    expect(JSON.parse(outputs.rdsOrdersDbUserLink.Value)).toEqual({
+      cluster: 'rds', stack: 'TestStack', databaseName: 'orders', authentication: 'IAM', username: 'orders', region: 'eu-west-1',
+    });
     expect(link).toMatchObject({
       host: 'db.cluster-abc.eu-west-1.rds.amazonaws.com',
       port: '5432',
@@ -92,25 +113,35 @@ describe('an IAM user on a standard cluster', () => {
 });
 
 describe('behind an RDS Proxy with proxyOptions.authentication IAM', () => {
-  const { stack, user, pods } = iamUser({ proxy: true, proxyOptions: { authentication: DatabaseAuthentication.IAM } });
-  user.grantConnect(pods);
-  const template = Template.fromStack(stack);
+  const IAM_PROXY: Partial<AuroraPostgresProps> = { proxy: true, proxyOptions: { authentication: DatabaseAuthentication.IAM } };
 
   test('DefaultAuthScheme IAM_AUTH and no secret registered (not even the master\'s)', () => {
+    // GIVEN / WHEN
+    const { stack } = iamUser(IAM_PROXY);
+    // THEN
+    const template = Template.fromStack(stack);
     template.hasResourceProperties('AWS::RDS::DBProxy', { DefaultAuthScheme: 'IAM_AUTH', Auth: Match.absent(), RequireTLS: true });
     const proxyPolicies = JSON.stringify(template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: Match.stringLikeRegexp('^rdsProxyRole') }] } }));
     expect(proxyPolicies).not.toMatch(/secretsmanager:GetSecretValue/);
   });
 
   test('the proxy\'s role may log in to the cluster as the IAM user', () => {
-    template.hasResourceProperties('AWS::IAM::Policy', {
+    // GIVEN / WHEN
+    const { stack } = iamUser(IAM_PROXY);
+    // THEN
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: { Statement: [{ Action: 'rds-db:connect', Resource: { 'Fn::Join': ['', Match.arrayWith([{ 'Fn::GetAtt': [Match.stringLikeRegexp('^rds'), 'DBClusterResourceId'] }, '/orders'])] } }] },
       Roles: [{ Ref: Match.stringLikeRegexp('^rdsProxyRole') }],
     });
   });
 
   test('the pods may sign tokens for the proxy (prx- id) and the cluster', () => {
-    const resources = template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: stack.resolve((pods.role.node.defaultChild as any).logicalId) }] } });
+    // GIVEN
+    const { stack, user, pods } = iamUser(IAM_PROXY);
+    // WHEN
+    user.grantConnect(pods);
+    // THEN
+    const resources = Template.fromStack(stack).findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: stack.resolve((pods.role.node.defaultChild as any).logicalId) }] } });
     const [statement] = (Object.values(resources)[0] as any).Properties.PolicyDocument.Statement;
     expect(statement.Action).toBe('rds-db:connect');
     expect(statement.Resource).toHaveLength(2);
@@ -118,70 +149,98 @@ describe('behind an RDS Proxy with proxyOptions.authentication IAM', () => {
   });
 
   test('the link goes to the proxy endpoint, port 5432', () => {
+    // GIVEN / WHEN
+    const { stack, user } = iamUser(IAM_PROXY);
+    // THEN
     expect(stack.resolve(user.link.host)).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^rdsProxy/), 'Endpoint'] });
     expect(user.link.port).toBe('5432');
   });
 });
 
-test('refuses a PASSWORD user behind a proxy with IAM authentication', () => {
-  const iamProxy = { proxy: true, proxyOptions: { authentication: DatabaseAuthentication.IAM } };
-  expect(() => iamUser(iamProxy, { authentication: DatabaseAuthentication.PASSWORD, rotation: false })).toThrow("invalid authentication 'PASSWORD'. Allowed: only IAM users behind an RDS Proxy with IAM authentication");
-});
+describe('bad input', () => {
+  test('refuses a PASSWORD user behind a proxy with IAM authentication', () => {
+    // GIVEN
+    const add = addIamUser({ proxy: true, proxyOptions: { authentication: DatabaseAuthentication.IAM } },
+      { authentication: DatabaseAuthentication.PASSWORD, rotation: false });
+    // WHEN / THEN
+    expect(add).toThrow(/\[USER_PASSWORD_BEHIND_IAM_PROXY\] .*invalid authentication 'PASSWORD'/);
+  });
 
-test('refuses an IAM user behind a proxy that logs in with secrets', () => {
-  expect(() => iamUser({ proxy: true })).toThrow(
-    "invalid authentication 'IAM'. Allowed: IAM users behind an RDS Proxy only when the proxy authenticates with IAM");
-});
+  test('refuses an IAM user behind a proxy that logs in with secrets', () => {
+    // GIVEN
+    const add = addIamUser({ proxy: true });
+    // WHEN / THEN
+    expect(add).toThrow(/\[USER_IAM_BEHIND_PASSWORD_PROXY\] .*invalid authentication 'IAM'/);
+  });
 
-test('refuses rotation for an IAM user', () => {
-  expect(() => iamUser({}, { rotation: true })).toThrow(
-    "DatabaseUser at 'TestStack/rds/orders': invalid rotation true. Allowed: no rotation for an IAM user: it has no password, and each token it signs lives 15 minutes. Fix: drop rotation and rotationInterval, or use DatabaseAuthentication.PASSWORD");
-});
+  test('refuses rotation for an IAM user', () => {
+    // GIVEN
+    const add = addIamUser({}, { rotation: true });
+    // WHEN / THEN
+    expect(add).toThrow(/\[USER_IAM_ROTATION\] DatabaseUser at 'TestStack\/rds\/orders': invalid rotation true/);
+  });
 
-test('refuses a rotationInterval for an IAM user', () => {
-  expect(() => iamUser({}, { rotationInterval: Duration.days(7) })).toThrow("invalid rotationInterval '7 days'. Allowed: no rotation for an IAM user");
-});
+  test('refuses a rotationInterval for an IAM user', () => {
+    // GIVEN
+    const add = addIamUser({}, { rotationInterval: Duration.days(7) });
+    // WHEN / THEN
+    expect(add).toThrow(/\[USER_IAM_ROTATION\] .*invalid rotationInterval '7 days'/);
+  });
 
-test('refuses an IAM user on a cluster with iamAuthentication: false', () => {
-  expect(() => iamUser({ iamAuthentication: false })).toThrow(
-    "invalid authentication 'IAM'. Allowed: IAM users only on a cluster with IAM database authentication on; this cluster has iamAuthentication: false");
-});
+  test('refuses an IAM user on a cluster with iamAuthentication: false', () => {
+    // GIVEN
+    const add = addIamUser({ iamAuthentication: false });
+    // WHEN / THEN
+    expect(add).toThrow(/\[USER_IAM_AUTHENTICATION_OFF\] .*invalid authentication 'IAM'/);
+  });
 
-test('refuses grantConnect on a PASSWORD user', () => {
-  const { user, pods } = iamUser({}, { authentication: DatabaseAuthentication.PASSWORD });
-  expect(() => user.grantConnect(pods)).toThrow("invalid authentication 'PASSWORD'. Allowed: grantConnect only for an IAM user");
-});
+  test('refuses grantConnect on a PASSWORD user', () => {
+    // GIVEN
+    const { user, pods } = iamUser({}, { authentication: DatabaseAuthentication.PASSWORD });
+    // WHEN / THEN
+    expect(() => user.grantConnect(pods)).toThrow(/\[USER_GRANT_CONNECT_WITHOUT_IAM\] .*invalid authentication 'PASSWORD'/);
+  });
 
-test('refuses grantReadCredentials on an IAM user', () => {
-  const { user, pods } = iamUser();
-  expect(() => user.grantReadCredentials(pods)).toThrow("invalid authentication 'IAM'. Allowed: grantReadCredentials only for a PASSWORD user: an IAM user has no secret");
-});
+  test('refuses grantReadCredentials on an IAM user', () => {
+    // GIVEN
+    const { user, pods } = iamUser();
+    // WHEN / THEN
+    expect(() => user.grantReadCredentials(pods)).toThrow(/\[USER_GRANT_READ_WITHOUT_SECRET\] .*invalid authentication 'IAM'/);
+  });
 
-test('DatabaseLink refuses an IAM link with a secret or without a user', () => {
-  expect(() => DatabaseLink.fromValues({ host: 'h', databaseName: 'd', region: 'eu-west-1', secretArn: 'arn', authentication: DatabaseAuthentication.IAM }))
-    .toThrow("DatabaseLink: invalid authentication 'IAM with no username and secretArn'. Allowed: IAM links give username, databaseName and region (tokens are signed for a user, in a region), and neither secretArn nor password (nothing secret exists). Fix: give username; drop secretArn");
+  test('DatabaseLink refuses an IAM link with a secret or without a user', () => {
+    // GIVEN
+    const values = { host: 'h', databaseName: 'd', region: 'eu-west-1', secretArn: 'arn', authentication: DatabaseAuthentication.IAM };
+    // WHEN / THEN
+    expect(() => DatabaseLink.fromValues(values)).toThrow(/DatabaseLink: invalid authentication 'IAM with no username and secretArn'/);
+  });
+
+  test('refuses an IAM user on an imported cluster (no resource id for rds-db:connect)', () => {
+    // GIVEN
+    const { stack, vpc } = testStack({ env });
+    const db = new AuroraPostgres(stack, 'rds', { vpc });
+    const imported = AuroraPostgres.fromClusterAttributes(stack, 'Imported', {
+      clusterIdentifier: 'orders',
+      clusterEndpointAddress: 'orders.cluster-abc.eu-west-1.rds.amazonaws.com',
+      port: 5432,
+      secret: db.secret!,
+      securityGroups: [],
+      vpc,
+      moduleName: 'imported',
+    });
+    // WHEN / THEN
+    expect(() => new DatabaseUser(stack, 'Orders', { database: imported, username: 'orders', databaseName: 'orders', authentication: DatabaseAuthentication.IAM }))
+      .toThrow(/\[USER_IAM_CLUSTER_RESOURCE_ID_UNKNOWN\] .*invalid authentication 'IAM'/);
+  });
 });
 
 test('cdk-nag clean: an IAM user granted to a Pod Identity, behind a proxy', () => {
+  // GIVEN
   const { app, user, pods } = iamUser({ proxy: true, proxyOptions: { authentication: DatabaseAuthentication.IAM } });
+  // WHEN
   user.grantConnect(pods);
+  // THEN
   expect(nagFindings(app)).toEqual([]);
-});
-
-test('refuses an IAM user on an imported cluster (no resource id for rds-db:connect)', () => {
-  const { stack, vpc } = testStack({ env });
-  const db = new AuroraPostgres(stack, 'rds', { vpc });
-  const imported = AuroraPostgres.fromClusterAttributes(stack, 'Imported', {
-    clusterIdentifier: 'orders',
-    clusterEndpointAddress: 'orders.cluster-abc.eu-west-1.rds.amazonaws.com',
-    port: 5432,
-    secret: db.secret!,
-    securityGroups: [],
-    vpc,
-    moduleName: 'imported',
-  });
-  expect(() => new DatabaseUser(stack, 'Orders', { database: imported, username: 'orders', databaseName: 'orders', authentication: DatabaseAuthentication.IAM })).toThrow(
-    "invalid authentication 'IAM'. Allowed: IAM users only on a cluster whose resource id (DbClusterResourceId) this app knows");
 });
 
 describe('a global database: the IAM user seen from the secondary\'s region', () => {
@@ -209,9 +268,12 @@ describe('a global database: the IAM user seen from the secondary\'s region', ()
   }
 
   test('grantConnect: rds-db:connect on the secondary\'s cluster resource id, in its region; an IAM link to its endpoints', () => {
+    // GIVEN
     const { west, secondary, pods } = globalApp();
     const user = DatabaseUser.fromSecondary(secondary, 'orders', { authentication: DatabaseAuthentication.IAM, databaseName: 'orders' });
+    // WHEN
     user.grantConnect(pods);
+    // THEN
     Template.fromStack(west).hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
         Statement: [{
@@ -225,18 +287,22 @@ describe('a global database: the IAM user seen from the secondary\'s region', ()
     });
     expect(user.link).toMatchObject({ username: 'orders', databaseName: 'orders', region: 'us-west-2', authentication: DatabaseAuthentication.IAM });
     expect(user.link.secretArn).toBeUndefined();
-    expect(() => user.grantReadCredentials(pods)).toThrow("invalid authentication 'IAM'. Allowed: grantReadCredentials only for a PASSWORD user");
+    expect(() => user.grantReadCredentials(pods)).toThrow(/\[USER_GRANT_READ_WITHOUT_SECRET\]/);
   });
 
   test('refuses grantConnect on a password user seen from the secondary', () => {
+    // GIVEN
     const { secondary, pods } = globalApp();
-    expect(() => DatabaseUser.fromSecondary(secondary, 'orders').grantConnect(pods)).toThrow(
-      "invalid authentication 'PASSWORD'. Allowed: grantConnect only for an IAM user: pass authentication: DatabaseAuthentication.IAM to fromSecondary");
+    const user = DatabaseUser.fromSecondary(secondary, 'orders');
+    // WHEN / THEN
+    expect(() => user.grantConnect(pods)).toThrow(/\[USER_GRANT_CONNECT_WITHOUT_IAM\] .*invalid authentication 'PASSWORD'.*Fix: pass authentication: DatabaseAuthentication.IAM and databaseName to fromSecondary/);
   });
 
   test('refuses an IAM user seen from the secondary without its databaseName', () => {
+    // GIVEN
     const { secondary } = globalApp();
-    expect(() => DatabaseUser.fromSecondary(secondary, 'orders', { authentication: DatabaseAuthentication.IAM })).toThrow(
-      "invalid databaseName 'undefined'. Allowed: the user's database with DatabaseAuthentication.IAM");
+    // WHEN / THEN
+    expect(() => DatabaseUser.fromSecondary(secondary, 'orders', { authentication: DatabaseAuthentication.IAM }))
+      .toThrow(/\[SECONDARY_USER_IAM_DATABASE_NAME_MISSING\] .*missing databaseName/);
   });
 });

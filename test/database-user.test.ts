@@ -2,7 +2,8 @@ import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as rds from 'aws-cdk-lib/aws-rds';
-import { AuroraPostgres, AuroraPostgresProps, DatabaseAccess, DatabaseLink, DatabaseUser, DatabaseUserOptions } from '../src';
+import { Construct } from 'constructs';
+import { AuroraPostgres, AuroraPostgresProps, DatabaseAccess, DatabaseLink, DatabaseUser, DatabaseUserOptions, IAuroraPostgres } from '../src';
 import { nagFindings, testStack } from './util';
 
 /** Restores and global members must pin their engine version. */
@@ -11,11 +12,31 @@ const VERSION = rds.AuroraPostgresEngineVersion.VER_17_9;
 const SNAPSHOT = 'arn:aws:rds:us-east-1:123456789012:cluster-snapshot:before-migration';
 const env = { account: '123456789012', region: 'us-east-1' };
 
-function withUsers(dbProps: Partial<AuroraPostgresProps>, ...users: DatabaseUserOptions[]) {
+/** A stack with a database `rds` (and the given props). */
+function database(dbProps: Partial<AuroraPostgresProps> = {}) {
   const { app, stack, vpc } = testStack({ env });
   const db = new AuroraPostgres(stack, 'rds', { vpc, ...dbProps });
+  return { app, stack, vpc, db };
+}
+
+/** A database with users added (each user's construct id is its name). */
+function withUsers(dbProps: Partial<AuroraPostgresProps>, ...users: DatabaseUserOptions[]) {
+  const { app, stack, db } = database(dbProps);
   const added = users.map(u => db.addDatabaseUser(u.username, u));
-  return { app, stack, db, users: added, template: Template.fromStack(stack) };
+  return { app, stack, db, users: added };
+}
+
+/** The standard case: a READ_WRITE user `orders` in database `orders` of a standard cluster. */
+function ordersUser() {
+  const { app, stack, db } = database();
+  const orders = db.addDatabaseUser('orders', { username: 'orders', databaseName: 'orders' });
+  return { app, stack, db, orders };
+}
+
+/** Adding one user `user` with these options to a new database with these props. */
+function addUser(options: DatabaseUserOptions, dbProps: Partial<AuroraPostgresProps> = {}) {
+  const { db } = database(dbProps);
+  return () => db.addDatabaseUser('user', options);
 }
 
 function logicalIdOf(stack: Stack, construct: { node: { defaultChild?: unknown } }): string {
@@ -23,16 +44,17 @@ function logicalIdOf(stack: Stack, construct: { node: { defaultChild?: unknown }
 }
 
 describe('a READ_WRITE user on a standard cluster', () => {
-  const { stack, db, users: [orders], template } = withUsers({}, { username: 'orders', databaseName: 'orders' });
-  const userSecret = logicalIdOf(stack, orders.secret!);
-  const masterSecret = logicalIdOf(stack, db.secret!);
-
   test('a custom resource with names and ARNs only, after the cluster, its writer and the master rotation', () => {
-    template.hasResource('Custom::PostgresUser', {
+    // GIVEN
+    const { stack, db } = database();
+    // WHEN
+    const orders = db.addDatabaseUser('orders', { username: 'orders', databaseName: 'orders' });
+    // THEN
+    Template.fromStack(stack).hasResource('Custom::PostgresUser', {
       Properties: {
         ServiceToken: { 'Fn::GetAtt': [Match.stringLikeRegexp('^rdsUserProvisionerProviderframeworkonEvent'), 'Arn'] },
-        MasterSecretArn: { Ref: masterSecret },
-        UserSecretArn: { Ref: userSecret },
+        MasterSecretArn: { Ref: logicalIdOf(stack, db.secret!) },
+        UserSecretArn: { Ref: logicalIdOf(stack, orders.secret!) },
         Host: { 'Fn::GetAtt': [Match.stringLikeRegexp('^rdsCluster'), 'Endpoint.Address'] },
         Port: '5432',
         Username: 'orders',
@@ -44,13 +66,18 @@ describe('a READ_WRITE user on a standard cluster', () => {
       DependsOn: Match.arrayWith([
         Match.stringLikeRegexp('^rdsCluster[A-F0-9]{8}$'),
         Match.stringLikeRegexp('^rdsClusterWriter'),
-        userSecret,
+        logicalIdOf(stack, orders.secret!),
         Match.stringLikeRegexp('^rdsSecretAttachmentRotationSchedule'),
       ]),
     });
   });
 
   test('the provisioning function: in the cluster\'s private subnets, admitted by the cluster, reads the master secret and the secrets tagged as this cluster\'s users\'', () => {
+    // GIVEN / WHEN
+    const { stack, db, orders } = ordersUser();
+    // THEN
+    const template = Template.fromStack(stack);
+    const masterSecret = logicalIdOf(stack, db.secret!);
     template.resourceCountIs('AWS::Lambda::Function', 2); // the function and the provider framework's
     template.hasResourceProperties('AWS::Lambda::Function', {
       Runtime: 'nodejs24.x',
@@ -89,15 +116,19 @@ describe('a READ_WRITE user on a standard cluster', () => {
       Name: Match.absent(),
       Tags: [{ Key: 'cdk-aurora-postgres:cluster', Value: { Ref: Match.stringLikeRegexp('^rdsCluster[A-F0-9]{8}$') } }],
     });
-    expect(JSON.stringify(Object.values(policies))).not.toContain(userSecret);
+    expect(JSON.stringify(Object.values(policies))).not.toContain(logicalIdOf(stack, orders.secret!));
   });
 
   test('its own secret: username, dbname and masterarn (multi-user rotation needs it), attached to the cluster', () => {
+    // GIVEN / WHEN
+    const { stack, db } = ordersUser();
+    // THEN
+    const template = Template.fromStack(stack);
     template.hasResourceProperties('AWS::SecretsManager::Secret', {
       GenerateSecretString: Match.objectLike({
         GenerateStringKey: 'password',
         SecretStringTemplate: {
-          'Fn::Join': ['', ['{"username":"orders","dbname":"orders","masterarn":"', { Ref: masterSecret }, '"}']],
+          'Fn::Join': ['', ['{"username":"orders","dbname":"orders","masterarn":"', { Ref: logicalIdOf(stack, db.secret!) }, '"}']],
         },
       }),
     });
@@ -108,9 +139,13 @@ describe('a READ_WRITE user on a standard cluster', () => {
   });
 
   test('multi-user rotation every 30 days by the cluster\'s one rotation function, in the VPC, with the master secret, once the role exists', () => {
+    // GIVEN / WHEN
+    const { stack, db, orders } = ordersUser();
+    // THEN
+    const template = Template.fromStack(stack);
     template.hasResource('AWS::SecretsManager::RotationSchedule', {
       Properties: {
-        SecretId: { Ref: userSecret },
+        SecretId: { Ref: logicalIdOf(stack, orders.secret!) },
         RotationLambdaARN: { 'Fn::GetAtt': [Match.stringLikeRegexp('^rdsUserRotation[A-F0-9]{8}$'), 'Outputs.RotationLambdaARN'] },
         RotationRules: { ScheduleExpression: 'rate(30 days)' },
       },
@@ -119,7 +154,7 @@ describe('a READ_WRITE user on a standard cluster', () => {
     const apps = template.findResources('AWS::Serverless::Application');
     const app = Object.entries<any>(apps).find(([id]) => id.startsWith('rdsUserRotation'))![1];
     expect(app.Properties.Parameters).toEqual(expect.objectContaining({
-      masterSecretArn: { Ref: masterSecret },
+      masterSecretArn: { Ref: logicalIdOf(stack, db.secret!) },
       vpcSubnetIds: { 'Fn::Join': ['', [{ Ref: 'VpcPrivateSubnet1Subnet536B997A' }, ',', { Ref: 'VpcPrivateSubnet2Subnet3788AAA1' }]] },
     }));
     const mapping = template.toJSON().Mappings[app.Properties.Location.ApplicationId['Fn::FindInMap'][0]];
@@ -127,14 +162,20 @@ describe('a READ_WRITE user on a standard cluster', () => {
   });
 
   test('the master password rotates too once users exist (nothing in Kubernetes needs it)', () => {
-    template.hasResourceProperties('AWS::SecretsManager::RotationSchedule', {
-      SecretId: { Ref: masterSecret },
+    // GIVEN / WHEN
+    const { stack, db } = ordersUser();
+    // THEN
+    Template.fromStack(stack).hasResourceProperties('AWS::SecretsManager::RotationSchedule', {
+      SecretId: { Ref: logicalIdOf(stack, db.secret!) },
       RotationRules: { ScheduleExpression: 'rate(30 days)' },
     });
   });
 
   test('the link reads this user\'s secret (user name included: rotation alternates it), never the master\'s', () => {
-    expect(stack.resolve(orders.link.secretArn)).toEqual({ Ref: userSecret });
+    // GIVEN / WHEN
+    const { stack, db, orders } = ordersUser();
+    // THEN
+    expect(stack.resolve(orders.link.secretArn)).toEqual({ Ref: logicalIdOf(stack, orders.secret!) });
     expect(orders.link.username).toBeUndefined();
     expect(orders.link.password).toBeUndefined();
     expect(orders.link.databaseName).toBe('orders');
@@ -145,12 +186,16 @@ describe('a READ_WRITE user on a standard cluster', () => {
   });
 
   test('two outputs under the user\'s module name (what differs from the cluster), from which and the cluster\'s DatabaseLink.fromCdkOutputs builds the link', () => {
-    const outputs = template.toJSON().Outputs;
-    expect(Object.keys(outputs).filter(k => k.startsWith('rdsOrders')).sort()).toEqual(['rdsOrdersDbSecretArn', 'rdsOrdersDbUserLink']);
-    expect(outputs.rdsOrdersDbSecretArn.Value).toEqual({ Ref: userSecret });
-    expect(JSON.parse(outputs.rdsOrdersDbUserLink.Value)).toEqual({ cluster: 'rds', stack: 'TestStack', databaseName: 'orders', rotationInterval: 'P30D' });
+    // GIVEN
+    const { stack, orders } = ordersUser();
+    const outputs = Template.fromStack(stack).toJSON().Outputs;
     const deployed = { TestStack: Object.fromEntries(Object.keys(outputs).map(k => [k, typeof outputs[k].Value === 'string' ? outputs[k].Value : `value-of-${k}`])) };
+    // WHEN
     const link = DatabaseLink.fromCdkOutputs(deployed, 'TestStack', 'rdsOrders');
+    // THEN
+    expect(Object.keys(outputs).filter(k => k.startsWith('rdsOrders')).sort()).toEqual(['rdsOrdersDbSecretArn', 'rdsOrdersDbUserLink']);
+    expect(outputs.rdsOrdersDbSecretArn.Value).toEqual({ Ref: logicalIdOf(stack, orders.secret!) });
+    expect(JSON.parse(outputs.rdsOrdersDbUserLink.Value)).toEqual({ cluster: 'rds', stack: 'TestStack', databaseName: 'orders', rotationInterval: 'P30D' });
     // The host, port and reader host are the cluster's, like the user's token link.
     expect(link).toMatchObject({
       host: 'value-of-rdsDbHost',
@@ -167,9 +212,12 @@ describe('a READ_WRITE user on a standard cluster', () => {
   });
 
   test('no password anywhere in the template', () => {
+    // GIVEN / WHEN
+    const { stack, db } = ordersUser();
+    // THEN
+    const template = Template.fromStack(stack);
     const json = JSON.stringify(template.toJSON());
-    const resources = template.findResources('Custom::PostgresUser');
-    expect(JSON.stringify(resources)).not.toMatch(/password/i);
+    expect(JSON.stringify(template.findResources('Custom::PostgresUser'))).not.toMatch(/password/i);
     // The only password-shaped things: generated secrets' key name and the master's dynamic reference.
     for (const match of json.matchAll(/"([^"]*assword[^"]*)":("[^"]*"|\{)/g)) {
       expect(match[1]).toMatch(/^(MasterUserPassword|rdsDbPassword)$/);
@@ -179,22 +227,27 @@ describe('a READ_WRITE user on a standard cluster', () => {
   });
 
   test('grantReadCredentials: the user\'s secret only', () => {
-    const s = testStack();
-    const user = new AuroraPostgres(s.stack, 'rds', { vpc: s.vpc }).addDatabaseUser('orders', { username: 'orders' });
-    const role = new iam.Role(s.stack, 'Eso', { assumedBy: new iam.AccountRootPrincipal() });
-    user.grantReadCredentials(role);
-    Template.fromStack(s.stack).hasResourceProperties('AWS::IAM::Policy', {
-      Roles: [{ Ref: s.stack.resolve((role.node.defaultChild as iam.CfnRole).logicalId) }],
-      PolicyDocument: { Statement: [{ Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], Effect: 'Allow', Resource: { Ref: logicalIdOf(s.stack, user.secret!) } }] },
+    // GIVEN
+    const { stack, orders } = ordersUser();
+    const role = new iam.Role(stack, 'Eso', { assumedBy: new iam.AccountRootPrincipal() });
+    // WHEN
+    orders.grantReadCredentials(role);
+    // THEN
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: stack.resolve((role.node.defaultChild as iam.CfnRole).logicalId) }],
+      PolicyDocument: { Statement: [{ Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], Effect: 'Allow', Resource: { Ref: logicalIdOf(stack, orders.secret!) } }] },
     });
   });
 });
 
 describe('options', () => {
   test('users of one cluster share one provisioning function; access, schemas, DESTROY and rotation are theirs', () => {
-    const { template } = withUsers({},
+    // GIVEN / WHEN
+    const { stack } = withUsers({},
       { username: 'migrator', access: DatabaseAccess.OWNER, databaseName: 'orders', schemas: ['public', 'sales'], removalPolicy: RemovalPolicy.DESTROY },
       { username: 'reporting', access: DatabaseAccess.READ_ONLY, databaseName: 'orders', rotationInterval: Duration.days(7) });
+    // THEN
+    const template = Template.fromStack(stack);
     template.resourceCountIs('AWS::Lambda::Function', 2);
     template.resourceCountIs('Custom::PostgresUser', 2);
     // One at a time: the second waits for the first.
@@ -207,160 +260,255 @@ describe('options', () => {
     template.hasResourceProperties('AWS::SecretsManager::RotationSchedule', { RotationRules: { ScheduleExpression: 'rate(7 days)' } });
   });
 
+  test('new DatabaseUser(scope, id, { database }) is addDatabaseUser: the same resource, its turn after the cluster\'s previous user, the master\'s rotation on', () => {
+    // GIVEN
+    const { stack, db } = database();
+    db.addDatabaseUser('orders', { username: 'orders' });
+    // WHEN
+    const billing = new DatabaseUser(stack, 'Billing', { database: db, username: 'billing' });
+    // THEN
+    const template = Template.fromStack(stack);
+    template.hasResource('Custom::PostgresUser', {
+      Properties: { Username: 'billing', DatabaseName: 'app' },
+      DependsOn: Match.arrayWith([Match.stringLikeRegexp('^rdsorders[A-F0-9]{8}$'), Match.stringLikeRegexp('^rdsSecretAttachmentRotationSchedule')]),
+    });
+    template.resourceCountIs('AWS::Serverless::Application', 2); // the master's rotation and the users' one
+    expect(billing.moduleName).toBe('rdsBilling');
+  });
+
   test('rotation: false: no rotation for the user, no link interval; master rotation: false stays off', () => {
-    const { users: [u], template } = withUsers({ rotation: false }, { username: 'orders', rotation: false });
-    template.resourceCountIs('AWS::SecretsManager::RotationSchedule', 0);
+    // GIVEN / WHEN
+    const { stack, users: [u] } = withUsers({ rotation: false }, { username: 'orders', rotation: false });
+    // THEN
+    Template.fromStack(stack).resourceCountIs('AWS::SecretsManager::RotationSchedule', 0);
     expect(u.link.rotationInterval).toBeUndefined();
   });
 
   test('default database: the cluster\'s', () => {
+    // GIVEN / WHEN
     const { users: [u] } = withUsers({ databaseName: 'shop' }, { username: 'orders' });
+    // THEN
     expect(u.databaseName).toBe('shop');
   });
 
   test('restored with snapshotUsername and a known database name', () => {
-    const { template } = withUsers({ restoreFromSnapshot: SNAPSHOT, snapshotUsername: 'postgres', databaseName: 'orders', engineVersion: VERSION }, { username: 'orders' });
-    template.hasResourceProperties('Custom::PostgresUser', { Username: 'orders', DatabaseName: 'orders' });
+    // GIVEN / WHEN
+    const { stack } = withUsers({ restoreFromSnapshot: SNAPSHOT, snapshotUsername: 'postgres', databaseName: 'orders', engineVersion: VERSION }, { username: 'orders' });
+    // THEN
+    Template.fromStack(stack).hasResourceProperties('Custom::PostgresUser', { Username: 'orders', DatabaseName: 'orders' });
   });
 
   test('global primary: the user\'s secret has a deterministic name and is replicated; a secondary links through its own endpoint', () => {
-    const { template } = withUsers({ createGlobalDatabase: true, globalDatabaseId: 'orders-global', secretReplicaRegions: ['us-west-2'], engineVersion: VERSION }, { username: 'orders' });
-    template.hasResourceProperties('AWS::SecretsManager::Secret', {
+    // GIVEN
+    const { stack: primaryStack } = withUsers({ createGlobalDatabase: true, globalDatabaseId: 'orders-global', secretReplicaRegions: ['us-west-2'], engineVersion: VERSION }, { username: 'orders' });
+    const { stack, vpc } = testStack({ env: { account: '123456789012', region: 'us-west-2' } });
+    const secondary = new AuroraPostgres(stack, 'rds', { vpc, existingGlobalDatabaseId: 'orders-global', primarySecretName: 'orders-global-credentials', engineVersion: VERSION });
+    // WHEN
+    const link = DatabaseUser.linkOnSecondary(secondary, 'orders');
+    // THEN
+    Template.fromStack(primaryStack).hasResourceProperties('AWS::SecretsManager::Secret', {
       Name: 'orders-global-orders-credentials',
       ReplicaRegions: [{ Region: 'us-west-2' }],
     });
-
-    const { stack, vpc } = testStack({ env: { account: '123456789012', region: 'us-west-2' } });
-    const secondary = new AuroraPostgres(stack, 'rds', { vpc, existingGlobalDatabaseId: 'orders-global', primarySecretName: 'orders-global-credentials', engineVersion: VERSION });
-    const link = DatabaseUser.linkOnSecondary(secondary, 'orders');
     expect(link.secretArn).toBe('orders-global-orders-credentials');
     expect(stack.resolve(link.host)).toEqual(stack.resolve(secondary.link.host));
     expect(JSON.stringify(stack.resolve(link.host))).toContain('ReadEndpoint.Address');
     expect(link.username).toBeUndefined();
     expect(link.rotationInterval?.toDays()).toBe(30);
   });
-});
-
-describe('cdk-nag AwsSolutions', () => {
-  test('users of every access level, one without rotation', () => {
-    const { app, stack, vpc } = testStack();
-    const db = new AuroraPostgres(stack, 'rds', { vpc });
-    db.addDatabaseUser('migrator', { username: 'migrator', access: DatabaseAccess.OWNER });
-    db.addDatabaseUser('orders', { username: 'orders' });
-    db.addDatabaseUser('reporting', { username: 'reporting', access: DatabaseAccess.READ_ONLY, rotation: false });
-    expect(nagFindings(app)).toEqual([]);
-  });
-
-  test('global primary with a user', () => {
-    const { app, stack, vpc } = testStack({ env });
-    const db = new AuroraPostgres(stack, 'rds', { vpc, createGlobalDatabase: true, globalDatabaseId: 'orders-global', secretReplicaRegions: ['us-west-2'], engineVersion: VERSION });
-    db.addDatabaseUser('orders', { username: 'orders' });
-    expect(nagFindings(app)).toEqual([]);
-  });
-});
-
-describe('bad input', () => {
-  function add(options: DatabaseUserOptions, dbProps: Partial<AuroraPostgresProps> = {}) {
-    const { stack, vpc } = testStack({ env });
-    const db = new AuroraPostgres(stack, 'rds', { vpc, ...dbProps });
-    return db.addDatabaseUser('user', options);
-  }
-
-  test('the master user\'s name', () => {
-    expect(() => add({ username: 'boss' }, { masterUsername: 'boss' }))
-      .toThrow("DatabaseUser at 'TestStack/rds/user': invalid username 'boss'. Allowed: a user other than the master user (boss)");
-  });
-
-  test('reserved or malformed names', () => {
-    for (const username of ['rdsadmin', 'rds_anything', 'pg_monitor', 'postgres', 'admin', 'orders_clone', 'orders_owner', 'Orders', 'a'.repeat(58)]) {
-      expect(() => add({ username })).toThrow(new RegExp(`invalid username '${username}'\\. Allowed: a lowercase letter, then lowercase letters, digits and underscores, 57 characters at most`));
-    }
-  });
-
-  test('a name used twice on one cluster', () => {
-    const { stack, vpc } = testStack();
-    const db = new AuroraPostgres(stack, 'rds', { vpc });
-    db.addDatabaseUser('a', { username: 'orders' });
-    expect(() => db.addDatabaseUser('b', { username: 'orders' }))
-      .toThrow("invalid username 'orders'. Allowed: a user name not yet used on this cluster");
-  });
-
-  test('an invalid database name', () => {
-    expect(() => add({ username: 'orders', databaseName: 'Order-DB' }))
-      .toThrow("invalid databaseName 'Order-DB'. Allowed: a lowercase letter, then lowercase letters, digits and underscores, 57 characters at most");
-  });
-
-  test('an invalid schema name', () => {
-    expect(() => add({ username: 'orders', schemas: ['public', 'pg_catalog'] }))
-      .toThrow('invalid schemas ["public","pg_catalog"]. Allowed: one or more distinct schema names');
-  });
-
-  test('on a global secondary', () => {
-    expect(() => add({ username: 'orders' }, { existingGlobalDatabaseId: 'orders-global', engineVersion: VERSION }))
-      .toThrow("invalid existingGlobalDatabaseId 'orders-global'. Allowed: users only on a cluster that can write");
-  });
-
-  test('on a restore without snapshotUsername', () => {
-    expect(() => add({ username: 'orders' }, { restoreFromSnapshot: SNAPSHOT, engineVersion: VERSION }))
-      .toThrow("invalid snapshotUsername 'undefined'. Allowed: users only on a restored cluster whose master credentials this stack knows");
-  });
-
-  test('on a restore whose database name is unknown, without databaseName', () => {
-    expect(() => add({ username: 'orders' }, { restoreFromSnapshot: SNAPSHOT, snapshotUsername: 'postgres', engineVersion: VERSION }))
-      .toThrow("invalid databaseName 'undefined'. Allowed: a database name: this restored cluster's database is the snapshot's");
-  });
-
-  test('rotationInterval without rotation', () => {
-    expect(() => add({ username: 'orders', rotation: false, rotationInterval: Duration.days(7) }))
-      .toThrow("invalid rotationInterval '7 days'. Allowed: only together with rotation");
-  });
-
-  test('a rotation interval outside Secrets Manager\'s range', () => {
-    const allowed = 'Allowed: whole hours from 4 to 23, or whole days from 1 to 1000';
-    expect(() => add({ username: 'orders', rotationInterval: Duration.hours(3) })).toThrow(`invalid rotationInterval '3 hours'. ${allowed}`);
-    expect(() => add({ username: 'orders', rotationInterval: Duration.days(1001) })).toThrow(`invalid rotationInterval '1001 days'. ${allowed}`);
-  });
-
-  test('a rotation interval Secrets Manager does not schedule: not whole hours below a day, not whole days above', () => {
-    // Today's code renders these as rate(270 minutes) and rate(25 hours).
-    expect(() => add({ username: 'orders', rotationInterval: Duration.minutes(270) })).toThrow("invalid rotationInterval '4 hours 30 minutes'");
-    expect(() => add({ username: 'orders', rotationInterval: Duration.hours(25) })).toThrow("invalid rotationInterval '1 day 1 hour'");
-  });
 
   test('adoptExistingRoles reaches the function only when set (an existing user\'s resource does not change)', () => {
-    const { stack, vpc } = testStack();
-    const db = new AuroraPostgres(stack, 'rds', { vpc });
-    db.addDatabaseUser('orders', { username: 'orders' });
-    db.addDatabaseUser('legacy', { username: 'legacy', adoptExistingRoles: true });
-    const t = Template.fromStack(stack);
-    t.hasResourceProperties('Custom::PostgresUser', { Username: 'orders', AdoptExistingRoles: Match.absent() });
-    t.hasResourceProperties('Custom::PostgresUser', { Username: 'legacy', AdoptExistingRoles: 'true' });
+    // GIVEN / WHEN
+    const { stack } = withUsers({}, { username: 'orders' }, { username: 'legacy', adoptExistingRoles: true });
+    // THEN
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('Custom::PostgresUser', { Username: 'orders', AdoptExistingRoles: Match.absent() });
+    template.hasResourceProperties('Custom::PostgresUser', { Username: 'legacy', AdoptExistingRoles: 'true' });
   });
 
   test('whole hours and days give rate(N hours) and rate(N days)', () => {
     for (const [interval, expression] of [[Duration.hours(12), 'rate(12 hours)'], [Duration.hours(48), 'rate(2 days)']] as const) {
-      const { stack, vpc } = testStack();
-      new AuroraPostgres(stack, 'rds', { vpc }).addDatabaseUser('orders', { username: 'orders', rotationInterval: interval });
+      // GIVEN / WHEN
+      const { stack } = withUsers({}, { username: 'orders', rotationInterval: interval });
+      // THEN
       Template.fromStack(stack).hasResourceProperties('AWS::SecretsManager::RotationSchedule', {
         RotationRules: { ScheduleExpression: expression },
       });
     }
   });
+});
+
+describe('cdk-nag AwsSolutions', () => {
+  test('users of every access level, one without rotation', () => {
+    // GIVEN
+    const { app, db } = database();
+    // WHEN
+    db.addDatabaseUser('migrator', { username: 'migrator', access: DatabaseAccess.OWNER });
+    db.addDatabaseUser('orders', { username: 'orders' });
+    db.addDatabaseUser('reporting', { username: 'reporting', access: DatabaseAccess.READ_ONLY, rotation: false });
+    // THEN
+    expect(nagFindings(app)).toEqual([]);
+  });
+
+  test('global primary with a user', () => {
+    // GIVEN
+    const { app, db } = database({ createGlobalDatabase: true, globalDatabaseId: 'orders-global', secretReplicaRegions: ['us-west-2'], engineVersion: VERSION });
+    // WHEN
+    db.addDatabaseUser('orders', { username: 'orders' });
+    // THEN
+    expect(nagFindings(app)).toEqual([]);
+  });
+});
+
+describe('bad input', () => {
+  test('the master user\'s name', () => {
+    // GIVEN
+    const add = addUser({ username: 'boss' }, { masterUsername: 'boss' });
+    // WHEN / THEN
+    expect(add).toThrow(/\[USER_NAME_IS_MASTER\] DatabaseUser at 'TestStack\/rds\/user': invalid username 'boss'/);
+  });
+
+  test('reserved or malformed names', () => {
+    for (const username of ['rdsadmin', 'rds_anything', 'pg_monitor', 'postgres', 'admin', 'orders_clone', 'orders_owner', 'Orders', 'a'.repeat(58)]) {
+      // GIVEN
+      const add = addUser({ username });
+      // WHEN / THEN
+      expect(add).toThrow(new RegExp(`\\[USER_NAME_INVALID\\] .*invalid username '${username}'`));
+    }
+  });
+
+  test('a name used twice on one cluster', () => {
+    // GIVEN
+    const { db } = database();
+    db.addDatabaseUser('a', { username: 'orders' });
+    // WHEN / THEN
+    expect(() => db.addDatabaseUser('b', { username: 'orders' })).toThrow(/\[USER_NAME_TAKEN\] .*invalid username 'orders'/);
+  });
+
+  test('a name taken through addDatabaseUser is taken for new DatabaseUser too (one list per cluster)', () => {
+    // GIVEN
+    const { stack, db } = database();
+    db.addDatabaseUser('a', { username: 'orders' });
+    // WHEN / THEN
+    expect(() => new DatabaseUser(stack, 'B', { database: db, username: 'orders' })).toThrow(/\[USER_NAME_TAKEN\]/);
+  });
+
+  test('an invalid database name', () => {
+    // GIVEN
+    const add = addUser({ username: 'orders', databaseName: 'Order-DB' });
+    // WHEN / THEN
+    expect(add).toThrow(/\[USER_DATABASE_NAME_INVALID\] .*invalid databaseName 'Order-DB'/);
+  });
+
+  test('an invalid schema name', () => {
+    // GIVEN
+    const add = addUser({ username: 'orders', schemas: ['public', 'pg_catalog'] });
+    // WHEN / THEN
+    expect(add).toThrow(/\[USER_SCHEMAS_INVALID\] .*invalid schemas \["public","pg_catalog"\]/);
+  });
+
+  test('on a global secondary', () => {
+    // GIVEN
+    const add = addUser({ username: 'orders' }, { existingGlobalDatabaseId: 'orders-global', engineVersion: VERSION });
+    // WHEN / THEN
+    expect(add).toThrow(/\[USER_ON_GLOBAL_SECONDARY\] .*invalid existingGlobalDatabaseId 'orders-global'/);
+  });
+
+  test('on a restore without snapshotUsername', () => {
+    // GIVEN
+    const add = addUser({ username: 'orders' }, { restoreFromSnapshot: SNAPSHOT, engineVersion: VERSION });
+    // WHEN / THEN
+    expect(add).toThrow(/\[USER_WITHOUT_MASTER_CREDENTIALS\] .*missing snapshotUsername/);
+  });
+
+  test('on a restore whose database name is unknown, without databaseName', () => {
+    // GIVEN
+    const add = addUser({ username: 'orders' }, { restoreFromSnapshot: SNAPSHOT, snapshotUsername: 'postgres', engineVersion: VERSION });
+    // WHEN / THEN
+    expect(add).toThrow(/\[USER_DATABASE_NAME_MISSING\] .*missing databaseName/);
+  });
+
+  test('rotationInterval without rotation', () => {
+    // GIVEN
+    const add = addUser({ username: 'orders', rotation: false, rotationInterval: Duration.days(7) });
+    // WHEN / THEN
+    expect(add).toThrow(/\[USER_ROTATION_INTERVAL_WITHOUT_ROTATION\] .*invalid rotationInterval '7 days'/);
+  });
+
+  test('a rotation interval outside Secrets Manager\'s range', () => {
+    // GIVEN
+    const tooShort = addUser({ username: 'orders', rotationInterval: Duration.hours(3) });
+    const tooLong = addUser({ username: 'orders', rotationInterval: Duration.days(1001) });
+    // WHEN / THEN
+    expect(tooShort).toThrow(/\[USER_ROTATION_INTERVAL_INVALID\] .*invalid rotationInterval '3 hours'/);
+    expect(tooLong).toThrow(/\[USER_ROTATION_INTERVAL_INVALID\] .*invalid rotationInterval '1001 days'/);
+  });
+
+  test('a rotation interval Secrets Manager does not schedule: not whole hours below a day, not whole days above', () => {
+    // GIVEN: today's code would render these as rate(270 minutes) and rate(25 hours).
+    const minutes = addUser({ username: 'orders', rotationInterval: Duration.minutes(270) });
+    const hours = addUser({ username: 'orders', rotationInterval: Duration.hours(25) });
+    // WHEN / THEN
+    expect(minutes).toThrow(/\[USER_ROTATION_INTERVAL_INVALID\] .*invalid rotationInterval '4 hours 30 minutes'/);
+    expect(hours).toThrow(/\[USER_ROTATION_INTERVAL_INVALID\] .*invalid rotationInterval '1 day 1 hour'/);
+  });
 
   test('a module name that is not letters and digits', () => {
-    expect(() => add({ username: 'orders', moduleName: 'orders-db' }))
-      .toThrow("invalid moduleName 'orders-db'. Allowed: a letter, then letters and digits");
+    // GIVEN
+    const add = addUser({ username: 'orders', moduleName: 'orders-db' });
+    // WHEN / THEN
+    expect(add).toThrow(/\[MODULE_NAME_INVALID\] .*invalid moduleName 'orders-db'/);
   });
 
   test('a module name already used in the stack', () => {
-    expect(() => add({ username: 'orders', moduleName: 'rds' }))
-      .toThrow("invalid moduleName 'rds'. Allowed: a module name not used by another database or user in the same stack");
+    // GIVEN
+    const add = addUser({ username: 'orders', moduleName: 'rds' });
+    // WHEN / THEN
+    expect(add).toThrow(/\[USER_MODULE_NAME_TAKEN\] .*invalid moduleName 'rds'/);
+  });
+
+  test('a user rotated with alternating users on a database with an RDS Proxy', () => {
+    // GIVEN
+    const add = addUser({ username: 'orders' }, { proxy: true });
+    // WHEN / THEN
+    expect(add).toThrow(/\[USER_ROTATION_BEHIND_PROXY\] .*invalid rotation true/);
+  });
+
+  test('a password user of a database with an RDS Proxy in another stack', () => {
+    // GIVEN
+    const { app, db } = database({ proxy: true });
+    const service = new Stack(app, 'Orders', { env });
+    // WHEN / THEN
+    expect(() => new DatabaseUser(service, 'User', { database: db, username: 'orders', rotation: false }))
+      .toThrow(/\[USER_PROXY_OTHER_STACK\] .*invalid scope 'Orders'/);
+  });
+
+  test('an IAuroraPostgres that is not this library\'s', () => {
+    // GIVEN
+    const { stack, vpc, db } = database();
+    const foreign: IAuroraPostgres = Object.assign(new Construct(stack, 'Foreign'), {
+      cluster: db.cluster, connections: db.connections, moduleName: 'foreign', link: db.link, vpc, vpcSubnets: db.vpcSubnets,
+    });
+    // WHEN / THEN
+    expect(() => new DatabaseUser(stack, 'User', { database: foreign, username: 'orders' }))
+      .toThrow(/\[USER_DATABASE_UNSUPPORTED\] .*invalid database 'TestStack\/Foreign'/);
+  });
+
+  test('every rule runs before any resource: a refused user leaves nothing behind, and its name stays free', () => {
+    // GIVEN
+    const { stack, db } = database();
+    expect(() => db.addDatabaseUser('bad', { username: 'orders', schemas: [] })).toThrow(/\[USER_SCHEMAS_INVALID\]/);
+    // WHEN
+    db.addDatabaseUser('orders', { username: 'orders' });
+    // THEN
+    expect(db.node.tryFindChild('bad')?.node.children ?? []).toEqual([]);
+    Template.fromStack(stack).resourceCountIs('Custom::PostgresUser', 1);
   });
 
   test('linkOnSecondary on a cluster that is not a secondary', () => {
-    const { stack, vpc } = testStack();
-    const db = new AuroraPostgres(stack, 'rds', { vpc });
-    expect(() => DatabaseUser.linkOnSecondary(db, 'orders'))
-      .toThrow("invalid secondary 'TestStack/rds'. Allowed: an AuroraPostgres that is a global secondary");
+    // GIVEN
+    const { db } = database();
+    // WHEN / THEN
+    expect(() => DatabaseUser.linkOnSecondary(db, 'orders')).toThrow(/\[SECONDARY_USER_NOT_ON_SECONDARY\] .*invalid secondary 'TestStack\/rds'/);
   });
 });

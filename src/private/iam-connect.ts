@@ -1,5 +1,6 @@
 import { ArnFormat, Fn, Stack, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
+import { throwInputError } from './errors';
 
 /**
  * The resources of `rds-db:connect`, the IAM action that lets a principal sign login tokens for a database user:
@@ -34,7 +35,13 @@ export function proxyResourceId(proxyArn: string): string {
   if (Token.isUnresolved(proxyArn)) return Fn.select(6, Fn.split(':', proxyArn));
   const parts = proxyArn.split(':');
   if (parts.length !== 7 || parts[2] !== 'rds' || parts[5] !== 'db-proxy' || !parts[6].startsWith('prx-')) {
-    throw new Error(`not an RDS Proxy ARN: ${proxyArn} (expected arn:<partition>:rds:<region>:<account>:db-proxy:prx-<id>)`);
+    throwInputError('proxyResourceId', {
+      code: 'IAM_CONNECT_PROXY_ARN_INVALID',
+      prop: 'proxyArn',
+      value: proxyArn,
+      allowed: 'an RDS Proxy ARN: arn:<partition>:rds:<region>:<account>:db-proxy:prx-<id>',
+      fix: 'pass the proxy\'s dbProxyArn',
+    });
   }
   return parts[6];
 }

@@ -8,8 +8,8 @@ import type { AuroraPostgresAttributes, IAuroraPostgres } from '../i-aurora-post
 import { addLinkOutputs, linkOutputKeys, validateOutputKeysFree } from './link-outputs';
 import { READER_HOST_SUFFIX } from './output-keys';
 import { watchStackLimits } from './stack-limits';
-import { registerUserHost } from './users/user-host';
-import { validateModuleName, validatePort, validateSubnets } from './validate';
+import { ClusterUsers } from './users/cluster-users';
+import { validateClusterModuleName, validatePort, validateSubnets } from './validate';
 
 /** `AuroraPostgres.fromClusterAttributes`: a cluster this library did not create, for users and links. */
 export class ImportedAuroraPostgres extends Construct implements IAuroraPostgres {
@@ -21,9 +21,16 @@ export class ImportedAuroraPostgres extends Construct implements IAuroraPostgres
   public readonly vpc: ec2.IVpc;
   public readonly vpcSubnets: ec2.SubnetSelection;
 
+  /**
+   * The users' side of this cluster, found by `DatabaseUser` through this member.
+   *
+   * @internal
+   */
+  public readonly _users: ClusterUsers;
+
   constructor(scope: Construct, id: string, attrs: AuroraPostgresAttributes) {
     super(scope, id);
-    this.moduleName = validateModuleName(this, id, attrs.moduleName);
+    this.moduleName = validateClusterModuleName(this, id, attrs.moduleName);
     const port = attrs.port ?? 5432;
     validatePort(this, port);
     this.vpcSubnets = validateSubnets(this, attrs.vpc, attrs.vpcSubnets);
@@ -59,9 +66,16 @@ export class ImportedAuroraPostgres extends Construct implements IAuroraPostgres
     }, attrs.readerEndpointAddress === undefined ? {} : {
       [`${this.moduleName}${READER_HOST_SUFFIX}`]: [attrs.readerEndpointAddress, 'Host of the cluster reader endpoint, for read-only traffic'],
     });
-    registerUserHost(this, {
-      scope: this,
+    this._users = this.userHost(attrs, port);
+  }
+
+  /** The users' side of this cluster: no proxy and no master rotation here (the master's rotation is the owner's business). */
+  private userHost(attrs: AuroraPostgresAttributes, port: number): ClusterUsers {
+    return new ClusterUsers(this, {
+      // An imported cluster is a writer whose master secret the app was given: users are allowed.
+      capabilities: { canWrite: true },
       cluster: this.cluster,
+      clusterResources: [],
       clusterTag: attrs.clusterIdentifier,
       masterSecret: attrs.secret,
       masterUsername: attrs.masterUsername,
@@ -75,7 +89,6 @@ export class ImportedAuroraPostgres extends Construct implements IAuroraPostgres
       linkReaderHost: attrs.readerEndpointAddress,
       region: Stack.of(this).region,
       moduleName: this.moduleName,
-      onUserAdded: () => undefined, // the master's rotation is the owner's business
     });
   }
 }

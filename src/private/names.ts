@@ -1,3 +1,7 @@
+import { Token } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
+import { throwPropError } from './errors';
+
 /**
  * Name rules, each defined once for both sides: Kubernetes objects, environment variables, Secrets Manager secret
  * names and module names.
@@ -39,3 +43,16 @@ export function isSecretName(value: unknown): value is string {
 /** Module names become output keys (CloudFormation logical IDs) and env var prefixes: letters and digits. */
 export const MODULE_NAME_PATTERN = /^[A-Za-z][A-Za-z0-9]{0,62}$/;
 export const MODULE_NAME_RULE = 'a letter, then letters and digits, 63 characters at most (it prefixes CloudFormation output keys and env var names)';
+
+/**
+ * A module name (letters and digits; skipped when a token), or a `MODULE_NAME_INVALID` error naming `prop`.
+ *
+ * TODO(lead): the cluster helper makes one `validateModuleName` too (AuroraPostgres, fromClusterAttributes): keep one.
+ */
+export function validateModuleName(scope: IConstruct, prop: string, name: string,
+  fix = "pass moduleName explicitly, e.g. moduleName: 'orders'", shownValue: string = name): string {
+  if (!Token.isUnresolved(name) && !MODULE_NAME_PATTERN.test(name)) {
+    throwPropError(scope, { code: 'MODULE_NAME_INVALID', prop, value: shownValue, allowed: MODULE_NAME_RULE, fix });
+  }
+  return name;
+}

@@ -183,17 +183,20 @@ export function auroraPostgresTypes(): { [prop: string]: RuntimeType } {
   };
 }
 
-/** The run-time types of `DatabaseUserOptions`; `access` is the `DatabaseAccess` enum, given by the caller. */
-export function databaseUserTypes(access: { [name: string]: string | number }): { [prop: string]: RuntimeType } {
+/** The run-time types of `DatabaseUserProps`; the `DatabaseAccess` and `DatabaseAuthentication` enums are given by the caller. */
+export function databaseUserTypes(access: { [name: string]: string | number },
+  authentication: { [name: string]: string | number }): { [prop: string]: RuntimeType } {
   return {
     database: { className: 'IAuroraPostgres', members: ['cluster', 'link', 'moduleName', 'vpc'], example: "db.addDatabaseUser('orders', { ... }) on the AuroraPostgres db, or AuroraPostgres.fromClusterAttributes(...)" },
     username: 'string',
     access: { enumName: 'DatabaseAccess', values: access },
+    authentication: { enumName: 'DatabaseAuthentication', values: authentication },
     databaseName: 'string',
     schemas: 'string[]',
     rotation: 'boolean',
     rotationInterval: CDK_DURATION,
     removalPolicy: { enumName: 'RemovalPolicy', values: RemovalPolicy as any },
+    adoptExistingRoles: 'boolean',
     moduleName: 'string',
   };
 }

@@ -16,7 +16,7 @@ import { auroraPostgresTypes, validatePropTypes } from './runtime-checks';
 import { SERVERLESS, validateServerlessScaling } from './serverless';
 import { validateClusterParameters } from './tls';
 import {
-  validateBackupRetention, validateDatabaseName, validateInstanceCount, validateModuleName, validatePort, validateSubnets,
+  validateBackupRetention, validateDatabaseName, validateInstanceCount, validateClusterModuleName, validatePort, validateSubnets,
   validateSubnetZones, validateUsername,
 } from './validate';
 import { selectVariant } from './variant-selection';
@@ -88,7 +88,7 @@ export interface ValidatedClusterOptions {
  */
 export function validateAuroraPostgresProps(scope: IConstruct, id: string, props: AuroraPostgresProps): ValidatedClusterOptions {
   validatePropTypes(scope, props, auroraPostgresTypes());
-  const moduleName = validateModuleName(scope, id, props.moduleName);
+  const moduleName = validateClusterModuleName(scope, id, props.moduleName);
   const variant = selectVariant(scope, props, moduleName);
   const engineVersion = props.engineVersion ?? DEFAULT_ENGINE_VERSION;
   const instances = validateInstances(scope, props, variant, engineVersion);

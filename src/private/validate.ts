@@ -2,24 +2,16 @@ import { Duration, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { IConstruct } from 'constructs';
 import { throwPropError } from './errors';
-import { MODULE_NAME_PATTERN, MODULE_NAME_RULE } from './names';
+import { validateModuleName } from './names';
 
 /**
  * Validates a module name (the prefix of a database's output keys and env var names) and returns it: the given
  * one, or else the construct id's letters and digits. A token is not checked.
  */
-export function validateModuleName(scope: IConstruct, id: string, moduleName: string | undefined): string {
+export function validateClusterModuleName(scope: IConstruct, id: string, moduleName: string | undefined): string {
   const name = moduleName ?? id.replace(/[^A-Za-z0-9]/g, '');
-  if (!Token.isUnresolved(name) && !MODULE_NAME_PATTERN.test(name)) {
-    throwPropError(scope, {
-      code: 'MODULE_NAME_INVALID',
-      prop: 'moduleName',
-      value: moduleName ?? `${name} (from the construct id '${id}')`,
-      allowed: MODULE_NAME_RULE,
-      fix: "pass moduleName explicitly, e.g. moduleName: 'ordersdb'",
-    });
-  }
-  return name;
+  return validateModuleName(scope, 'moduleName', name, "pass moduleName explicitly, e.g. moduleName: 'ordersdb'",
+    moduleName ?? `${name} (from the construct id '${id}')`);
 }
 
 /** Validates `instances` (1..16) and its conflict with `multiAz`; returns the total number of instances. */

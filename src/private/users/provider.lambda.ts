@@ -56,6 +56,63 @@ function redact(message: string, secrets: Set<string>): string {
   return out;
 }
 
+/** Reads and parses a secret within `millis`, remembering its text and password in `seen` (for `redact`). */
+function secretReader(options: HandlerOptions, millis: number, seen: Set<string>): (arn: string) => Promise<Record<string, unknown>> {
+  return async (arn) => {
+    let text: string | undefined;
+    try {
+      const out = await options.secrets.send(new GetSecretValueCommand({ SecretId: arn }), { abortSignal: AbortSignal.timeout(millis) });
+      text = out.SecretString;
+    } catch (e) {
+      if (!isNetworkError(e)) throw e;
+      throw new Error(`could not reach Secrets Manager within ${millis / 1000} s to read ${arn} (${(e as Error).name}): the function's `
+        + 'subnets need a route to it: a NAT gateway, or an interface VPC endpoint for Secrets Manager (com.amazonaws.<region>.secretsmanager) '
+        + 'with private DNS that admits the function\'s security group on port 443');
+    }
+    if (text === undefined) throw new Error(`the secret ${arn} has no SecretString`);
+    seen.add(text);
+    const parsed = parseSecret(arn, text);
+    const password = parsed.password;
+    if (typeof password === 'string') seen.add(password);
+    return parsed;
+  };
+}
+
+/** A secret's JSON object, or an error that does not show its text. */
+function parseSecret(arn: string, text: string): Record<string, unknown> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new Error(`the secret ${arn} is not a JSON object (its SecretString, ${text.length} characters, is not shown)`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new Error(`the secret ${arn} is not a JSON object (its value is not shown)`);
+  }
+  return parsed as Record<string, unknown>;
+}
+
+/** Connects over verified TLS within `millis`, remembering the password in `seen` (for `redact`). */
+function connector(options: HandlerOptions, millis: number, seen: Set<string>): (o: ConnectOptions) => Promise<Client> {
+  return async (o) => {
+    seen.add(o.password);
+    const client = new Client({
+      ...o,
+      // TLS, verified against the given CAs (Aurora's rds.force_ssl may be on).
+      ssl: { ca: options.ca, rejectUnauthorized: true },
+      connectionTimeoutMillis: millis,
+    });
+    try {
+      await client.connect();
+    } catch (e) {
+      if (!isNetworkError(e) || (e as { code?: string }).code?.length === 5) throw e;
+      throw new Error(`could not reach PostgreSQL at ${o.host}:${o.port} within ${millis / 1000} s (${(e as Error).message}): `
+        + 'the cluster\'s security group must admit the function\'s security group on that port, and the function\'s subnets must route to the cluster\'s');
+    }
+    return client;
+  };
+}
+
 export function makeHandler(options: HandlerOptions): (event: ProvisionEvent) => Promise<ProvisionResult> {
   const log = options.log ?? ((m: string) => console.log(m));
   const secretsMillis = options.timeouts?.secretsMillis ?? 20_000;
@@ -65,56 +122,10 @@ export function makeHandler(options: HandlerOptions): (event: ProvisionEvent) =>
     const seen = new Set<string>();
     const rp = event.ResourceProperties;
     log(`${event.RequestType} user ${rp.Username} in ${rp.DatabaseName}`);
-
-    const getSecret = async (arn: string): Promise<Record<string, unknown>> => {
-      let text: string | undefined;
-      try {
-        const out = await options.secrets.send(new GetSecretValueCommand({ SecretId: arn }), { abortSignal: AbortSignal.timeout(secretsMillis) });
-        text = out.SecretString;
-      } catch (e) {
-        if (!isNetworkError(e)) throw e;
-        throw new Error(`could not reach Secrets Manager within ${secretsMillis / 1000} s to read ${arn} (${(e as Error).name}): the function's `
-          + 'subnets need a route to it: a NAT gateway, or an interface VPC endpoint for Secrets Manager (com.amazonaws.<region>.secretsmanager) '
-          + 'with private DNS that admits the function\'s security group on port 443');
-      }
-      if (text === undefined) throw new Error(`the secret ${arn} has no SecretString`);
-      seen.add(text);
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(text);
-      } catch {
-        throw new Error(`the secret ${arn} is not a JSON object (its SecretString, ${text.length} characters, is not shown)`);
-      }
-      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-        throw new Error(`the secret ${arn} is not a JSON object (its value is not shown)`);
-      }
-      const password = (parsed as { password?: unknown }).password;
-      if (typeof password === 'string') seen.add(password);
-      return parsed as Record<string, unknown>;
-    };
-
-    const connect = async (o: ConnectOptions): Promise<Client> => {
-      seen.add(o.password);
-      const client = new Client({
-        ...o,
-        // TLS, verified against the given CAs (Aurora's rds.force_ssl may be on).
-        ssl: { ca: options.ca, rejectUnauthorized: true },
-        connectionTimeoutMillis: connectMillis,
-      });
-      try {
-        await client.connect();
-      } catch (e) {
-        if (!isNetworkError(e) || (e as { code?: string }).code?.length === 5) throw e;
-        throw new Error(`could not reach PostgreSQL at ${o.host}:${o.port} within ${connectMillis / 1000} s (${(e as Error).message}): `
-          + 'the cluster\'s security group must admit the function\'s security group on that port, and the function\'s subnets must route to the cluster\'s');
-      }
-      return client;
-    };
-
     try {
       return await provision(event, {
-        getSecret,
-        connect,
+        getSecret: secretReader(options, secretsMillis, seen),
+        connect: connector(options, connectMillis, seen),
         randomPassword: () => {
           const p = randomBytes(32).toString('base64url');
           seen.add(p);

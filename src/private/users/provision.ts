@@ -238,28 +238,7 @@ async function ensureUser(p: UserResourceProperties, old: UserResourceProperties
     }, log));
     if (iam) await prepareIamLogin(c, u, clone, log);
 
-    if ((await c.query('SELECT 1 FROM pg_database WHERE datname = $1', [p.DatabaseName])).rows.length === 0) {
-      // template0: nothing a user planted in template1 is copied, and a session in template1 does not block it.
-      await c.query(`CREATE DATABASE ${ident(p.DatabaseName)} TEMPLATE template0`);
-      log(`created database ${p.DatabaseName}`);
-    }
-    // PUBLIC (every role) may connect to any database by default: close every one the master controls (template1
-    // and postgres included), each user gets its own.
-    const dbs = await c.query(`SELECT datname FROM pg_database WHERE datallowconn AND datname <> 'rdsadmin'
-      AND has_database_privilege(current_user, oid, 'CONNECT WITH GRANT OPTION')
-      AND (has_database_privilege(0::oid, oid, 'CONNECT') OR has_database_privilege(0::oid, oid, 'TEMPORARY'))`);
-    for (const { datname } of dbs.rows) {
-      await c.query(`REVOKE CONNECT, TEMPORARY ON DATABASE ${ident(datname)} FROM PUBLIC`);
-    }
-    const elsewhere = await c.query(`SELECT datname FROM pg_database WHERE datallowconn AND datname NOT IN ($1, 'rdsadmin')
-      AND has_database_privilege(0::oid, oid, 'CONNECT')`, [p.DatabaseName]);
-    if (elsewhere.rows.length > 0) {
-      log(`warning: every role may still connect to ${elsewhere.rows.map(r => r.datname).join(', ')}: the master user cannot revoke it`);
-    }
-    if (old && old.DatabaseName !== p.DatabaseName) {
-      await c.query(`REVOKE CONNECT, TEMPORARY ON DATABASE ${ident(old.DatabaseName)} FROM ${ident(u)}, ${ident(clone)}`);
-    }
-    await c.query(`GRANT CONNECT ON DATABASE ${ident(p.DatabaseName)} TO ${ident(u)}`);
+    await ensureDatabase(c, p, old, log);
   });
 
   const scope = (q: UserResourceProperties, schemas: string[]): UserScope => ({
@@ -284,6 +263,38 @@ async function ensureUser(p: UserResourceProperties, old: UserResourceProperties
 
   if (iam) await asMaster('postgres', c => finishIamLogin(c, u, clone, log));
   if (!passwordSet && user) await repairPassword(p, user, deps, asMaster, log);
+}
+
+/**
+ * The user's database (created when missing), closed to PUBLIC like every database the master controls, and open
+ * to the user; a database the user moved away from is closed to it.
+ */
+async function ensureDatabase(c: SqlClient, p: UserResourceProperties, old: UserResourceProperties | undefined,
+  log: (m: string) => void): Promise<void> {
+  const u = p.Username;
+  const clone = cloneOf(u);
+  if ((await c.query('SELECT 1 FROM pg_database WHERE datname = $1', [p.DatabaseName])).rows.length === 0) {
+    // template0: nothing a user planted in template1 is copied, and a session in template1 does not block it.
+    await c.query(`CREATE DATABASE ${ident(p.DatabaseName)} TEMPLATE template0`);
+    log(`created database ${p.DatabaseName}`);
+  }
+  // PUBLIC (every role) may connect to any database by default: close every one the master controls (template1
+  // and postgres included), each user gets its own.
+  const dbs = await c.query(`SELECT datname FROM pg_database WHERE datallowconn AND datname <> 'rdsadmin'
+    AND has_database_privilege(current_user, oid, 'CONNECT WITH GRANT OPTION')
+    AND (has_database_privilege(0::oid, oid, 'CONNECT') OR has_database_privilege(0::oid, oid, 'TEMPORARY'))`);
+  for (const { datname } of dbs.rows) {
+    await c.query(`REVOKE CONNECT, TEMPORARY ON DATABASE ${ident(datname)} FROM PUBLIC`);
+  }
+  const elsewhere = await c.query(`SELECT datname FROM pg_database WHERE datallowconn AND datname NOT IN ($1, 'rdsadmin')
+    AND has_database_privilege(0::oid, oid, 'CONNECT')`, [p.DatabaseName]);
+  if (elsewhere.rows.length > 0) {
+    log(`warning: every role may still connect to ${elsewhere.rows.map(r => r.datname).join(', ')}: the master user cannot revoke it`);
+  }
+  if (old && old.DatabaseName !== p.DatabaseName) {
+    await c.query(`REVOKE CONNECT, TEMPORARY ON DATABASE ${ident(old.DatabaseName)} FROM ${ident(u)}, ${ident(clone)}`);
+  }
+  await c.query(`GRANT CONNECT ON DATABASE ${ident(p.DatabaseName)} TO ${ident(u)}`);
 }
 
 /**

@@ -5,7 +5,9 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { ProviderFunction } from './provider-function';
-import { CLUSTER_TAG_KEY } from './user-host';
+
+/** The tag (key) on every user secret naming its cluster: the cluster's provisioning function may read those. */
+export const CLUSTER_TAG_KEY = 'cdk-aurora-postgres:cluster';
 
 /** What the provisioner needs to know about the cluster it serves. */
 export interface UserProvisionerProps {
@@ -21,26 +23,18 @@ export interface UserProvisionerProps {
 }
 
 /**
- * The one user provisioning function of a cluster (a child of the `AuroraPostgres` construct, shared by all its
- * users) and the CDK provider framework in front of it. The function runs in the cluster's private subnets with
+ * The one user provisioning function of a cluster (a child of the cluster's construct, made once by its
+ * `ClusterUsers` and shared by all its users) and the CDK provider framework in front of it. The function runs in the cluster's private subnets with
  * a security group the cluster admits, and may read exactly the master secret and the secrets tagged as this
  * cluster's users' (`cdk-aurora-postgres:cluster`): one statement whatever the number of users, which names no
  * user's secret, so users in other stacks add nothing to this one.
  */
 export class UserProvisioner extends Construct {
-  /** The cluster's provisioner, created on first use. */
-  public static of(scope: Construct, props: UserProvisionerProps): UserProvisioner {
-    return (scope.node.tryFindChild(UserProvisioner.ID) as UserProvisioner | undefined)
-      ?? new UserProvisioner(scope, UserProvisioner.ID, props);
-  }
-
-  private static readonly ID = 'UserProvisioner';
-
   public readonly serviceToken: string;
   public readonly function: ProviderFunction;
   public readonly securityGroup: ec2.SecurityGroup;
 
-  private constructor(scope: Construct, id: string, props: UserProvisionerProps) {
+  constructor(scope: Construct, id: string, props: UserProvisionerProps) {
     super(scope, id);
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: props.vpc,

@@ -102,17 +102,35 @@ async function strip(c: SqlClient, role: string, login: boolean, allowed: string
   }
 }
 
+/** How to take over a role this library did not create. */
+const ADOPT_HINT = 'if this role is yours to hand over, set adoptExistingRoles: true on the user (it loses every '
+  + 'attribute and membership this library does not grant, and its password becomes the secret\'s)';
+
 /**
  * Creates the owner role, the user and its clone, or checks that the existing ones are this library's (or
  * adopts them when the user said so). Returns whether the user role was created (or adopted) here, so that its
  * password is the secret's.
  */
 export async function ensureRoles(c: SqlClient, plan: RolePlan, log: (m: string) => void): Promise<{ passwordSet: boolean }> {
-  const master = await currentUser(c);
-  const adoptHint = 'if this role is yours to hand over, set adoptExistingRoles: true on the user (it loses every '
-    + 'attribute and membership this library does not grant, and its password becomes the secret\'s)';
+  await ensureOwnerRole(c, plan, log);
+  await actFor(c, plan.owner);
+  const passwordSet = await ensureUserRole(c, plan, log);
+  await ensureCloneRole(c, plan, log);
 
-  // <db>_owner: NOLOGIN, owns the managed schemas and their objects; the master is a member.
+  // Least privilege on every run, whatever an earlier version or a person set.
+  for (const role of [plan.user, plan.clone]) await actFor(c, role);
+  await strip(c, plan.user, true, [plan.owner, ...plan.iam ? [RDS_IAM_ROLE] : []]);
+  await strip(c, plan.clone, !plan.iam, [plan.user]);
+  if (!(await c.query(
+    'SELECT pg_has_role($1, $2, \'USAGE\') AS m', [plan.clone, plan.user])).rows[0].m) {
+    await c.query(`GRANT ${ident(plan.user)} TO ${ident(plan.clone)}`);
+  }
+  return { passwordSet };
+}
+
+/** <db>_owner: NOLOGIN, owns the managed schemas and their objects; the master is a member. */
+async function ensureOwnerRole(c: SqlClient, plan: RolePlan, log: (m: string) => void): Promise<void> {
+  const master = await currentUser(c);
   if (plan.owner.toLowerCase() === master.toLowerCase()) {
     refuse(plan.owner, `it is the master user, and databaseName ${plan.databaseName} would make every OWNER user act as the master`,
       'choose another databaseName (its owner role is <databaseName>_owner)');
@@ -126,19 +144,21 @@ export async function ensureRoles(c: SqlClient, plan: RolePlan, log: (m: string)
     if (owner.rolsuper) refuse(plan.owner, 'it is a superuser', 'choose another databaseName');
     if (owner.rolcanlogin && !plan.adopt) {
       refuse(plan.owner, 'it is an existing LOGIN role: the OWNER users would act as whoever logs in with it',
-        `choose another databaseName, or ${adoptHint}`);
+        `choose another databaseName, or ${ADOPT_HINT}`);
     }
     if (!plan.adopt && !plan.alreadyManaged) {
       refuse(plan.owner, 'it exists and was not created by this library (it has no marker comment)',
-        `choose another databaseName, or ${adoptHint} (roles made by versions before the marker need it once)`);
+        `choose another databaseName, or ${ADOPT_HINT} (roles made by versions before the marker need it once)`);
     }
     await actFor(c, plan.owner);
     await strip(c, plan.owner, false, []);
     await mark(c, plan.owner);
     log(`took over role ${plan.owner}`);
   }
-  await actFor(c, plan.owner);
+}
 
+/** <u>: created with the secret's password, or checked (adopted when the user said so); whether its password was set. */
+async function ensureUserRole(c: SqlClient, plan: RolePlan, log: (m: string) => void): Promise<boolean> {
   let passwordSet = false;
   const user = await describeRole(c, plan.user);
   if (!user) {
@@ -150,7 +170,7 @@ export async function ensureRoles(c: SqlClient, plan: RolePlan, log: (m: string)
     if (user.rolsuper) refuse(plan.user, 'it is a superuser', 'give the user another username');
     if (!plan.adopt && !plan.alreadyManaged) {
       refuse(plan.user, 'it exists and was not created by this library (it has no marker comment): taking it over would '
-        + 'reset its password and lock out whoever uses it', `give the user another username, or ${adoptHint}`);
+        + 'reset its password and lock out whoever uses it', `give the user another username, or ${ADOPT_HINT}`);
     }
     await actFor(c, plan.user);
     await strip(c, plan.user, true, [plan.owner]);
@@ -161,7 +181,11 @@ export async function ensureRoles(c: SqlClient, plan: RolePlan, log: (m: string)
     await mark(c, plan.user);
     log(`took over role ${plan.user}`);
   }
+  return passwordSet;
+}
 
+/** <u>_clone, the other login of the alternating-users scheme: created, or checked (AWS's rotation may have made it). */
+async function ensureCloneRole(c: SqlClient, plan: RolePlan, log: (m: string) => void): Promise<void> {
   const clone = await describeRole(c, plan.clone);
   if (!clone) {
     await execFormat(c, 'CREATE ROLE %I LOGIN PASSWORD %L', plan.clone, plan.cloneVerifier);
@@ -175,19 +199,9 @@ export async function ensureRoles(c: SqlClient, plan: RolePlan, log: (m: string)
     if (clone.rolsuper) refuse(plan.clone, 'it is a superuser', 'give the user another username');
     if (!madeByRotation && !plan.adopt && !plan.alreadyManaged) {
       refuse(plan.clone, 'it exists and was not created by this library or by the rotation of its user',
-        `give the user another username, or ${adoptHint}`);
+        `give the user another username, or ${ADOPT_HINT}`);
     }
     await mark(c, plan.clone);
     log(`took over role ${plan.clone}`);
   }
-
-  // Least privilege on every run, whatever an earlier version or a person set.
-  for (const role of [plan.user, plan.clone]) await actFor(c, role);
-  await strip(c, plan.user, true, [plan.owner, ...plan.iam ? [RDS_IAM_ROLE] : []]);
-  await strip(c, plan.clone, !plan.iam, [plan.user]);
-  if (!(await c.query(
-    'SELECT pg_has_role($1, $2, \'USAGE\') AS m', [plan.clone, plan.user])).rows[0].m) {
-    await c.query(`GRANT ${ident(plan.user)} TO ${ident(plan.clone)}`);
-  }
-  return { passwordSet };
 }

@@ -21,7 +21,7 @@ const EXCLUDE_CHARACTERS = " %+~`#$&*()|[]{}:;<>?!'/@\"\\";
 
 /**
  * The one multi-user (alternating users) rotation function of a cluster, shared by all its users: AWS's
- * `SecretsManagerRDSPostgreSQLRotationMultiUser` application, deployed once (a child of the cluster's construct).
+ * `SecretsManagerRDSPostgreSQLRotationMultiUser` application, deployed once (a child of the cluster's construct, made by its `ClusterUsers`).
  *
  * One function serves every user: the application's role may read and write any secret whose rotation schedule
  * names this function (its policy's condition `secretsmanager:resource/AllowRotationLambdaArn`), the function
@@ -30,18 +30,10 @@ const EXCLUDE_CHARACTERS = " %+~`#$&*()|[]{}:;<>?!'/@\"\\";
  * user's own stack.
  */
 export class UserRotation extends Construct {
-  /** The cluster's rotation function, created on first use. */
-  public static of(scope: Construct, props: UserRotationProps): UserRotation {
-    return (scope.node.tryFindChild(UserRotation.ID) as UserRotation | undefined)
-      ?? new UserRotation(scope, UserRotation.ID, props);
-  }
-
-  private static readonly ID = 'UserRotation';
-
   /** The rotation function, for `RotationSchedule`s (its ARN is the application's output). */
   public readonly function: lambda.IFunction;
 
-  private constructor(scope: Construct, id: string, props: UserRotationProps) {
+  constructor(scope: Construct, id: string, props: UserRotationProps) {
     super(scope, id);
     const securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: props.vpc,

@@ -66,26 +66,37 @@ afterAll(async () => {
 const DENIED = /permission denied/;
 
 test('create, update (READ_WRITE -> READ_ONLY), delete retain, delete destroy: over verified TLS', async () => {
+  // GIVEN: the server, the secrets and the handler (beforeAll)
+  // WHEN
   await handler({ RequestType: 'Create', ResourceProperties: props('READ_WRITE') });
+  // THEN
   const c = await pg.connect('orders', USER_PASSWORD, 'orders');
   await c.query('SELECT 1');
   await c.end();
 
+  // WHEN
   await handler({ RequestType: 'Update', ResourceProperties: props('READ_ONLY'), OldResourceProperties: props('READ_WRITE'), PhysicalResourceId: 'pg-user:orders' });
+  // THEN
   const r = await pg.connect('orders', USER_PASSWORD, 'orders');
   await expect(r.query('CREATE TABLE mine (id int)')).rejects.toThrow(DENIED);
   await r.end();
 
+  // WHEN
   await handler({ RequestType: 'Delete', ResourceProperties: props('READ_ONLY'), PhysicalResourceId: 'pg-user:orders' });
+  // THEN
   expect(await roles('orders')).toEqual(['orders', 'orders_clone', 'orders_owner']);
+  // WHEN
   await handler({ RequestType: 'Delete', ResourceProperties: props('READ_ONLY', 'destroy'), PhysicalResourceId: 'pg-user:orders' });
+  // THEN
   expect(await roles('orders')).toEqual(['orders_owner']);
 });
 
 test('the real handler verifies against the Amazon RDS CAs only: the test server\'s certificate is refused', async () => {
+  // GIVEN
   secrets.set(ARN('pinned'), { username: 'pinned', password: 'pinned-pw-123456', dbname: 'orders', masterarn: ARN('master') });
   const log = jest.spyOn(console, 'log').mockImplementation(() => undefined); // the real handler logs to CloudWatch
   try {
+    // WHEN / THEN
     await expect(bundle.handler({ RequestType: 'Create', ResourceProperties: props('READ_ONLY', 'retain', 'pinned') }))
       .rejects.toThrow(/certificate/);
     expect(log).toHaveBeenCalledWith('Create user pinned in orders');
@@ -95,17 +106,26 @@ test('the real handler verifies against the Amazon RDS CAs only: the test server
 });
 
 test('a secret that is not JSON: the error names the secret, not a character of it', async () => {
+  // GIVEN
   const text = 'Xq7#Zv9!kW2@pL5$';
   sm.putRaw(ARN('broken'), text);
+  // WHEN
   const error: Error = await handler({ RequestType: 'Create', ResourceProperties: { ...props('READ_ONLY', 'retain', 'broken'), UserSecretArn: ARN('broken') } })
     .then(() => new Error('no error'), e => e);
+  // THEN
   expect(error.message).toContain(`the secret ${ARN('broken')} is not a JSON object`);
   for (let i = 0; i + 4 <= text.length; i++) expect(error.message).not.toContain(text.slice(i, i + 4));
 });
 
 test('the server\'s DDL log holds no password: only SCRAM verifiers', async () => {
+  // GIVEN
+  const user = props('READ_WRITE', 'retain', 'logged');
+  secrets.set(ARN('logged'), { username: 'logged', password: USER_PASSWORD, dbname: 'orders', masterarn: ARN('master') });
+  // WHEN
+  await handler({ RequestType: 'Create', ResourceProperties: user });
+  // THEN
   const log = pg.serverLog();
-  expect(log).toMatch(/statement: CREATE ROLE orders LOGIN PASSWORD 'SCRAM-SHA-256\$4096:/);
+  expect(log).toMatch(/statement: CREATE ROLE logged LOGIN PASSWORD 'SCRAM-SHA-256\$4096:/);
   expect(log).not.toContain(USER_PASSWORD);
   // The one plain-text password is the test's own setup of the master (as the superuser), not the function's.
   const plain = log.split('\n').filter(l => /PASSWORD '(?!SCRAM-SHA-256\$)/.test(l));
@@ -121,6 +141,7 @@ async function silentServer(): Promise<{ port: number; close(): void }> {
 }
 
 test('Secrets Manager never answers: the deployment fails within the timeout, naming the missing route', async () => {
+  // GIVEN
   const silent = await silentServer();
   const saved = process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER;
   process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER = `http://127.0.0.1:${silent.port}`;
@@ -128,6 +149,7 @@ test('Secrets Manager never answers: the deployment fails within the timeout, na
     const client = bundle.secretsManagerClient({ connectMillis: 300, requestMillis: 500 });
     const h = bundle.makeHandler({ ca: ca.certPem, secrets: client, timeouts: { secretsMillis: 1500 }, log: () => undefined });
     const started = Date.now();
+    // WHEN / THEN
     await expect(h({ RequestType: 'Create', ResourceProperties: props('READ_ONLY') })).rejects.toThrow(/could not reach Secrets Manager within 1.5 s .*VPC endpoint for Secrets Manager/);
     expect(Date.now() - started).toBeLessThan(5000);
   } finally {
@@ -137,10 +159,12 @@ test('Secrets Manager never answers: the deployment fails within the timeout, na
 }, 20_000);
 
 test('PostgreSQL never answers: the deployment fails within the connect timeout, naming the security groups', async () => {
+  // GIVEN
   const silent = await silentServer();
   try {
     const h = bundle.makeHandler({ ca: ca.certPem, secrets: bundle.secretsManagerClient(), timeouts: { connectMillis: 1000 }, log: () => undefined });
     const started = Date.now();
+    // WHEN / THEN
     await expect(h({ RequestType: 'Create', ResourceProperties: { ...props('READ_ONLY'), Port: String(silent.port) } }))
       .rejects.toThrow(new RegExp(`could not reach PostgreSQL at 127.0.0.1:${silent.port} within 1 s .*security group`));
     expect(Date.now() - started).toBeLessThan(5000);
