@@ -26,12 +26,19 @@ function area(file) {
 const rows = [];
 for (const file of files(path.join(root, 'src'))) {
   const text = fs.readFileSync(file, 'utf8');
-  for (const m of text.matchAll(/\bcode: '([A-Z][A-Z0-9_]+)'/g)) {
-    // The prop is named in the same object literal: the nearest `prop:` within a few lines either side.
-    const around = text.slice(Math.max(0, m.index - 400), m.index + 400);
-    const props = [...around.matchAll(/\bprop: ([`'])([^`']+)\1/g)];
-    const nearest = props.sort((a, b) => Math.abs(a.index - 400) - Math.abs(b.index - 400))[0];
-    rows.push({ code: m[1], area: area(file), prop: nearest ? nearest[2] : '', file: path.relative(root, file) });
+  for (const m of text.matchAll(/(?:\bcode: |\brefuse\()'([A-Z][A-Z0-9_]+)'/g)) {
+    let prop = '';
+    if (m[0].startsWith('refuse')) {
+      // refuse('CODE', 'prop', ...): the prop is the next argument.
+      prop = (/^'[A-Z0-9_]+',\s*'([^']+)'/.exec(text.slice(m.index + 'refuse('.length)) || [])[1] || '';
+    } else {
+      // The prop is named in the same object literal: the nearest `prop:` within a few lines either side.
+      const around = text.slice(Math.max(0, m.index - 400), m.index + 400);
+      const props = [...around.matchAll(/\bprop: ([`'])([^`']+)\1/g)];
+      const nearest = props.sort((a, b) => Math.abs(a.index - 400) - Math.abs(b.index - 400))[0];
+      prop = nearest ? nearest[2] : '';
+    }
+    rows.push({ code: m[1], area: area(file), prop, file: path.relative(root, file) });
   }
 }
 rows.sort((a, b) => a.area.localeCompare(b.area) || a.code.localeCompare(b.code));

@@ -411,14 +411,14 @@ describe('bad input', () => {
     // GIVEN
     const add = addUser({ username: 'orders' }, { existingGlobalDatabaseId: 'orders-global', engineVersion: VERSION });
     // WHEN / THEN
-    expect(add).toThrow(/\[USER_ON_GLOBAL_SECONDARY\] .*invalid existingGlobalDatabaseId 'orders-global'/);
+    expect(add).toThrow(/\[USERS_ON_GLOBAL_SECONDARY\] .*invalid existingGlobalDatabaseId 'orders-global'/);
   });
 
   test('on a restore without snapshotUsername', () => {
     // GIVEN
     const add = addUser({ username: 'orders' }, { restoreFromSnapshot: SNAPSHOT, engineVersion: VERSION });
     // WHEN / THEN
-    expect(add).toThrow(/\[USER_WITHOUT_MASTER_CREDENTIALS\] .*missing snapshotUsername/);
+    expect(add).toThrow(/\[USERS_WITHOUT_MASTER_CREDENTIALS\] .*missing snapshotUsername/);
   });
 
   test('on a restore whose database name is unknown, without databaseName', () => {

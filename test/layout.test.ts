@@ -34,7 +34,7 @@ function testFiles(dir = __dirname): string[] {
 
 /** Every `code: 'UPPER_SNAKE'` of a bad-input error in src, with the file that throws it. */
 function errorCodes(): Array<{ code: string; file: string }> {
-  return sourceFiles().flatMap(file => [...fs.readFileSync(file, 'utf8').matchAll(/\bcode: '([A-Z][A-Z0-9_]+)'/g)]
+  return sourceFiles().flatMap(file => [...fs.readFileSync(file, 'utf8').matchAll(/(?:\bcode: |\brefuse\()'([A-Z][A-Z0-9_]+)'/g)]
     .map(m => ({ code: m[1], file: path.relative(path.join(__dirname, '..'), file) })));
 }
 
@@ -64,15 +64,18 @@ describe('error codes', () => {
     expect(untested).toEqual([]);
   });
 
-  test('every bad-input error has a code: throwPropError / throwInputError calls name one', () => {
-    // GIVEN
+  test('every bad-input error has a code: each throwPropError / throwInputError with details written out names one', () => {
+    // GIVEN: every call, up to its closing parenthesis
     const calls = sourceFiles().filter(f => !f.endsWith('errors.ts')).flatMap(file => {
       const text = fs.readFileSync(file, 'utf8');
-      return [...text.matchAll(/throw(?:Prop|Input)Error\([^{]*\{([\s\S]*?)\}\);/g)]
-        .map(m => ({ file: path.basename(file), details: m[1] }));
+      return [...text.matchAll(/\bthrow(?:Prop|Input)Error\(/g)].map(m => {
+        let depth = 0, end = m.index! + m[0].length - 1;
+        do { depth += text[end] === '(' ? 1 : text[end] === ')' ? -1 : 0; end++; } while (depth > 0 && end < text.length);
+        return { file: path.basename(file), call: text.slice(m.index, end) };
+      });
     });
-    // WHEN
-    const uncoded = calls.filter(c => !/\bcode:|\.\.\./.test(c.details)).map(c => `${c.file}: ${c.details.slice(0, 80)}`);
+    // WHEN: details written out (an object literal) without a code; details passed on (a variable) carry theirs
+    const uncoded = calls.filter(c => /\{/.test(c.call) && !/\bcode[:,]|\.\.\./.test(c.call)).map(c => `${c.file}: ${c.call.slice(0, 80)}`);
     // THEN
     expect(calls.length).toBeGreaterThan(50);
     expect(uncoded).toEqual([]);
