@@ -115,7 +115,7 @@ function podEnv(template: Template): { env: Record<string, string>; yaml: string
     namespace: 'orders',
     links: [{ moduleName: 'orders', database: local }],
     secretMode: LinkSecretMode.EXTERNAL_SECRET,
-    sslMode: SslMode.DISABLE, // this test server has no TLS; test/k8s/tls-e2e.test.ts proves the verified path
+    sslMode: SslMode.DISABLE, // this test server has no TLS; test/k8s/tls.e2e.test.ts proves the verified path
   });
   new kplus.Deployment(chart, 'api', { containers: [{ image: 'orders:1.0.0', envVariables: chart.envVariables }] });
   const objects = objectsOf(chart);

@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import * as rds from 'aws-cdk-lib/aws-rds';
+import { buildApp } from '../examples/cdk/app';
 import { DatabaseLink } from '../src';
 import { findingsIn, tempDir } from './util';
 
@@ -18,33 +19,53 @@ function passwordValues(node: unknown, at: string[] = []): Array<{ at: string; v
   ]);
 }
 
-describe('the example CDK app, synthesized by the real cdk CLI', () => {
-  const outdir = tempDir('example-cdk');
-  beforeAll(() => {
-    // Exactly what `npx projen example` runs, with the built-in CloudFormation validator and cdk-nag on.
-    execFileSync('npx', ['cdk', 'synth', '--no-notices', '--no-version-reporting', '--quiet', '--output', outdir], {
-      cwd: EXAMPLE,
-      env: { ...process.env, CDK_DISABLE_CLI_TELEMETRY: 'true', CDK_DISABLE_VERSION_CHECK: 'true', CDK_VALIDATION: 'true' },
-      stdio: 'pipe',
-    });
-  }, 180_000);
+/** Runs exactly what `npx projen example` runs, with the built-in CloudFormation validator and cdk-nag on. */
+function cliSynth(outdir: string): void {
+  execFileSync('npx', ['cdk', 'synth', '--no-notices', '--no-version-reporting', '--quiet', '--output', outdir], {
+    cwd: EXAMPLE,
+    env: { ...process.env, CDK_DISABLE_CLI_TELEMETRY: 'true', CDK_DISABLE_VERSION_CHECK: 'true', CDK_VALIDATION: 'true' },
+    stdio: 'pipe',
+  });
+}
 
-  const templates = () => fs.readdirSync(outdir).filter(f => f.endsWith('.template.json'))
+/** The example's own buildApp, synthesized in this process (the validator and cdk-nag run here too). */
+function inProcessSynth(name: string): string {
+  const outdir = tempDir(name);
+  buildApp(new App({ outdir })).synth();
+  return outdir;
+}
+
+function templatesIn(outdir: string): Array<{ name: string; template: any }> {
+  return fs.readdirSync(outdir).filter(f => f.endsWith('.template.json'))
     .map(f => ({ name: f, template: JSON.parse(fs.readFileSync(path.join(outdir, f), 'utf8')) }));
+}
 
-  test('writes a template per stack', () => {
-    expect(templates().map(t => t.name).sort()).toEqual([
+describe('the example CDK app', () => {
+  test('the real cdk CLI writes a template per stack, and the built-in validator and cdk-nag report nothing', () => {
+    // GIVEN
+    const outdir = tempDir('example-cdk');
+    // WHEN
+    cliSynth(outdir);
+    // THEN
+    expect(templatesIn(outdir).map(t => t.name).sort()).toEqual([
       'Network.template.json', 'NetworkWest.template.json', 'OrdersDb.template.json',
       'OrdersGlobalPrimary.template.json', 'OrdersGlobalSecondary.template.json', 'OrdersProduction.template.json', 'OrdersRestored.template.json',
     ]);
-  });
+    expect(findingsIn(outdir)).toEqual([]);
+  }, 180_000);
 
-  test('the built-in CloudFormation validator and cdk-nag report nothing', () => {
+  test('in process too, the validator and cdk-nag run (their report is written) and report nothing', () => {
+    // GIVEN / WHEN
+    const outdir = inProcessSynth('example-cdk-validation');
+    // THEN
+    expect(fs.existsSync(path.join(outdir, 'validation-report.json'))).toBe(true);
     expect(findingsIn(outdir)).toEqual([]);
   });
 
   test('the production stack has every production option on', () => {
-    const t = templates().find(x => x.name === 'OrdersProduction.template.json')!.template;
+    // GIVEN / WHEN
+    const t = templatesIn(inProcessSynth('example-cdk-production')).find(x => x.name === 'OrdersProduction.template.json')!.template;
+    // THEN
     const of = (type: string) => Object.values<any>(t.Resources).filter(r => r.Type === type).map(r => r.Properties);
     expect(of('AWS::RDS::DBProxy')).toEqual([expect.objectContaining({ RequireTLS: true, EngineFamily: 'POSTGRESQL' })]);
     expect(of('AWS::RDS::DBProxy')[0].Auth).toHaveLength(2); // the master's secret and the orders user's
@@ -63,7 +84,10 @@ describe('the example CDK app, synthesized by the real cdk CLI', () => {
   });
 
   test('no literal password anywhere in any template', () => {
-    const found = templates().flatMap(({ name, template }) => passwordValues(template).map(p => ({ name, ...p })));
+    // GIVEN / WHEN
+    const found = templatesIn(inProcessSynth('example-cdk-passwords'))
+      .flatMap(({ name, template }) => passwordValues(template).map(p => ({ name, ...p })));
+    // THEN
     expect(found.length).toBeGreaterThan(0); // the scan sees the cluster's password and the link output
     for (const { at, value } of found) {
       const text = JSON.stringify(value);
@@ -80,11 +104,13 @@ describe('the example CDK app, synthesized by the real cdk CLI', () => {
 
 describe("aws-cdk-lib's built-in CloudFormation validator", () => {
   test('is live: it reports a known-bad DB cluster (password without user name)', () => {
+    // GIVEN
     const app = new App({ outdir: tempDir('validator') });
     const stack = new Stack(app, 'Bad');
     new rds.CfnDBCluster(stack, 'Cluster', { engine: 'aurora-postgresql', masterUserPassword: 'x'.repeat(12) });
     // The validator prints its report through console.error: captured, so that a green run prints no alarm.
     const printed: unknown[] = [];
+    // WHEN
     const spy = jest.spyOn(console, 'error').mockImplementation((...args) => { printed.push(...args); });
     try {
       app.synth();
@@ -93,6 +119,7 @@ describe("aws-cdk-lib's built-in CloudFormation validator", () => {
     } finally {
       spy.mockRestore();
     }
+    // THEN
     expect(findingsIn(app.outdir).map(f => f.rule)).toContain('F3021');
     expect(printed.join('\n')).toMatch(/Acknowledge with 'CloudFormation-Validate::F3021'/);
   });

@@ -39,12 +39,14 @@ describe('docs/migrating-from-opta.md, the worked example', () => {
   });
 
   test('the CDK app synthesizes offline with a committed cdk.context.json: no lookup left, the cluster in Opta\'s private subnets', () => {
+    // GIVEN: the guide's sample and the committed context file
     const [cdkApp] = workedExampleSamples();
     expect(cdkApp).toMatch(/Vpc\.fromLookup/);
     process.env.CDK_CONTEXT_JSON = fs.readFileSync(CONTEXT, 'utf8');
     process.env.CDK_OUTDIR = tempDir('migration-example');
-    const app = run(cdkApp);
-    const assembly = app.synth();
+    // WHEN
+    const assembly = run(cdkApp).synth();
+    // THEN
     expect(assembly.manifest.missing).toBeUndefined(); // nothing for the CLI to look up in AWS
     const stack = assembly.getStackByName('OrdersDb');
     const warnings = stack.messages.filter(m => m.level !== 'info').map(m => `${m.id}: ${m.entry.data}`);
@@ -57,11 +59,14 @@ describe('docs/migrating-from-opta.md, the worked example', () => {
   });
 
   test('without the context file the app asks for the lookup (what needs credentials once)', () => {
+    // GIVEN: no context file
     delete process.env.CDK_CONTEXT_JSON;
     process.env.CDK_OUTDIR = tempDir('migration-example-lookup');
     const jestSpy = jest.spyOn(console, 'error').mockImplementation(() => {}); // the validator's report on the dummy VPC
     try {
+      // WHEN
       const assembly = run(workedExampleSamples()[0]).synth();
+      // THEN
       expect(assembly.manifest.missing?.map(m => m.key)).toEqual(Object.keys(JSON.parse(fs.readFileSync(CONTEXT, 'utf8'))));
     } finally {
       jestSpy.mockRestore();

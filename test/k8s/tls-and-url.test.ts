@@ -3,16 +3,10 @@ import { Duration as CdkDuration } from 'aws-cdk-lib';
 import { Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { parse as parseConnectionString } from 'pg-connection-string';
-import { goAvailable, renderEsoTemplates } from './eso-template';
-import { ARN_EAST, HOSTILE_PASSWORD, K8sObject, find, localLink, objectsOf, variantLink } from './fixtures';
+import { ARN_EAST, HOSTILE_PASSWORD, K8sObject, URL_PASSWORDS, find, localLink, objectsOf, variantLink } from './fixtures';
 import { DatabaseLink, LinkSecretMode, PostgresLinkChart, PostgresLinkChartProps, SslMode } from '../../src';
-import { GO_URL_ENCODE, percentEncode } from '../../src/k8s/private/connection-url';
+import { percentEncode } from '../../src/k8s/private/connection-url';
 
-/** Every character class the URL must carry: space % + @ : / ? # quotes, backslash, braces, non-ASCII. */
-export const URL_PASSWORDS = [
-  'plain', 'a b', '100%', '%20', 'a+b', 'a@b', 'a:b', 'a/b', 'a?b', 'a#b', "a'b", 'a"b', 'a\\b', '{{ .x }}', 'ä€😀', '~-._', '!$&()*,;=[]',
-  HOSTILE_PASSWORD,
-];
 
 function chartOf(props: Partial<PostgresLinkChartProps> = {}, app = Testing.app()) {
   return new PostgresLinkChart(app, 'orders-db', {
@@ -41,18 +35,6 @@ describe('the connection URL', () => {
     for (const p of URL_PASSWORDS) expect(decodeURIComponent(percentEncode(p))).toBe(p);
   });
 
-  (goAvailable ? test : test.skip)("ESO's engine encodes exactly as the chart does (Go urlquery, then + -> %20)", () => {
-    // GIVEN
-    const templates = Object.fromEntries(URL_PASSWORDS.map((_, i) => [`k${i}`, `{{ .p${i} | ${GO_URL_ENCODE} }}`]));
-    const data = Object.fromEntries(URL_PASSWORDS.map((p, i) => [`p${i}`, p]));
-
-    // WHEN
-    const rendered = renderEsoTemplates(templates, data);
-
-    // THEN
-    expect(URL_PASSWORDS.map((_, i) => rendered[`k${i}`])).toEqual(URL_PASSWORDS.map(percentEncode));
-  });
-
   test('PLAIN: inline, and node-postgres reads every part back', () => {
     for (const password of URL_PASSWORDS) {
       // GIVEN
@@ -66,24 +48,6 @@ describe('the connection URL', () => {
       const parsed = parseConnectionString(url.replace(/&sslrootcert=[^&]*/, '')); // the file exists only in the pod
       expect(parsed).toMatchObject({ user: 'orders_app', password, host: '127.0.0.1', port: '5432', database: 'orders' });
     }
-  });
-
-  (goAvailable ? test : test.skip)('EXTERNAL_SECRET: assembled by the template from the values read, never holding them in the manifest', () => {
-    // GIVEN
-    const link = DatabaseLink.fromValues({ host: 'orders.cluster-c1a2b3.us-east-1.rds.amazonaws.com', secretArn: ARN_EAST });
-    const spec = find(objectsOf(chartOf({ links: [{ moduleName: 'rds', database: link }] })), 'ExternalSecret').spec;
-    const user = 'app user+1';
-    // node-postgres decodes the database name with decodeURI, which leaves %2F %3F %23 %40 %2B etc. encoded
-    // (libpq decodes them); PostgreSQL and RDS database names rarely hold them.
-    const dbname = 'orders ä';
-
-    // WHEN
-    const { rds_db_url: url } = renderEsoTemplates({ rds_db_url: spec.target.template.data.rds_db_url },
-      { link0Username: user, link0Password: HOSTILE_PASSWORD, link0Dbname: dbname });
-
-    // THEN
-    expect(url).toBe(`postgresql://app%20user%2B1:${percentEncode(HOSTILE_PASSWORD)}@orders.cluster-c1a2b3.us-east-1.rds.amazonaws.com:5432/orders%20%C3%A4?sslmode=verify-full&sslrootcert=/etc/rds-ca/ca.pem`);
-    expect(parseConnectionString(url.replace(/&sslrootcert=[^&]*/, ''))).toMatchObject({ user, password: HOSTILE_PASSWORD, database: dbname });
   });
 
   test('an IPv6 host is bracketed', () => {

@@ -69,7 +69,7 @@ describe.each(testMajors())('PostgreSQL %i', (major) => {
     logs.length = 0;
     pg = await TestPostgres.start(major);
     await pg.asSuperuser('postgres', c => c.query(`CREATE ROLE ${MASTER.username} LOGIN CREATEROLE CREATEDB PASSWORD '${MASTER.password}'`));
-    // 13 and 14: the cluster's database with a public schema the master may manage, as on Aurora (see provision.test.ts).
+    // 13 and 14: the cluster's database with a public schema the master may manage, as on Aurora (see provision.e2e.test.ts).
     if (major <= 14) await letMasterTakeOverPublic(pg, MASTER.username);
     await pg.asSuperuser('postgres', async (c) => {
       await c.query(`CREATE DATABASE app OWNER ${MASTER.username} TEMPLATE template0`);
