@@ -342,6 +342,16 @@ describe('secretStoreName (storeName, its deprecated name, still works)', () => 
     const eso = new ExternalSecretsOperator(stack, 'Eso', { cluster, storeName: 'secrets-manager' });
     // THEN
     expect([eso.secretStoreName, eso.storeName, eso.forNamespace('orders').secretStoreName]).toEqual(Array(3).fill('secrets-manager'));
+    Annotations.fromStack(stack).hasWarning('*', Match.stringLikeRegexp('storeName is deprecated: use secretStoreName'));
+  });
+
+  test('secretStoreName: no deprecation warning', () => {
+    // GIVEN
+    const { stack, cluster } = eksStack();
+    // WHEN
+    new ExternalSecretsOperator(stack, 'Eso', { cluster, secretStoreName: 'secrets-manager' });
+    // THEN
+    Annotations.fromStack(stack).hasNoWarning('*', Match.stringLikeRegexp('deprecated'));
   });
 
   test('by default the stores are aws-secrets-manager, PostgresLinkChart\'s default secretStoreName', () => {

@@ -2,7 +2,7 @@
  * Every rule of `ExternalSecretsOperatorProps`, run before the operator creates any resource: props in, validated
  * (defaulted) options out, as aws-rds's `validate-database-cluster-props.ts`.
  */
-import { Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Stack, Token } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import { IConstruct } from 'constructs';
 import type { ExternalSecretsOperatorProps, ExternalSecretsOperatorResources } from '../external-secrets-operator';
@@ -154,6 +154,10 @@ function validateSecretStoreName(operator: IConstruct, props: ExternalSecretsOpe
       allowed: 'secretStoreName or the deprecated storeName, not both (they are one setting)',
       fix: 'drop storeName and keep secretStoreName',
     });
+  }
+  if (props.storeName !== undefined) {
+    Annotations.of(operator).addDeprecation('cdk-aurora-postgres.ExternalSecretsOperatorProps#storeName',
+      "use secretStoreName (the same setting, named as PostgresLinkChart's)");
   }
   const prop = props.storeName !== undefined ? 'storeName' : 'secretStoreName';
   const name = props.secretStoreName ?? props.storeName ?? DEFAULT_SECRET_STORE_NAME;
