@@ -10,6 +10,7 @@ import { DEFAULT_SECRET_STORE_NAME } from './defaults';
 import { throwPropError } from './errors';
 import { FIRST_V1_CHART_VERSION, OPERATOR_IMAGE_PATH, isAtLeast, isQuantity, parseChartVersion } from './external-secrets-parts';
 import { DNS_LABEL_RULE, DNS_SUBDOMAIN_RULE, isDnsLabel, isDnsSubdomain } from './names';
+import { validateRenamedProp } from './renamed-props';
 import { validatePropTypes, externalSecretsOperatorTypes } from './runtime-checks';
 
 /** The Helm chart version installed by default (`ExternalSecretsOperator.DEFAULT_CHART_VERSION`). */
@@ -146,21 +147,15 @@ function validateOperatorNamespace(operator: IConstruct, namespace: string): str
 
 /** `secretStoreName`, or the deprecated `storeName` (not both), or the default; a DNS-1123 subdomain. */
 function validateSecretStoreName(operator: IConstruct, props: ExternalSecretsOperatorProps): string {
-  if (props.secretStoreName !== undefined && props.storeName !== undefined) {
-    throwPropError(operator, {
-      code: 'ESO_SECRET_STORE_NAME_TWICE',
-      prop: 'storeName',
-      value: props.storeName,
-      allowed: 'secretStoreName or the deprecated storeName, not both (they are one setting)',
-      fix: 'drop storeName and keep secretStoreName',
-    });
-  }
+  const given = validateRenamedProp(operator, {
+    code: 'ESO_SECRET_STORE_NAME_TWICE', prop: 'secretStoreName', deprecatedProp: 'storeName', value: props.secretStoreName, deprecatedValue: props.storeName,
+  });
   if (props.storeName !== undefined) {
     Annotations.of(operator).addDeprecation('cdk-aurora-postgres.ExternalSecretsOperatorProps#storeName',
       "use secretStoreName (the same setting, named as PostgresLinkChart's)");
   }
   const prop = props.storeName !== undefined ? 'storeName' : 'secretStoreName';
-  const name = props.secretStoreName ?? props.storeName ?? DEFAULT_SECRET_STORE_NAME;
+  const name = given ?? DEFAULT_SECRET_STORE_NAME;
   if (!Token.isUnresolved(name) && !isDnsSubdomain(name)) {
     throwPropError(operator, {
       code: 'ESO_SECRET_STORE_NAME',

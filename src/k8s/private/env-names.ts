@@ -1,6 +1,7 @@
 import { IConstruct } from 'constructs';
 import { throwPropError } from '../../private/errors';
 import { ENV_NAME_RULE, isEnvName } from '../../private/names';
+import { validateRenamedProp } from '../../private/renamed-props';
 import { PostgresLink } from '../postgres-link';
 
 /** A value of a link that becomes one environment variable. */
@@ -77,15 +78,13 @@ export function validateEnvNames(scope: IConstruct, at: string, link: PostgresLi
 }
 
 function namesMapOf(scope: IConstruct, at: string, link: PostgresLink): NamesMap | undefined {
-  if (link.envNames !== undefined && link.rename !== undefined) {
-    throwPropError(scope, {
-      code: 'CHART_ENV_NAMES_AND_RENAME',
-      prop: `${at}.rename`,
-      value: link.rename,
-      allowed: `envNames or the deprecated rename, not both (${at} gives envNames)`,
-      fix: 'drop rename: envNames takes its names as { user, password, name, host, port?, url?, jdbcUrl?, readerHost? }',
-    });
-  }
+  validateRenamedProp<object>(scope, {
+    code: 'CHART_ENV_NAMES_AND_RENAME',
+    prop: `${at}.envNames`,
+    deprecatedProp: `${at}.rename`,
+    value: link.envNames,
+    deprecatedValue: link.rename,
+  });
   if (link.envNames !== undefined) return { prop: 'envNames', given: link.envNames, keyOf: f => f.envNamesKey };
   if (link.rename !== undefined) return { prop: 'rename', given: link.rename, keyOf: f => f.renameKey };
   return undefined;

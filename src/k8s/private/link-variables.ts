@@ -6,6 +6,7 @@ import { DatabaseAuthentication } from '../../database-authentication';
 import { DatabaseLink } from '../../database-link';
 import { throwPropError } from '../../private/errors';
 import { ENV_NAME_RULE, isEnvName } from '../../private/names';
+import { validateRenamedProp } from '../../private/renamed-props';
 import { PostgresLink } from '../postgres-link';
 
 /** The fields read from the link itself. */
@@ -148,16 +149,13 @@ function validateEnvNamesUnique(scope: IConstruct, links: ResolvedLink[]): void 
 
 /** Whether the link asks for its reader host: `includeReaderHost`, or the deprecated `readerHost`, not both. */
 export function includesReaderHost(scope: IConstruct, at: string, link: PostgresLink): boolean {
-  if (link.includeReaderHost !== undefined && link.readerHost !== undefined) {
-    throwPropError(scope, {
-      code: 'CHART_READER_HOST_AND_INCLUDE',
-      prop: `${at}.readerHost`,
-      value: link.readerHost,
-      allowed: `includeReaderHost or the deprecated readerHost, not both (${at} gives includeReaderHost)`,
-      fix: 'drop readerHost',
-    });
-  }
-  return link.includeReaderHost ?? link.readerHost ?? false;
+  return validateRenamedProp(scope, {
+    code: 'CHART_READER_HOST_AND_INCLUDE',
+    prop: `${at}.includeReaderHost`,
+    deprecatedProp: `${at}.readerHost`,
+    value: link.includeReaderHost,
+    deprecatedValue: link.readerHost,
+  }) ?? false;
 }
 
 function resolveLink(scope: IConstruct, link: PostgresLink, index: number, tls: TlsOptions): ResolvedLink {

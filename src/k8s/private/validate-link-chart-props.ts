@@ -10,6 +10,7 @@ import { hasCustomResolvers, stackRegionOfToken } from './token-resolution';
 import { DEFAULT_SECRET_STORE_NAME } from '../../private/defaults';
 import { throwPropError } from '../../private/errors';
 import { DNS_LABEL_RULE, DNS_SUBDOMAIN_RULE, isDnsLabel, isDnsSubdomain } from '../../private/names';
+import { validateRenamedProp } from '../../private/renamed-props';
 import { LinkSecretMode } from '../link-secret-mode';
 import type { PostgresLinkChartProps } from '../postgres-link-chart';
 import { SecretStoreKind } from '../secret-store-kind';
@@ -250,22 +251,26 @@ function validateStoreKind(chart: IConstruct, given: SecretStoreKind | undefined
   return storeKind;
 }
 
+/** What aws-cdk-lib's and cdk8s' Durations both have. */
+interface AnyDuration {
+  toHumanString(): string;
+  toMilliseconds(opts?: { integral?: boolean }): number;
+}
+
 /** The refresh interval: `secretRefreshInterval` (aws-cdk-lib), or the deprecated `refreshInterval` (cdk8s), not both. */
 function validateRefreshInterval(chart: IConstruct, props: PostgresLinkChartProps): RefreshInterval {
-  if (props.secretRefreshInterval !== undefined && props.refreshInterval !== undefined) {
-    throwPropError(chart, {
-      code: 'CHART_REFRESH_INTERVAL_TWICE',
-      prop: 'refreshInterval',
-      value: props.refreshInterval.toHumanString(),
-      allowed: 'secretRefreshInterval or the deprecated refreshInterval, not both (secretRefreshInterval is given)',
-      fix: 'drop refreshInterval',
-    });
-  }
+  const given = validateRenamedProp<AnyDuration>(chart, {
+    code: 'CHART_REFRESH_INTERVAL_TWICE',
+    prop: 'secretRefreshInterval',
+    deprecatedProp: 'refreshInterval',
+    value: props.secretRefreshInterval,
+    deprecatedValue: props.refreshInterval,
+    show: d => d.toHumanString(),
+  });
   const prop = props.refreshInterval !== undefined ? 'refreshInterval' : 'secretRefreshInterval';
-  const given = props.secretRefreshInterval ?? props.refreshInterval;
   if (given === undefined) return { prop, seconds: DEFAULT_SECRET_REFRESH_SECONDS, text: goDuration(DEFAULT_SECRET_REFRESH_SECONDS * 1000)! };
   const unresolved = typeof (given as { isUnresolved?: () => boolean }).isUnresolved === 'function'
-    && (given as { isUnresolved: () => boolean }).isUnresolved();
+    && (given as unknown as { isUnresolved: () => boolean }).isUnresolved();
   const milliseconds = unresolved ? NaN : given.toMilliseconds({ integral: false });
   const text = goDuration(milliseconds);
   if (text === undefined) {
