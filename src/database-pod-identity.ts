@@ -1,9 +1,7 @@
-import { Token } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { throwPropError } from './private/errors';
-import { DNS_LABEL_RULE, DNS_SUBDOMAIN_RULE, isDnsLabel, isDnsSubdomain } from './private/names';
+import { validateDnsLabel, validateDnsSubdomain } from './private/names';
 
 /**
  * Properties of a `DatabasePodIdentity`.
@@ -79,28 +77,10 @@ export class DatabasePodIdentity extends Construct implements iam.IGrantable {
 
 /** The pods' namespace: a DNS label (skipped when a token). */
 function validateNamespace(scope: Construct, namespace: string): string {
-  if (!Token.isUnresolved(namespace) && !isDnsLabel(namespace)) {
-    throwPropError(scope, {
-      code: 'POD_IDENTITY_NAMESPACE_INVALID',
-      prop: 'namespace',
-      value: namespace,
-      allowed: DNS_LABEL_RULE,
-      fix: "use the namespace the PostgresLinkChart renders, e.g. 'orders'",
-    });
-  }
-  return namespace;
+  return validateDnsLabel(scope, { code: 'POD_IDENTITY_NAMESPACE_INVALID', prop: 'namespace', name: namespace, fix: "use the namespace the PostgresLinkChart renders, e.g. 'orders'" });
 }
 
 /** The pods' ServiceAccount: a DNS subdomain (skipped when a token). */
 function validateServiceAccount(scope: Construct, serviceAccount: string): string {
-  if (!Token.isUnresolved(serviceAccount) && !isDnsSubdomain(serviceAccount)) {
-    throwPropError(scope, {
-      code: 'POD_IDENTITY_SERVICE_ACCOUNT_INVALID',
-      prop: 'serviceAccount',
-      value: serviceAccount,
-      allowed: DNS_SUBDOMAIN_RULE,
-      fix: "use the ServiceAccount name the PostgresLinkChart renders, e.g. 'orders-db'",
-    });
-  }
-  return serviceAccount;
+  return validateDnsSubdomain(scope, { code: 'POD_IDENTITY_SERVICE_ACCOUNT_INVALID', prop: 'serviceAccount', name: serviceAccount, fix: "use the ServiceAccount name the PostgresLinkChart renders, e.g. 'orders-db'" });
 }

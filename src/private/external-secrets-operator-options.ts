@@ -9,7 +9,7 @@ import type { ExternalSecretsOperatorProps, ExternalSecretsOperatorResources } f
 import { DEFAULT_SECRET_STORE_NAME } from './defaults';
 import { throwPropError } from './errors';
 import { FIRST_V1_CHART_VERSION, OPERATOR_IMAGE_PATH, isAtLeast, isQuantity, parseChartVersion } from './external-secrets-parts';
-import { DNS_LABEL_RULE, DNS_SUBDOMAIN_RULE, isDnsLabel, isDnsSubdomain } from './names';
+import { DNS_LABEL_RULE, isDnsLabel, validateDnsLabel, validateDnsSubdomain } from './names';
 import { validateRenamedProp } from './renamed-props';
 import { validatePropTypes, externalSecretsOperatorTypes } from './runtime-checks';
 
@@ -137,12 +137,7 @@ function validateChartVersion(operator: IConstruct, version: string): string {
 }
 
 function validateOperatorNamespace(operator: IConstruct, namespace: string): string {
-  if (!Token.isUnresolved(namespace) && !isDnsLabel(namespace)) {
-    throwPropError(operator, {
-      code: 'ESO_NAMESPACE_NAME', prop: 'namespace', value: namespace, allowed: DNS_LABEL_RULE, fix: `use e.g. '${DEFAULT_OPERATOR_NAMESPACE}' (the default)`,
-    });
-  }
-  return namespace;
+  return validateDnsLabel(operator, { code: 'ESO_NAMESPACE_NAME', prop: 'namespace', name: namespace, fix: `use e.g. '${DEFAULT_OPERATOR_NAMESPACE}' (the default)` });
 }
 
 /** `secretStoreName`, or the deprecated `storeName` (not both), or the default; a DNS-1123 subdomain. */
@@ -156,16 +151,7 @@ function validateSecretStoreName(operator: IConstruct, props: ExternalSecretsOpe
   }
   const prop = props.storeName !== undefined ? 'storeName' : 'secretStoreName';
   const name = given ?? DEFAULT_SECRET_STORE_NAME;
-  if (!Token.isUnresolved(name) && !isDnsSubdomain(name)) {
-    throwPropError(operator, {
-      code: 'ESO_SECRET_STORE_NAME',
-      prop,
-      value: name,
-      allowed: DNS_SUBDOMAIN_RULE,
-      fix: `use e.g. '${DEFAULT_SECRET_STORE_NAME}' (the default, and PostgresLinkChart's default secretStoreName)`,
-    });
-  }
-  return name;
+  return validateDnsSubdomain(operator, { code: 'ESO_SECRET_STORE_NAME', prop: prop, name: name, fix: `use e.g. '${DEFAULT_SECRET_STORE_NAME}' (the default, and PostgresLinkChart's default secretStoreName)` });
 }
 
 function validateReplicas(operator: IConstruct, given: number | undefined): number {

@@ -56,3 +56,33 @@ export function validateModuleName(scope: IConstruct, prop: string, name: string
   }
   return name;
 }
+
+/** A Kubernetes object name to check, with what the error says about it. */
+export interface K8sNameCheck {
+  /** The rule's code for this name. */
+  readonly code: string;
+  /** The prop that gave (or defaulted) the name. */
+  readonly prop: string;
+  /** The name. A CDK token is not checked. */
+  readonly name: string;
+  /** How to fix a bad name. */
+  readonly fix: string;
+  /** Said after the rule, e.g. how the default was made. */
+  readonly note?: string;
+}
+
+/** The rule of namespaces: a DNS-1123 label. Returns the name. */
+export function validateDnsLabel(scope: IConstruct, c: K8sNameCheck): string {
+  if (!Token.isUnresolved(c.name) && !isDnsLabel(c.name)) {
+    throwPropError(scope, { code: c.code, prop: c.prop, value: c.name, allowed: DNS_LABEL_RULE + (c.note ?? ''), fix: c.fix });
+  }
+  return c.name;
+}
+
+/** The rule of Secrets, ConfigMaps, ServiceAccounts, stores: a DNS-1123 subdomain. Returns the name. */
+export function validateDnsSubdomain(scope: IConstruct, c: K8sNameCheck): string {
+  if (!Token.isUnresolved(c.name) && !isDnsSubdomain(c.name)) {
+    throwPropError(scope, { code: c.code, prop: c.prop, value: c.name, allowed: DNS_SUBDOMAIN_RULE + (c.note ?? ''), fix: c.fix });
+  }
+  return c.name;
+}

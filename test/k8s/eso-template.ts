@@ -10,7 +10,7 @@ import * as path from 'path';
  * golang-github-masterminds-sprig-dev in GOPATH mode (no module download).
  */
 const SOURCE = path.join(__dirname, 'eso-template', 'main.go');
-const GOPATH = '/usr/share/gocode';
+export const GOPATH = '/usr/share/gocode';
 
 export const goAvailable = spawnSync('go', ['version'], { stdio: 'ignore' }).status === 0
   && fs.existsSync(path.join(GOPATH, 'src', 'github.com', 'Masterminds', 'sprig'));
@@ -21,23 +21,29 @@ if (!goAvailable && process.env.CI) {
 
 let binary: string | undefined;
 
-/** Builds the program once per source version (the binary is kept in the temp dir, keyed by the source's hash). */
-function esoTemplateBinary(): string {
-  if (binary) return binary;
-  const hash = createHash('sha256').update(fs.readFileSync(SOURCE)).digest('hex').slice(0, 16);
-  const target = path.join(os.tmpdir(), `cdk-aurora-postgres-eso-template-${hash}`);
+/**
+ * Builds a Go program (GOPATH mode, Debian's packages) once per source version: the binary is kept in the temp dir,
+ * keyed by the source's hash, and renamed into place, since parallel jest workers may build at once.
+ */
+export function goBuild(source: string, name: string): string {
+  const hash = createHash('sha256').update(fs.readFileSync(source)).digest('hex').slice(0, 16);
+  const target = path.join(os.tmpdir(), `cdk-aurora-postgres-${name}-${hash}`);
   if (!fs.existsSync(target)) {
     const partial = `${target}.${process.pid}.tmp`;
-    const build = spawnSync('go', ['build', '-o', partial, SOURCE], {
+    const build = spawnSync('go', ['build', '-o', partial, source], {
       encoding: 'utf8',
-      cwd: path.dirname(SOURCE),
+      cwd: path.dirname(source),
       env: { ...process.env, GO111MODULE: 'off', GOPATH, GOFLAGS: '', GOCACHE: path.join(os.tmpdir(), 'cdk-aurora-postgres-go-cache') },
     });
-    if (build.status !== 0) throw new Error(`go build of ${SOURCE} failed: ${build.stderr}`);
-    fs.renameSync(partial, target); // atomic: parallel jest workers may build at once
+    if (build.status !== 0) throw new Error(`go build of ${source} failed: ${build.stderr}`);
+    fs.renameSync(partial, target);
   }
-  binary = target;
   return target;
+}
+
+function esoTemplateBinary(): string {
+  binary ??= goBuild(SOURCE, 'eso-template');
+  return binary;
 }
 
 /**

@@ -1,12 +1,10 @@
 import { SpawnSyncReturns, spawnSync } from 'child_process';
-import { createHash } from 'crypto';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import * as kplus from 'cdk8s-plus-27';
 import { DatabaseLink, LinkSecretMode, PostgresLinkChart } from '../../src';
 import { tempDir } from '../util';
-import { goAvailable } from './eso-template';
+import { GOPATH, goAvailable, goBuild } from './eso-template';
 import { ARN_EAST, HOSTILE_PASSWORD, find, resolveContainerEnv } from './fixtures';
 import { materializeMounts, simulateEso, synthToYaml } from './kubelet';
 import { RunningPostgres } from './postgres-process';
@@ -21,7 +19,6 @@ import { startTlsPostgres } from './tls-server';
 // pgjdbc with `<m>_db_jdbc_url`. With another CA each of them is refused.
 // (Opta had no port variable; the test server cannot listen on 5432, so the apps read DB_PORT: envNames.port.)
 
-const GOPATH = '/usr/share/gocode';
 const PGJDBC = '/usr/share/java/postgresql.jar';
 const PYTHON = '/usr/bin/python3'; // Debian's, where python3-psycopg2 is installed
 
@@ -114,19 +111,7 @@ const goBinaries: Record<string, string> = {};
 /** Builds a Go client of test/k8s/tls-clients/<name>/main.go once per source version (GOPATH mode, Debian's packages). */
 function goClient(name: 'libpq-go' | 'pgx'): string {
   if (goBinaries[name]) return goBinaries[name];
-  const source = path.join(__dirname, 'tls-clients', name, 'main.go');
-  const hash = createHash('sha256').update(fs.readFileSync(source)).digest('hex').slice(0, 16);
-  const target = path.join(os.tmpdir(), `cdk-aurora-postgres-tls-client-${name}-${hash}`);
-  if (!fs.existsSync(target)) {
-    const partial = `${target}.${process.pid}.tmp`;
-    const build = spawnSync('go', ['build', '-o', partial, source], {
-      encoding: 'utf8',
-      cwd: path.dirname(source),
-      env: { ...process.env, GO111MODULE: 'off', GOPATH, GOFLAGS: '', GOCACHE: path.join(os.tmpdir(), 'cdk-aurora-postgres-go-cache') },
-    });
-    if (build.status !== 0) throw new Error(`go build of ${source} failed: ${build.stderr}`);
-    fs.renameSync(partial, target);
-  }
+  const target = goBuild(path.join(__dirname, 'tls-clients', name, 'main.go'), `tls-client-${name}`);
   goBinaries[name] = target;
   return target;
 }

@@ -9,7 +9,7 @@ import { linkRegions } from './rds-ca';
 import { hasCustomResolvers, stackRegionOfToken } from './token-resolution';
 import { DEFAULT_SECRET_STORE_NAME } from '../../private/defaults';
 import { throwPropError } from '../../private/errors';
-import { DNS_LABEL_RULE, DNS_SUBDOMAIN_RULE, isDnsLabel, isDnsSubdomain } from '../../private/names';
+import { DNS_SUBDOMAIN_RULE, isDnsSubdomain, validateDnsLabel, validateDnsSubdomain } from '../../private/names';
 import { validateRenamedProp } from '../../private/renamed-props';
 import { LinkSecretMode } from '../link-secret-mode';
 import type { PostgresLinkChartProps } from '../postgres-link-chart';
@@ -109,44 +109,30 @@ export function validateLinkChartProps(chart: IConstruct, id: string, props: Pos
 }
 
 function validateNamespace(chart: IConstruct, namespace: string): string {
-  if (!isDnsLabel(namespace)) {
-    throwPropError(chart, {
-      code: 'CHART_NAMESPACE_INVALID',
-      prop: 'namespace',
-      value: namespace,
-      allowed: DNS_LABEL_RULE,
-      fix: "give the service's namespace, e.g. 'orders'",
-    });
-  }
-  return namespace;
+  return validateDnsLabel(chart, { code: 'CHART_NAMESPACE_INVALID', prop: 'namespace', name: namespace, fix: "give the service's namespace, e.g. 'orders'" });
 }
 
 function validateSecretMode(chart: IConstruct, secretMode: LinkSecretMode | undefined): LinkSecretMode {
-  const mode = secretMode ?? LinkSecretMode.EXTERNAL_SECRET;
-  if (!Object.values(LinkSecretMode).includes(mode)) {
-    throwPropError(chart, {
-      code: 'CHART_SECRET_MODE_UNKNOWN',
-      prop: 'secretMode',
-      value: String(mode),
-      allowed: 'LinkSecretMode.EXTERNAL_SECRET or LinkSecretMode.PLAIN',
-      fix: 'use one of those',
-    });
+  return validateEnumMember(chart, {
+    code: 'CHART_SECRET_MODE_UNKNOWN',
+    prop: 'secretMode',
+    value: secretMode ?? LinkSecretMode.EXTERNAL_SECRET,
+    members: LinkSecretMode,
+    allowed: 'LinkSecretMode.EXTERNAL_SECRET or LinkSecretMode.PLAIN',
+  });
+}
+
+/** An enum-like prop: one of the enum's members (JavaScript callers can pass anything). */
+function validateEnumMember<T>(chart: IConstruct, c: { code: string; prop: string; value: T; members: object; allowed: string }): T {
+  if (!Object.values(c.members).includes(c.value)) {
+    throwPropError(chart, { code: c.code, prop: c.prop, value: String(c.value), allowed: c.allowed, fix: 'use one of those' });
   }
-  return mode;
+  return c.value;
 }
 
 function validateSecretName(chart: IConstruct, id: string, given: string | undefined): string {
   const secretName = given ?? `${id}-db-links`;
-  if (!isDnsSubdomain(secretName)) {
-    throwPropError(chart, {
-      code: 'CHART_SECRET_NAME_INVALID',
-      prop: 'secretName',
-      value: secretName,
-      allowed: DNS_SUBDOMAIN_RULE + (given === undefined ? ` (the default is '<chart id>-db-links', and the chart id is '${id}')` : ''),
-      fix: "give secretName, e.g. 'orders-db-links'",
-    });
-  }
-  return secretName;
+  return validateDnsSubdomain(chart, { code: 'CHART_SECRET_NAME_INVALID', prop: 'secretName', name: secretName, fix: "give secretName, e.g. 'orders-db-links'", note: (given === undefined ? ` (the default is '<chart id>-db-links', and the chart id is '${id}')` : '') });
 }
 
 function validateServiceAccountName(chart: IConstruct, props: PostgresLinkChartProps): string | undefined {
@@ -184,16 +170,7 @@ function validateCa(chart: IConstruct, id: string, props: PostgresLinkChartProps
 
 function validateCaConfigMapName(chart: IConstruct, id: string, given: string | undefined): string {
   const name = given ?? `${id}-rds-ca`;
-  if (!isDnsSubdomain(name)) {
-    throwPropError(chart, {
-      code: 'CHART_CA_CONFIG_MAP_NAME_INVALID',
-      prop: 'caConfigMapName',
-      value: name,
-      allowed: DNS_SUBDOMAIN_RULE + (given === undefined ? ` (the default is '<chart id>-rds-ca', and the chart id is '${id}')` : ''),
-      fix: "name a ConfigMap in the service's namespace, e.g. 'orders-db-ca'",
-    });
-  }
-  return name;
+  return validateDnsSubdomain(chart, { code: 'CHART_CA_CONFIG_MAP_NAME_INVALID', prop: 'caConfigMapName', name: name, fix: "name a ConfigMap in the service's namespace, e.g. 'orders-db-ca'", note: (given === undefined ? ` (the default is '<chart id>-rds-ca', and the chart id is '${id}')` : '') });
 }
 
 function validateCaConfigMapKey(chart: IConstruct, key: string): string {
@@ -225,30 +202,17 @@ function validateCaBundlePath(chart: IConstruct, bundlePath: string): string {
 
 function validateStoreName(chart: IConstruct, given: string | undefined): string {
   const storeName = given ?? DEFAULT_SECRET_STORE_NAME;
-  if (!isDnsSubdomain(storeName)) {
-    throwPropError(chart, {
-      code: 'CHART_SECRET_STORE_NAME_INVALID',
-      prop: 'secretStoreName',
-      value: storeName,
-      allowed: DNS_SUBDOMAIN_RULE,
-      fix: `give the name of the store, e.g. '${DEFAULT_SECRET_STORE_NAME}'`,
-    });
-  }
-  return storeName;
+  return validateDnsSubdomain(chart, { code: 'CHART_SECRET_STORE_NAME_INVALID', prop: 'secretStoreName', name: storeName, fix: `give the name of the store, e.g. '${DEFAULT_SECRET_STORE_NAME}'` });
 }
 
 function validateStoreKind(chart: IConstruct, given: SecretStoreKind | undefined): SecretStoreKind {
-  const storeKind = given ?? SecretStoreKind.SECRET_STORE;
-  if (!Object.values(SecretStoreKind).includes(storeKind)) {
-    throwPropError(chart, {
-      code: 'CHART_SECRET_STORE_KIND_UNKNOWN',
-      prop: 'secretStoreKind',
-      value: String(storeKind),
-      allowed: "SecretStoreKind.CLUSTER_SECRET_STORE ('ClusterSecretStore') or SecretStoreKind.SECRET_STORE ('SecretStore')",
-      fix: 'use one of those',
-    });
-  }
-  return storeKind;
+  return validateEnumMember(chart, {
+    code: 'CHART_SECRET_STORE_KIND_UNKNOWN',
+    prop: 'secretStoreKind',
+    value: given ?? SecretStoreKind.SECRET_STORE,
+    members: SecretStoreKind,
+    allowed: "SecretStoreKind.CLUSTER_SECRET_STORE ('ClusterSecretStore') or SecretStoreKind.SECRET_STORE ('SecretStore')",
+  });
 }
 
 /** What aws-cdk-lib's and cdk8s' Durations both have. */
