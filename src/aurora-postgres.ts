@@ -150,7 +150,7 @@ export class AuroraPostgres extends Construct implements IAuroraPostgres {
     this.alarms = options.alarms ? this.createAlarms(options, options.alarms) : [];
     this.link = this.createLink(options, result);
     this.addLinkOutputs(options);
-    this._users = this.userHost(props, options, result, proxy);
+    this._users = this.userHost(options, result, proxy);
   }
 
   /**
@@ -431,9 +431,9 @@ export class AuroraPostgres extends Construct implements IAuroraPostgres {
    * The users' side of this cluster (`_users`): what users need to know, and the cluster's collaborators (its proxy,
    * its master rotation), which `addDatabaseUser` and `new DatabaseUser(scope, id, { database: this })` both use.
    */
-  private userHost(props: AuroraPostgresProps, options: ValidatedClusterOptions, result: VariantResult,
+  private userHost(options: ValidatedClusterOptions, result: VariantResult,
     proxy: ProxyResult | undefined): ClusterUsers {
-    const restored = props.restoreFromSnapshot !== undefined;
+    const restored = options.given.restoreFromSnapshot !== undefined;
     const capabilities = options.variant.capabilities;
     return new ClusterUsers(this, {
       capabilities,
@@ -445,7 +445,7 @@ export class AuroraPostgres extends Construct implements IAuroraPostgres {
       ],
       clusterTag: result.cluster.clusterIdentifier,
       masterSecret: this.secret,
-      masterUsername: restored ? props.snapshotUsername : options.masterUsername,
+      masterUsername: restored ? options.given.snapshotUsername : options.masterUsername,
       databaseName: restored && !options.databaseNameGiven ? undefined : options.databaseName,
       vpc: options.vpc,
       vpcSubnets: options.vpcSubnets,
@@ -459,7 +459,7 @@ export class AuroraPostgres extends Construct implements IAuroraPostgres {
       global: this.globalClusterIdentifier === undefined ? undefined : {
         id: this.globalClusterIdentifier,
         role: capabilities.canWrite ? 'primary' : 'secondary',
-        secretReplicaRegions: props.secretReplicaRegions,
+        secretReplicaRegions: options.given.secretReplicaRegions,
       },
       iamAuthentication: options.iamAuthentication,
       clusterResourceId: result.cluster.clusterResourceIdentifier,

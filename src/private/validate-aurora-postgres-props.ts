@@ -78,7 +78,8 @@ export interface ValidatedClusterOptions {
   readonly alarms?: ValidatedAlarms;
   /** The props passed to the cluster as given. */
   readonly given: Pick<AuroraPostgresProps, 'storageEncryptionKey' | 'extraSecurityGroups' | 'clusterIdentifier'
-  | 'preferredBackupWindow' | 'preferredMaintenanceWindow' | 'cloudwatchLogsRetention' | 'autoMinorVersionUpgrade'>;
+  | 'preferredBackupWindow' | 'preferredMaintenanceWindow' | 'cloudwatchLogsRetention' | 'autoMinorVersionUpgrade'
+  | 'restoreFromSnapshot' | 'snapshotUsername' | 'secretReplicaRegions'>;
 }
 
 /**
