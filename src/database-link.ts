@@ -1,5 +1,6 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import { DatabaseAuthentication } from './database-authentication';
+import { DEFAULT_POSTGRES_PORT } from './private/defaults';
 import { throwInputError } from './private/errors';
 import { FROM_SECRET_MARKER, NO_SECRET_MARKER, readModuleOutputs } from './private/link-outputs-reader';
 
@@ -272,7 +273,7 @@ function validateLinkProps(props: DatabaseLinkProps): number {
     // An empty host is no host.
     throwInputError(where, { code: 'DATABASE_LINK_HOST_MISSING', prop: 'host', value: undefined, allowed: 'a non-empty host name', fix: 'give the endpoint host' });
   }
-  const port = props.port ?? 5432;
+  const port = props.port ?? DEFAULT_POSTGRES_PORT;
   if (!Token.isUnresolved(port) && (!Number.isInteger(port) || port < 1 || port > 65535)) {
     throwInputError(where, {
       code: 'DATABASE_LINK_PORT_RANGE', prop: 'port', value: port, allowed: 'a whole number from 1 to 65535', fix: 'give the PostgreSQL port, usually 5432',

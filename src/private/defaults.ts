@@ -11,3 +11,6 @@ export const DEFAULT_ROTATION_DAYS = 30;
  * `PostgresLinkChart` reads from by default. Its ServiceAccount has the same name.
  */
 export const DEFAULT_SECRET_STORE_NAME = 'aws-secrets-manager';
+
+/** PostgreSQL's port: the default of a cluster, an imported cluster and a link. */
+export const DEFAULT_POSTGRES_PORT = 5432;

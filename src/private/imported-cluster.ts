@@ -5,6 +5,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { DatabaseLink } from '../database-link';
 import type { AuroraPostgresAttributes, IAuroraPostgres } from '../i-aurora-postgres';
+import { DEFAULT_POSTGRES_PORT } from './defaults';
 import { addLinkOutputs, linkOutputKeys, validateOutputKeysFree } from './link-outputs';
 import { READER_HOST_SUFFIX } from './output-keys';
 import { watchStackLimits } from './stack-limits';
@@ -31,7 +32,7 @@ export class ImportedAuroraPostgres extends Construct implements IAuroraPostgres
   constructor(scope: Construct, id: string, attrs: AuroraPostgresAttributes) {
     super(scope, id);
     this.moduleName = validateClusterModuleName(this, id, attrs.moduleName);
-    const port = attrs.port ?? 5432;
+    const port = attrs.port ?? DEFAULT_POSTGRES_PORT;
     validatePort(this, port);
     this.vpcSubnets = validateSubnets(this, attrs.vpc, attrs.vpcSubnets);
     const readerOutput = attrs.readerEndpointAddress === undefined ? [] : [`${this.moduleName}${READER_HOST_SUFFIX}`];

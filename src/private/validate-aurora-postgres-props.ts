@@ -5,7 +5,7 @@ import { IConstruct } from 'constructs';
 import type { AuroraPostgresProps } from '../aurora-postgres-props';
 import { validateAlarmThresholds, ValidatedAlarms } from './alarms';
 import { ClusterVariant } from './cluster-variant';
-import { DEFAULT_ROTATION_DAYS } from './defaults';
+import { DEFAULT_POSTGRES_PORT, DEFAULT_ROTATION_DAYS } from './defaults';
 import { throwPropError } from './errors';
 import { instanceMemoryGiB, isBurstable, maxConnectionsOf, MaxConnections, validateInstanceClass } from './instance-class';
 import { linkOutputKeys, validateOutputKeysFree } from './link-outputs';
@@ -172,7 +172,7 @@ function validateNames(scope: IConstruct, props: AuroraPostgresProps) {
 
 /** The port, the backups and the subnets (private, in two Availability Zones at least). */
 function validateNetwork(scope: IConstruct, props: AuroraPostgresProps) {
-  const port = props.port ?? 5432;
+  const port = props.port ?? DEFAULT_POSTGRES_PORT;
   validatePort(scope, port);
   const backupRetention = validateBackupRetention(scope, props.backupRetention ?? Duration.days(7));
   const vpcSubnets = validateSubnets(scope, props.vpc, props.vpcSubnets);
