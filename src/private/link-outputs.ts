@@ -1,7 +1,7 @@
 import { CfnOutput } from 'aws-cdk-lib';
 import { Construct, IConstruct } from 'constructs';
 import { throwPropError } from './errors';
-import { LinkOutputField, outputKey, USER_LINK_SUFFIX } from './output-keys';
+import { LINK_OUTPUT_FIELDS, LinkOutputField, outputKey, USER_LINK_SUFFIX } from './output-keys';
 import { stackSingleton } from './stack-singleton';
 
 /** The id of the per-stack construct that holds the output keys the library's links use in the stack. */
@@ -18,13 +18,8 @@ function usedKeys(scope: IConstruct): Set<string> {
 
 /** The keys a database's link outputs take: `<moduleName>DbHost`, ... and the `extra` ones. */
 export function linkOutputKeys(moduleName: string, extra: string[] = []): string[] {
-  return [...(Object.keys(LINK_FIELDS) as LinkOutputField[]).map(f => outputKey(moduleName, f)), ...extra];
+  return [...LINK_OUTPUT_FIELDS.map(f => outputKey(moduleName, f)), ...extra];
 }
-
-/** The link fields, for their keys. */
-const LINK_FIELDS: Record<LinkOutputField, true> = {
-  host: true, port: true, databaseName: true, username: true, password: true, secretArn: true,
-};
 
 /**
  * Refuses a database's module name whose output keys (`keys`, from `linkOutputKeys`) another database or user in
